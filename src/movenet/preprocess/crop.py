@@ -1,0 +1,104 @@
+"""Crop-and-resize and MultiPose resize-and-pad, bit-exact with the official TF.js (wasm) runtime.
+
+`crop_and_resize` is `tf.image.cropAndResize(image[None], [[y1, x1, y2, x2]], [0], [S, S],
+'bilinear', extrapolationValue=0)` followed by the cast to int32 (truncation), every intermediate
+rounded to float32 as the wasm kernels compute (shared/oracle/README.md, "What you must match").
+`resize_and_pad` is the MultiPose path: legacy bilinear resize (no half-pixel centres) so the
+longer side is `max_dimension`, then zero padding at the bottom/right to multiples of 32.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from movenet.registry import INPUT_MULTIPLE
+
+f32 = np.float32
+
+
+@dataclass(frozen=True)
+class CropRegion:
+    """A box normalised to the image: may extend outside [0, 1] (zero padding)."""
+
+    y_min: float
+    x_min: float
+    y_max: float
+    x_max: float
+
+
+def _bilinear(image: np.ndarray, ys: np.ndarray, xs: np.ndarray, top, bottom, left, right):
+    """Blend the four neighbours in float32 in TF's order (top row, bottom row, then rows)."""
+    y_lerp = (ys - top.astype(f32)).astype(f32)[:, None, None]
+    x_lerp = (xs - left.astype(f32)).astype(f32)[None, :, None]
+    rows_t, rows_b = image[top], image[bottom]
+    tl, tr = rows_t[:, left].astype(f32), rows_t[:, right].astype(f32)
+    bl, br = rows_b[:, left].astype(f32), rows_b[:, right].astype(f32)
+    top_row = tl + (tr - tl) * x_lerp
+    bottom_row = bl + (br - bl) * x_lerp
+    return top_row + (bottom_row - top_row) * y_lerp
+
+
+def crop_and_resize(image: np.ndarray, region: CropRegion, size: int) -> np.ndarray:
+    """(H, W, 3) uint8 -> (size, size, 3) int32, outside the image = 0."""
+    height, width = image.shape[:2]
+    y1, x1, y2, x2 = (f32(v) for v in (region.y_min, region.x_min, region.y_max, region.x_max))
+    steps = np.arange(size, dtype=f32)
+    last = f32(size - 1)
+    y_step = f32(f32(f32(y2 - y1) * f32(height - 1)) / last)
+    x_step = f32(f32(f32(x2 - x1) * f32(width - 1)) / last)
+    ys = f32(y1 * f32(height - 1)) + steps * y_step
+    xs = f32(x1 * f32(width - 1)) + steps * x_step
+    valid_y = (ys >= 0) & (ys <= height - 1)
+    valid_x = (xs >= 0) & (xs <= width - 1)
+    top = np.clip(np.floor(ys), 0, height - 1).astype(np.intp)
+    bottom = np.clip(np.ceil(ys), 0, height - 1).astype(np.intp)
+    left = np.clip(np.floor(xs), 0, width - 1).astype(np.intp)
+    right = np.clip(np.ceil(xs), 0, width - 1).astype(np.intp)
+    out = _bilinear(image, ys, xs, top, bottom, left, right)
+    out[~valid_y] = 0
+    out[:, ~valid_x] = 0
+    return out.astype(np.int32)  # truncation toward zero, as tf.cast
+
+
+def resize_bilinear_legacy(image: np.ndarray, out_h: int, out_w: int) -> np.ndarray:
+    """`tf.image.resizeBilinear(alignCorners=false, halfPixelCenters=false)`, float32 result."""
+    height, width = image.shape[:2]
+    ys = np.arange(out_h, dtype=f32) * f32(f32(height) / f32(out_h))
+    xs = np.arange(out_w, dtype=f32) * f32(f32(width) / f32(out_w))
+    top = np.floor(ys).astype(np.intp)
+    left = np.floor(xs).astype(np.intp)
+    bottom = np.minimum(top + 1, height - 1)
+    right = np.minimum(left + 1, width - 1)
+    return _bilinear(image, ys, xs, top, bottom, left, right)
+
+
+def js_round(value: float) -> int:
+    """JavaScript Math.round: halves round up."""
+    return int(np.floor(value + 0.5))
+
+
+@dataclass(frozen=True)
+class ResizePad:
+    """Where the image sits in the padded MultiPose input (top-left aligned)."""
+
+    resized: tuple[int, int]  # (height, width) of the resized image
+    padded: tuple[int, int]  # (height, width) of the model input
+
+
+def multipose_geometry(height: int, width: int, max_dimension: int) -> ResizePad:
+    if width > height:
+        resized = (js_round(max_dimension * height / width), max_dimension)
+    else:
+        resized = (max_dimension, js_round(max_dimension * width / height))
+    padded = tuple(-(-side // INPUT_MULTIPLE) * INPUT_MULTIPLE for side in resized)
+    return ResizePad(resized, padded)  # type: ignore[arg-type]
+
+
+def resize_and_pad(image: np.ndarray, max_dimension: int = 256) -> tuple[np.ndarray, ResizePad]:
+    """(H, W, 3) uint8 -> padded int32 model input and its geometry (official MultiPose)."""
+    geometry = multipose_geometry(image.shape[0], image.shape[1], max_dimension)
+    out = np.zeros((*geometry.padded, 3), dtype=f32)
+    out[: geometry.resized[0], : geometry.resized[1]] = resize_bilinear_legacy(image, *geometry.resized)
+    return out.astype(np.int32), geometry
