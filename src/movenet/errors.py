@@ -24,3 +24,7 @@ class UnknownModelError(MovenetError, KeyError):
 
 class WeightsError(MovenetError, ValueError):
     """A weight file or TF.js graph that is missing, damaged or does not fit the model."""
+
+
+class InvalidOptionError(MovenetError, ValueError):
+    """An option value that is not accepted (unknown runtime, bad size, ...)."""

@@ -28,6 +28,28 @@ class CropRegion:
     x_max: float
 
 
+def padded_square_region(height: int, width: int) -> CropRegion:
+    """The whole image padded to a centred square (official `initCropRegion(firstFrame=false)`)."""
+    if width > height:
+        box_h, box_w = width / height, 1.0
+        y_min, x_min = (height / 2 - width / 2) / height, 0.0
+    else:
+        box_h, box_w = 1.0, height / width
+        y_min, x_min = 0.0, (width / 2 - height / 2) / width
+    return CropRegion(y_min, x_min, y_min + box_h, x_min + box_w)
+
+
+def center_square_region(height: int, width: int) -> CropRegion:
+    """The centred square of side min(H, W) (official `initCropRegion(firstFrame=true)`)."""
+    if width > height:
+        box_h, box_w = 1.0, height / width
+        y_min, x_min = 0.0, (width / 2 - height / 2) / width
+    else:
+        box_h, box_w = width / height, 1.0
+        y_min, x_min = (height / 2 - width / 2) / height, 0.0
+    return CropRegion(y_min, x_min, y_min + box_h, x_min + box_w)
+
+
 def _bilinear(image: np.ndarray, ys: np.ndarray, xs: np.ndarray, top, bottom, left, right):
     """Blend the four neighbours in float32 in TF's order (top row, bottom row, then rows)."""
     y_lerp = (ys - top.astype(f32)).astype(f32)[:, None, None]

@@ -1,0 +1,1 @@
+"""The `movenet` command line."""

@@ -1,0 +1,1 @@
+"""Image -> poses: the only orchestrators of preprocess, runtime and decoding."""

@@ -1,0 +1,57 @@
+"""Run the network and its decoding with PyTorch on the CPU."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from movenet.codec import MultiPoseDecoding, decode_multi_pose, decode_single_pose
+from movenet.model.movenet import MoveNet
+from movenet.preprocess.validate import as_model_input
+from movenet.registry import ModelSpec, get_spec
+from movenet.weights.store import Decoding, load_model
+
+
+class DecodedMoveNet(nn.Module):
+    """Network + official decoding: (B, H, W, 3) RGB 0..255 -> the official output layout.
+
+    SinglePose: (B, 1, 17, 3) = (y, x, score); MultiPose: (B, 6, 56) = 17 x (y, x, score), box
+    (ymin, xmin, ymax, xmax), score; coordinates normalised to the input.
+    """
+
+    def __init__(self, network: MoveNet, decoding: Decoding) -> None:
+        super().__init__()
+        self.network = network
+        self.decoding = decoding
+
+    def forward(self, images_nhwc: torch.Tensor) -> torch.Tensor:
+        heads = self.network(images_nhwc.permute(0, 3, 1, 2).float())
+        if isinstance(self.decoding, MultiPoseDecoding):
+            return decode_multi_pose(heads, self.decoding)
+        return decode_single_pose(heads, self.decoding)
+
+
+class TorchRuntime:
+    """`runtime(batch)` -> numpy output in the official layout, for validated inputs."""
+
+    name = "torch"
+
+    def __init__(
+        self,
+        model: str | ModelSpec = "lightning",
+        weights: str | Path | None = None,
+        threads: int | None = None,
+    ) -> None:
+        self.spec = get_spec(model)
+        network, decoding = load_model(self.spec, weights)
+        self.module = DecodedMoveNet(network, decoding).eval()
+        if threads is not None:
+            torch.set_num_threads(int(threads))
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        batch = torch.from_numpy(as_model_input(images, self.spec))
+        with torch.inference_mode():
+            return self.module(batch).numpy()

@@ -1,0 +1,55 @@
+"""Shared test helpers: where the read-only `shared/` folder and the in-repo fixtures are."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+GOLDEN = FIXTURES / "golden"
+EXAMPLE_IMAGE = REPO / "examples" / "pose.jpg"
+SHARED = Path(os.environ.get("MOVENET_SHARED", REPO.parent / "shared"))
+TFJS_DIR = SHARED / "models" / "tfjs"
+ORACLE_RESULTS = SHARED / "oracle" / "results"
+
+requires_shared = pytest.mark.skipif(
+    not (TFJS_DIR / "movenet-lightning.json").is_file(),
+    reason=f"needs the official TF.js models in {TFJS_DIR} (shared/ is absent on this machine)",
+)
+requires_oracle_results = pytest.mark.skipif(
+    not (ORACLE_RESULTS / "still_data_wasm.json").is_file() or not (SHARED / "data").is_dir(),
+    reason=f"needs the oracle results in {ORACLE_RESULTS} and the images in {SHARED / 'data'}",
+)
+
+
+@lru_cache(maxsize=None)
+def golden_outputs() -> dict:
+    return json.loads((GOLDEN / "outputs.json").read_text())["models"]
+
+
+def read_png(path: Path) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("RGB"))
+
+
+@lru_cache(maxsize=None)
+def runtime(name: str):
+    from movenet.runtime import TorchRuntime
+
+    return TorchRuntime(name)
+
+
+@lru_cache(maxsize=1)
+def oracle_still() -> dict:
+    return json.loads((ORACLE_RESULTS / "still_data_wasm.json").read_text())
+
+
+def shared_image(image_id: str) -> np.ndarray:
+    """A data image decoded as the oracle did: Pillow, RGB, no EXIF rotation."""
+    return np.asarray(Image.open(SHARED / image_id).convert("RGB"))

@@ -1,0 +1,63 @@
+"""Contract tests over the registry (in the manner of timm's tests/test_models.py)."""
+
+import pytest
+import torch
+
+from movenet.model import MoveNet
+from movenet.registry import OUTPUT_STRIDE, get_spec, list_models
+
+
+def _input_sizes(name):
+    spec = get_spec(name)
+    if spec.input_size is not None:
+        return [spec.input_size]
+    return [(256, 256), (192, 256), (160, 96), (320, 224)]
+
+
+@pytest.mark.parametrize("name", list_models())
+def test_builds_with_declared_heads_and_strides(name):
+    torch.manual_seed(0)
+    model = MoveNet(name).eval()
+    spec = get_spec(name)
+    for h, w in _input_sizes(name):
+        with torch.no_grad():
+            heads = model(torch.rand(2, 3, h, w) * 255)
+        assert set(heads) == {head.name for head in spec.heads}
+        for head in spec.heads:
+            assert heads[head.name].shape == (2, head.channels, h // OUTPUT_STRIDE, w // OUTPUT_STRIDE)
+            assert torch.isfinite(heads[head.name]).all()
+    assert model.output_stride == OUTPUT_STRIDE
+
+
+@pytest.mark.parametrize("name", list_models())
+def test_backbone_feature_levels_as_declared(name):
+    model = MoveNet(name).eval()
+    h, w = _input_sizes(name)[0]
+    with torch.no_grad():
+        features = model.backbone(torch.zeros(1, 3, h, w))
+    levels = model.backbone.feature_info
+    assert [lvl.stride for lvl in levels] == [4, 8, 16, 32]
+    assert len(features) == len(levels)
+    for feature, level in zip(features, levels):
+        assert feature.shape == (1, level.channels, h // level.stride, w // level.stride)
+
+
+@pytest.mark.parametrize("name", list_models())
+def test_every_parameter_receives_a_gradient(name):
+    torch.manual_seed(0)
+    model = MoveNet(name).train()
+    h, w = _input_sizes(name)[-1] if get_spec(name).input_size is None else get_spec(name).input_size
+    heads = model(torch.rand(1, 3, h, w) * 255)
+    sum(v.float().pow(2).mean() for v in heads.values()).backward()
+    for pname, param in model.named_parameters():
+        assert param.grad is not None, f"{pname} got no gradient"
+        assert torch.isfinite(param.grad).all(), f"{pname} has a non-finite gradient"
+        assert param.grad.abs().sum() > 0, f"{pname} has an all-zero gradient"
+
+
+def test_width_multipliers_give_the_official_channel_widths():
+    # Read off the official graphs: Conv1 has 32 / 56 / 48 filters, Conv_1 1280 in all three.
+    assert MoveNet("lightning").backbone.stem.conv.out_channels == 32
+    assert MoveNet("thunder").backbone.stem.conv.out_channels == 56
+    assert MoveNet("multipose").backbone.stem.conv.out_channels == 48
+    assert [lvl.channels for lvl in MoveNet("thunder").backbone.feature_info] == [40, 56, 112, 1280]
