@@ -29,11 +29,12 @@ def as_model_input(array: object, spec: ModelSpec) -> np.ndarray:
             f"model input dtype {array.dtype} is not supported; use uint8, int32 or float32 "
             f"RGB values in {PIXEL_MIN}..{PIXEL_MAX}"
         )
+    given_shape = array.shape
     if array.ndim == 3:
         array = array[None]
     if array.ndim != 4 or array.shape[-1] != 3:
         raise InvalidInputError(
-            f"model input must have shape (H, W, 3) or (B, H, W, 3) with RGB last, got {array.shape}"
+            f"model input must have shape (H, W, 3) or (B, H, W, 3) with RGB last, got {given_shape}"
         )
     batch, height, width = array.shape[:3]
     if batch == 0:
