@@ -15,20 +15,11 @@ import pytest
 
 from conftest import GOLDEN, golden_outputs, oracle_still, read_png, requires_oracle_results, runtime, shared_image
 from movenet.preprocess.crop import CropRegion, crop_and_resize, resize_and_pad
+from movenet.parity import raw_output_deviation as deviations
 from movenet.registry import list_models
 
 COORD_TOL = 1e-4
 SCORE_TOL = 1e-3
-
-
-def deviations(name: str, ours: np.ndarray, official: np.ndarray) -> tuple[float, float]:
-    """(max coordinate deviation, max score deviation) between two raw outputs."""
-    if name == "multipose":
-        kpt_o, kpt_r = ours[..., :51].reshape(-1, 17, 3), official[..., :51].reshape(-1, 17, 3)
-        coord = max(np.abs(kpt_o[..., :2] - kpt_r[..., :2]).max(), np.abs(ours[..., 51:55] - official[..., 51:55]).max())
-        score = max(np.abs(kpt_o[..., 2] - kpt_r[..., 2]).max(), np.abs(ours[..., 55] - official[..., 55]).max())
-        return float(coord), float(score)
-    return float(np.abs(ours[..., :2] - official[..., :2]).max()), float(np.abs(ours[..., 2] - official[..., 2]).max())
 
 
 def _official(entry) -> np.ndarray:

@@ -1,0 +1,32 @@
+"""Comparison of raw outputs with the official runtime's (coordinates and scores apart)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from movenet.registry import ModelSpec, get_spec
+from movenet.skeleton import NUM_KEYPOINTS
+
+KPT_VALUES = 3 * NUM_KEYPOINTS  # 51: 17 x (y, x, score) in a MultiPose row
+
+
+def raw_output_deviation(model: str | ModelSpec, ours: np.ndarray, official: np.ndarray) -> tuple[float, float]:
+    """(max |coordinate difference|, max |score difference|) between two raw outputs.
+
+    Coordinates are normalised (y, x) and, for MultiPose, the box; scores are keypoint scores
+    and, for MultiPose, the instance score.
+    """
+    ours, official = np.asarray(ours, np.float64), np.asarray(official, np.float64)
+    if ours.shape != official.shape:
+        raise ValueError(f"output shapes differ: {ours.shape} vs {official.shape}")
+    if get_spec(model).multi_pose:
+        kpt_o = ours[..., :KPT_VALUES].reshape(-1, NUM_KEYPOINTS, 3)
+        kpt_r = official[..., :KPT_VALUES].reshape(-1, NUM_KEYPOINTS, 3)
+        box = np.abs(ours[..., KPT_VALUES : KPT_VALUES + 4] - official[..., KPT_VALUES : KPT_VALUES + 4])
+        coord = max(np.abs(kpt_o[..., :2] - kpt_r[..., :2]).max(), box.max())
+        score = max(np.abs(kpt_o[..., 2] - kpt_r[..., 2]).max(), np.abs(ours[..., -1] - official[..., -1]).max())
+        return float(coord), float(score)
+    return (
+        float(np.abs(ours[..., :2] - official[..., :2]).max()),
+        float(np.abs(ours[..., 2] - official[..., 2]).max()),
+    )

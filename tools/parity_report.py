@@ -1,0 +1,70 @@
+"""Print the deviation from Google's official runtime per model, over every input we have.
+
+    python tools/parity_report.py            # golden fixtures; plus all oracle stills if ../shared
+
+Inputs: the in-repo golden fixtures and, where ../shared is present, the pass-1 inputs of every
+image of the oracle's still run (re-made bit-exactly). Prints JSON lines.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import (  # noqa: E402
+    GOLDEN,
+    ORACLE_RESULTS,
+    golden_outputs,
+    oracle_still,
+    read_png,
+    runtime,
+    shared_image,
+)
+from movenet.parity import raw_output_deviation  # noqa: E402
+from movenet.preprocess.crop import CropRegion, crop_and_resize, resize_and_pad  # noqa: E402
+from movenet.registry import list_models  # noqa: E402
+
+
+def cases(name):
+    for e in golden_outputs()[name]:
+        yield "golden", read_png(GOLDEN / e["input"]), np.asarray(e["output"], np.float32).reshape(e["output_shape"])
+    if not (ORACLE_RESULTS / "still_data_wasm.json").is_file():
+        return
+    for record in oracle_still()["models"][name]["images"]:
+        p = record["passes"][0]
+        image = shared_image(record["id"])
+        if name == "multipose":
+            x, _ = resize_and_pad(image, 256)
+        else:
+            c = p["crop_region"]
+            x = crop_and_resize(image, CropRegion(c["yMin"], c["xMin"], c["yMax"], c["xMax"]), p["model_input"]["shape"][1])
+        yield "oracle-still", x, np.asarray(p["raw_output"]["data"], np.float32).reshape(p["raw_output"]["shape"])
+
+
+def main() -> None:
+    for name in list_models():
+        rows = {}
+        for kind, x, official in cases(name):
+            coord, score = raw_output_deviation(name, runtime(name)(x), official)
+            r = rows.setdefault(kind, {"n": 0, "coord": [], "score": [], "sizes": set()})
+            r["n"] += 1
+            r["coord"].append(coord)
+            r["score"].append(score)
+            r["sizes"].add("x".join(map(str, x.shape[:2])))
+        for kind, r in rows.items():
+            print(json.dumps({
+                "model": name, "inputs": kind, "n": r["n"],
+                "max_coord_dev": max(r["coord"]), "median_coord_dev": float(np.median(r["coord"])),
+                "max_score_dev": max(r["score"]), "median_score_dev": float(np.median(r["score"])),
+                "input_sizes": sorted(r["sizes"]),
+            }))
+
+
+if __name__ == "__main__":
+    main()
