@@ -1,5 +1,6 @@
 """movenet: Google's MoveNet pose estimation in Python, numerically identical to the official runtime."""
 
+from movenet.api import Detector, DetectorOptions, create_detector
 from movenet.errors import (
     InvalidInputError,
     InvalidOptionError,
@@ -17,6 +18,8 @@ __all__ = [
     "KEYPOINT_NAMES",
     "SKELETON_EDGES",
     "Box",
+    "Detector",
+    "DetectorOptions",
     "InvalidInputError",
     "InvalidOptionError",
     "Keypoint",
@@ -27,6 +30,7 @@ __all__ = [
     "UnknownModelError",
     "WeightsError",
     "__version__",
+    "create_detector",
     "get_spec",
     "list_models",
 ]

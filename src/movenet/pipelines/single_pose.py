@@ -1,0 +1,97 @@
+"""SinglePose on images: which region the model sees, and poses back in image pixels.
+
+Default (still images): the model sees the whole image padded to a square, so nobody at the sides
+of a landscape photo is cut off; with `refine`, a second pass runs on the smart crop around the
+person the first pass found. `compat=True` is the official pose-detection behaviour, state
+included: the first call sees the centred square, every call computes the next crop from its
+keypoints (low-pass filtered, alpha 0.9), and a pose score below the minimum resets the detector
+and returns no pose (BRIEF section 2, points 1-4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from movenet.preprocess.crop import CropRegion, center_square_region, crop_and_resize, padded_square_region
+from movenet.preprocess.crop_region import MIN_CROP_KEYPOINT_SCORE, next_crop_region
+from movenet.temporal.low_pass import CropRegionFilter
+from movenet.types import Box, Pose
+
+DEFAULT_MIN_POSE_SCORE = 0.25  # constants.ts DEFAULT_MIN_POSE_SCORE
+
+
+def single_pose_score(scores: np.ndarray) -> float:
+    """Mean of the keypoint scores above 0.2, 0 when none is (official, summed in float64)."""
+    kept = np.asarray(scores, dtype=np.float64)
+    kept = kept[kept > MIN_CROP_KEYPOINT_SCORE]
+    return float(kept.sum() / kept.size) if kept.size else 0.0
+
+
+def keypoints_box(xy_score: np.ndarray, min_score: float = MIN_CROP_KEYPOINT_SCORE) -> Box | None:
+    """Box around the keypoints scoring above `min_score` (None if none does)."""
+    kept = xy_score[xy_score[:, 2] > min_score]
+    if not len(kept):
+        return None
+    return Box(float(kept[:, 0].min()), float(kept[:, 1].min()), float(kept[:, 0].max()), float(kept[:, 1].max()))
+
+
+def run_on_region(runtime, image: np.ndarray, region: CropRegion) -> np.ndarray:
+    """(17, 3) of (y, x, score), y and x normalised to the whole image (float64)."""
+    raw = runtime(crop_and_resize(image, region, runtime.spec.input_size[0]))[0, 0].astype(np.float64)
+    out = raw.copy()
+    out[:, 0] = region.y_min + raw[:, 0] * (region.y_max - region.y_min)
+    out[:, 1] = region.x_min + raw[:, 1] * (region.x_max - region.x_min)
+    return out
+
+
+def pose_from_normalised(keypoints: np.ndarray, height: int, width: int) -> Pose:
+    xy_score = np.stack([keypoints[:, 1] * width, keypoints[:, 0] * height, keypoints[:, 2]], axis=1)
+    return Pose.from_array(xy_score, single_pose_score(keypoints[:, 2]), keypoints_box(xy_score))
+
+
+@dataclass(frozen=True)
+class SinglePoseOptions:
+    compat: bool = False
+    refine: bool = False
+    min_pose_score: float = DEFAULT_MIN_POSE_SCORE
+
+
+class SinglePoseDetector:
+    def __init__(self, runtime, options: SinglePoseOptions = SinglePoseOptions()) -> None:
+        self.runtime = runtime
+        self.options = options
+        self._crop_filter = CropRegionFilter()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the crop region and its filter (compat mode's state across calls)."""
+        self.crop_region: CropRegion | None = None
+        self._crop_filter.reset()
+
+    def __call__(self, image: np.ndarray) -> list[Pose]:
+        if self.options.compat:
+            return self._official(image)
+        height, width = image.shape[:2]
+        keypoints = run_on_region(self.runtime, image, padded_square_region(height, width))
+        if self.options.refine:
+            region = next_crop_region(keypoints, height, width)
+            if region != padded_square_region(height, width):
+                refined = run_on_region(self.runtime, image, region)
+                if single_pose_score(refined[:, 2]) >= single_pose_score(keypoints[:, 2]):
+                    keypoints = refined
+        pose = pose_from_normalised(keypoints, height, width)
+        return [pose] if pose.score >= self.options.min_pose_score else []
+
+    def _official(self, image: np.ndarray) -> list[Pose]:
+        height, width = image.shape[:2]
+        if self.crop_region is None:
+            self.crop_region = center_square_region(height, width)
+        keypoints = run_on_region(self.runtime, image, self.crop_region)
+        pose = pose_from_normalised(keypoints, height, width)
+        if pose.score < self.options.min_pose_score:
+            self.reset()
+            return []
+        self.crop_region = self._crop_filter.apply(next_crop_region(keypoints, height, width))
+        return [pose]

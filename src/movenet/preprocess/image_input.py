@@ -1,0 +1,57 @@
+"""Anything a user may pass as an image -> (H, W, 3) uint8 RGB, or a clear error.
+
+Accepted: a file path (str or Path; EXIF orientation applied), a PIL image, a numpy array of
+uint8 with shape (H, W) grey, (H, W, 1), (H, W, 3) or (H, W, 4) (alpha dropped). Arrays are RGB by
+default; `color="bgr"` says they come from OpenCV (BGR / BGRA).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from movenet.errors import InvalidInputError, InvalidOptionError
+from movenet.io.image import load_image
+
+COLOR_ORDERS = ("rgb", "bgr")
+
+
+def to_rgb_array(image: object, color: str = "rgb") -> np.ndarray:
+    if color not in COLOR_ORDERS:
+        raise InvalidOptionError(f"color must be one of {COLOR_ORDERS}, got {color!r}")
+    if isinstance(image, (str, Path)):
+        return load_image(image)
+    try:
+        from PIL import Image, ImageOps
+    except ImportError:  # pragma: no cover - pillow is a dependency
+        Image = None
+    if Image is not None and isinstance(image, Image.Image):
+        if image.width == 0 or image.height == 0:
+            raise InvalidInputError(f"PIL image has zero size {image.width}x{image.height}")
+        return np.asarray(ImageOps.exif_transpose(image).convert("RGB"), dtype=np.uint8)
+    if not isinstance(image, np.ndarray):
+        raise InvalidInputError(
+            f"image must be a file path, a PIL image or a numpy array, got {type(image).__name__}"
+        )
+    return _from_array(image, color)
+
+
+def _from_array(array: np.ndarray, color: str) -> np.ndarray:
+    if array.dtype != np.uint8:
+        hint = " (scale to 0..255 and use .astype(np.uint8))" if np.issubdtype(array.dtype, np.floating) else ""
+        raise InvalidInputError(f"image arrays must be uint8, got {array.dtype}{hint}")
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim == 2:
+        array = np.repeat(array[:, :, None], 3, axis=2)
+    if array.ndim != 3 or array.shape[2] not in (3, 4):
+        raise InvalidInputError(
+            f"image array must have shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got {array.shape}"
+        )
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise InvalidInputError(f"image array has zero size: shape {array.shape}")
+    array = array[:, :, :3]
+    if color == "bgr":
+        array = array[:, :, ::-1]
+    return np.ascontiguousarray(array)
