@@ -1,0 +1,148 @@
+"""The detector API: every input kind, options, and bad input."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import movenet
+from conftest import EXAMPLE_IMAGE
+from movenet.errors import InvalidInputError, InvalidOptionError, UnknownModelError
+from movenet.io.image import load_image
+
+RGB = load_image(EXAMPLE_IMAGE)
+
+
+@pytest.fixture(scope="module")
+def lightning():
+    return movenet.create_detector("lightning")
+
+
+@pytest.fixture(scope="module")
+def multipose():
+    return movenet.create_detector("multipose")
+
+
+def _xy(poses):
+    return poses[0].to_array()[:, :2]
+
+
+def test_path_array_and_pil_agree(lightning):
+    from_path = lightning.estimate_poses(EXAMPLE_IMAGE)
+    from_str = lightning.estimate_poses(str(EXAMPLE_IMAGE))
+    from_array = lightning.estimate_poses(RGB)
+    from_pil = lightning.estimate_poses(Image.open(EXAMPLE_IMAGE))
+    for other in (from_str, from_array, from_pil):
+        np.testing.assert_array_equal(_xy(other), _xy(from_path))
+
+
+def test_bgr_frames(lightning):
+    np.testing.assert_array_equal(
+        _xy(lightning.estimate_poses(RGB[:, :, ::-1].copy(), color="bgr")), _xy(lightning.estimate_poses(RGB))
+    )
+    # A BGR frame passed as RGB is a different image: the result changes.
+    assert not np.array_equal(_xy(lightning.estimate_poses(RGB[:, :, ::-1].copy())), _xy(lightning.estimate_poses(RGB)))
+
+
+def test_grey_and_rgba(lightning):
+    grey = np.asarray(Image.fromarray(RGB).convert("L"))
+    expected = _xy(lightning.estimate_poses(np.repeat(grey[:, :, None], 3, axis=2)))
+    np.testing.assert_array_equal(_xy(lightning.estimate_poses(grey)), expected)
+    np.testing.assert_array_equal(_xy(lightning.estimate_poses(grey[:, :, None])), expected)
+    rgba = np.concatenate([RGB, np.full(RGB.shape[:2] + (1,), 255, np.uint8)], axis=2)
+    np.testing.assert_array_equal(_xy(lightning.estimate_poses(rgba)), _xy(lightning.estimate_poses(RGB)))
+
+
+def test_pose_result_types(lightning):
+    pose = lightning.estimate_poses(RGB)[0]
+    assert isinstance(pose, movenet.Pose) and pose.id is None and len(pose.keypoints) == 17
+    assert pose.keypoints[movenet.KeypointName.LEFT_WRIST.index].name == "left_wrist"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pose.score = 1.0
+    assert pose.box.x_min < pose.box.x_max and pose.box.y_min < pose.box.y_max
+    assert len(movenet.SKELETON_EDGES) == 16 and movenet.KEYPOINT_NAMES[0] == "nose"
+
+
+def test_flip_horizontal_mirrors_every_model(lightning, multipose):
+    for detector in (lightning, multipose):
+        plain = detector.estimate_poses(RGB)[0]
+        flipped = detector.estimate_poses(RGB, flip_horizontal=True)[0]
+        mirrored = detector.estimate_poses(RGB[:, ::-1].copy())[0]
+        np.testing.assert_array_equal(flipped.to_array(), mirrored.to_array())
+        # the person is roughly symmetric: the mirrored nose lands near W - x
+        assert abs(flipped.keypoints[0].x - (RGB.shape[1] - plain.keypoints[0].x)) < 30
+
+
+def test_tiny_and_very_large_images(lightning, multipose):
+    tiny = np.asarray(Image.fromarray(RGB).resize((12, 8)))
+    for detector in (lightning, multipose):
+        for pose in movenet.create_detector(detector.spec.name, min_pose_score=0).estimate_poses(tiny):
+            assert np.isfinite(pose.to_array()).all()
+    large = np.asarray(Image.fromarray(RGB).resize((5000, 3335)))
+    pose = lightning.estimate_poses(large)[0]
+    small = lightning.estimate_poses(RGB)[0]
+    assert abs(pose.keypoints[0].x / 5 - small.keypoints[0].x) < 5
+
+
+def test_multipose_options():
+    photo = RGB
+    everyone = movenet.create_detector("multipose", min_pose_score=0).estimate_poses(photo)
+    assert len(everyone) == 6  # 0 means 0: all six candidates come back
+    assert [p.score for p in everyone] == sorted((p.score for p in everyone), reverse=True)
+    assert len(movenet.create_detector("multipose", min_pose_score=0, max_poses=2).estimate_poses(photo)) == 2
+    big = movenet.create_detector("multipose", multipose_max_dimension=384).estimate_poses(photo)
+    assert len(big) == 1 and big[0].box.x_max <= photo.shape[1]
+
+
+def test_refine_runs_a_second_pass():
+    plain = movenet.create_detector("thunder").estimate_poses(RGB)[0]
+    refined = movenet.create_detector("thunder", refine=True).estimate_poses(RGB)[0]
+    assert refined.score >= plain.score
+    assert not np.array_equal(refined.to_array(), plain.to_array())
+
+
+def test_min_pose_score_drops_poses(lightning):
+    blank = np.zeros((300, 400, 3), np.uint8)
+    assert lightning.estimate_poses(blank) == []
+    assert len(movenet.create_detector("lightning", min_pose_score=0).estimate_poses(blank)) == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"model": "lightening"}, UnknownModelError, "valid names: lightning, thunder, multipose"),
+        ({"model": "lightning", "compat": "tflite"}, InvalidOptionError, "compat must be None or 'tfjs'"),
+        ({"model": "lightning", "runtime": "tensorflow"}, InvalidOptionError, "available: torch"),
+        ({"model": "multipose", "max_poses": 0}, InvalidOptionError, "1..6"),
+        ({"model": "lightning", "max_poses": 2}, InvalidOptionError, "1..1"),
+        ({"model": "multipose", "multipose_max_dimension": 250}, InvalidOptionError, "multiple of 32"),
+        ({"model": "lightning", "min_pose_score": -0.1}, InvalidOptionError, "0..1"),
+        ({"model": "multipose", "refine": True}, InvalidOptionError, "refine applies to SinglePose"),
+    ],
+)
+def test_bad_options(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        movenet.create_detector(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "image, message",
+    [
+        (np.zeros((100, 100, 3), np.float32), "must be uint8, got float32.*astype"),
+        (np.zeros((0, 100, 3), np.uint8), "zero size"),
+        (np.zeros((100, 100, 2), np.uint8), r"got \(100, 100, 2\)"),
+        (np.zeros((2, 100, 100, 3), np.uint8), r"got \(2, 100, 100, 3\)"),
+        ([[0, 0, 0]], "got list"),
+        (None, "got NoneType"),
+        ("does/not/exist.jpg", "no such file"),
+    ],
+)
+def test_bad_images(lightning, image, message):
+    with pytest.raises(InvalidInputError, match=message):
+        lightning.estimate_poses(image)
+
+
+def test_bad_color_option(lightning):
+    with pytest.raises(InvalidOptionError, match="color must be one of"):
+        lightning.estimate_poses(RGB, color="hsv")
