@@ -43,3 +43,9 @@ SKELETON_EDGES: tuple[tuple[int, int], ...] = (
     (0, 1), (0, 2), (1, 3), (2, 4), (5, 6), (5, 7), (5, 11), (6, 8),
     (6, 12), (7, 9), (8, 10), (11, 12), (11, 13), (12, 14), (13, 15), (14, 16),
 )
+
+# COCO keypoint OKS sigmas (pycocotools cocoeval.py, `kpt_oks_sigmas`), in keypoint order.
+COCO_OKS_SIGMAS: tuple[float, ...] = (
+    0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072,
+    0.062, 0.062, 0.107, 0.107, 0.087, 0.087, 0.089, 0.089,
+)
