@@ -12,12 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from movenet.errors import InvalidOptionError
+from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.pipelines.multi_pose import DEFAULT_MAX_DIMENSION, MAX_POSES, MultiPoseDetector, MultiPoseOptions
 from movenet.pipelines.single_pose import DEFAULT_MIN_POSE_SCORE, SinglePoseDetector, SinglePoseOptions
 from movenet.preprocess.image_input import to_rgb_array
 from movenet.registry import INPUT_MULTIPLE, ModelSpec, get_spec
 from movenet.runtime import RUNTIMES, create_runtime
+from movenet.temporal.tracker import MAX_AGE_MS, MAX_TRACKS, TRACKER_KINDS
 from movenet.types import Pose
 
 COMPAT_MODES = (None, "tfjs")
@@ -34,11 +35,22 @@ class DetectorOptions:
     min_pose_score: float = DEFAULT_MIN_POSE_SCORE
     max_poses: int = MAX_POSES
     multipose_max_dimension: int = DEFAULT_MAX_DIMENSION
+    smoothing: bool = True
+    tracker: str | None = "box"
+    max_tracks: int = MAX_TRACKS
+    max_track_age_ms: float = MAX_AGE_MS
+
+
+MILLISECONDS_TO_MICROSECONDS = 1000
 
 
 class Detector:
-    """Estimates poses on images. Single-pose compat mode keeps the official crop state between
-    calls; `reset()` forgets it."""
+    """Estimates poses on images and video frames.
+
+    Without a timestamp each image is independent (default mode). With `timestamp_ms` (video),
+    state spans frames: the smart crop and smoothing (SinglePose), tracking and per-track smoothing
+    (MultiPose). `reset()` forgets the state. Compat mode keeps the official state in every call.
+    """
 
     def __init__(self, spec: ModelSpec, options: DetectorOptions, runtime) -> None:
         self.spec = spec
@@ -49,23 +61,53 @@ class Detector:
                 runtime,
                 MultiPoseOptions(
                     options.multipose_max_dimension, options.max_poses, options.min_pose_score,
-                    compat=options.compat == "tfjs",
+                    compat=options.compat == "tfjs", smoothing=options.smoothing, tracker=options.tracker,
+                    max_tracks=options.max_tracks, max_track_age_ms=options.max_track_age_ms,
                 ),
             )
         else:
             self._pipeline = SinglePoseDetector(
-                runtime, SinglePoseOptions(options.compat == "tfjs", options.refine, options.min_pose_score)
+                runtime,
+                SinglePoseOptions(options.compat == "tfjs", options.refine, options.min_pose_score, options.smoothing),
             )
+        self._last_timestamp_ms: float | None = None
 
-    def estimate_poses(self, image, *, color: str = "rgb", flip_horizontal: bool = False) -> list[Pose]:
+    def estimate_poses(
+        self,
+        image,
+        timestamp_ms: float | None = None,
+        *,
+        color: str = "rgb",
+        flip_horizontal: bool = False,
+    ) -> list[Pose]:
         """Poses in pixels of `image` (file path, PIL image, or uint8 array; `color="bgr"` for
-        OpenCV frames). `flip_horizontal` mirrors the image first (selfie views)."""
+        OpenCV frames). `timestamp_ms`: the frame's time in a video, increasing from call to call.
+        `flip_horizontal` mirrors the image first (selfie views)."""
+        timestamp_us = self._check_timestamp(timestamp_ms)
         rgb = to_rgb_array(image, color)
         if flip_horizontal:
             rgb = np.ascontiguousarray(rgb[:, ::-1])
-        return self._pipeline(rgb)
+        return self._pipeline(rgb, timestamp_us)
+
+    def _check_timestamp(self, timestamp_ms: float | None) -> float | None:
+        if timestamp_ms is None:
+            return None
+        if isinstance(timestamp_ms, bool) or not isinstance(timestamp_ms, (int, float, np.integer, np.floating)):
+            raise InvalidInputError(f"timestamp_ms must be a number of milliseconds, got {type(timestamp_ms).__name__}")
+        if not np.isfinite(timestamp_ms) or timestamp_ms < 0:
+            raise InvalidInputError(f"timestamp_ms must be finite and >= 0, got {timestamp_ms}")
+        last = self._last_timestamp_ms
+        if self.options.compat is None and last is not None and timestamp_ms <= last:
+            raise InvalidInputError(
+                f"timestamps must increase: got {timestamp_ms} ms after {last} ms "
+                "(call reset() to start a new video)"
+            )
+        self._last_timestamp_ms = float(timestamp_ms)
+        return float(timestamp_ms) * MILLISECONDS_TO_MICROSECONDS
 
     def reset(self) -> None:
+        """Start over: forget crops, filters and tracks (track ids keep counting up)."""
+        self._last_timestamp_ms = None
         self._pipeline.reset()
 
 
@@ -78,6 +120,10 @@ def create_detector(
     min_pose_score: float = DEFAULT_MIN_POSE_SCORE,
     max_poses: int | None = None,
     multipose_max_dimension: int = DEFAULT_MAX_DIMENSION,
+    smoothing: bool = True,
+    tracker: str | None = "box",
+    max_tracks: int = MAX_TRACKS,
+    max_track_age_ms: float = MAX_AGE_MS,
     weights: str | Path | None = None,
     threads: int | None = None,
 ) -> Detector:
@@ -87,6 +133,8 @@ def create_detector(
     refine: SinglePose, default mode: a second pass on the crop around the person found.
     min_pose_score: poses scoring below are dropped (0 keeps all). max_poses: MultiPose, 1..6.
     multipose_max_dimension: MultiPose, the longer side of the model input, a multiple of 32.
+    smoothing: video, One-Euro smoothing of the keypoints (the official filter and constants).
+    tracker: MultiPose video, "box" (IoU), "keypoints" (OKS) or None; max_tracks, max_track_age_ms.
     """
     spec = get_spec(model)
     if runtime not in RUNTIMES:
@@ -108,10 +156,17 @@ def create_detector(
             f"multipose_max_dimension must be a positive multiple of {INPUT_MULTIPLE}, "
             f"got {multipose_max_dimension!r}"
         )
+    if tracker not in (*TRACKER_KINDS, None):
+        raise InvalidOptionError(f"tracker must be one of {TRACKER_KINDS} or None, got {tracker!r}")
+    if not isinstance(max_tracks, int) or max_tracks < 1:
+        raise InvalidOptionError(f"max_tracks must be a positive integer, got {max_tracks!r}")
+    if not isinstance(max_track_age_ms, (int, float)) or max_track_age_ms <= 0:
+        raise InvalidOptionError(f"max_track_age_ms must be a positive number, got {max_track_age_ms!r}")
     if refine and (spec.multi_pose or compat):
         raise InvalidOptionError("refine applies to SinglePose models in the default (non-compat) mode")
     options = DetectorOptions(
-        spec.name, runtime, compat, bool(refine), float(min_pose_score), max_poses, multipose_max_dimension
+        spec.name, runtime, compat, bool(refine), float(min_pose_score), max_poses, multipose_max_dimension,
+        bool(smoothing), tracker, max_tracks, float(max_track_age_ms),
     )
     backend = create_runtime(spec.name, runtime, weights=weights, threads=threads)
     return Detector(spec, options, backend)

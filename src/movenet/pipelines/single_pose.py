@@ -1,11 +1,15 @@
 """SinglePose on images: which region the model sees, and poses back in image pixels.
 
-Default (still images): the model sees the whole image padded to a square, so nobody at the sides
-of a landscape photo is cut off; with `refine`, a second pass runs on the smart crop around the
-person the first pass found. `compat=True` is the official pose-detection behaviour, state
-included: the first call sees the centred square, every call computes the next crop from its
-keypoints (low-pass filtered, alpha 0.9), and a pose score below the minimum resets the detector
-and returns no pose (BRIEF section 2, points 1-4).
+Still images (no timestamp), default: the model sees the whole image padded to a square, so nobody
+at the sides of a landscape photo is cut off; with `refine`, a second pass runs on the smart crop
+around the person the first pass found. Each call is independent.
+
+Video (a timestamp per frame), and every call in `compat` mode: the official pose-detection loop
+(BRIEF section 2, points 1-5): crop, model, pose score (below the minimum: reset, no pose), One-Euro
+smoothing of the keypoints, then the next crop from the smoothed keypoints, low-pass filtered
+(alpha 0.9). Compat starts from the centred square and keeps the filter's first-timestamp quirk;
+the default starts from the whole image and smooths from the second frame. A change of frame size
+resets the state.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 from movenet.preprocess.crop import CropRegion, center_square_region, crop_and_resize, padded_square_region
 from movenet.preprocess.crop_region import MIN_CROP_KEYPOINT_SCORE, next_crop_region
 from movenet.temporal.low_pass import CropRegionFilter
+from movenet.temporal.one_euro import KeypointsFilter
 from movenet.types import Box, Pose
 
 DEFAULT_MIN_POSE_SCORE = 0.25  # constants.ts DEFAULT_MIN_POSE_SCORE
@@ -56,6 +61,7 @@ class SinglePoseOptions:
     compat: bool = False
     refine: bool = False
     min_pose_score: float = DEFAULT_MIN_POSE_SCORE
+    smoothing: bool = True
 
 
 class SinglePoseDetector:
@@ -63,16 +69,22 @@ class SinglePoseDetector:
         self.runtime = runtime
         self.options = options
         self._crop_filter = CropRegionFilter()
+        self._keypoint_filter = KeypointsFilter(official_start=options.compat)
         self.reset()
 
     def reset(self) -> None:
-        """Forget the crop region and its filter (compat mode's state across calls)."""
+        """Forget the crop region and the filters (the state that spans frames)."""
         self.crop_region: CropRegion | None = None
+        self._frame_size: tuple[int, int] | None = None
         self._crop_filter.reset()
+        self._keypoint_filter.reset()
 
-    def __call__(self, image: np.ndarray) -> list[Pose]:
-        if self.options.compat:
-            return self._official(image)
+    def __call__(self, image: np.ndarray, timestamp_us: float | None = None) -> list[Pose]:
+        if timestamp_us is None and not self.options.compat:
+            return self._still(image)
+        return self._track(image, timestamp_us)
+
+    def _still(self, image: np.ndarray) -> list[Pose]:
         height, width = image.shape[:2]
         keypoints = run_on_region(self.runtime, image, padded_square_region(height, width))
         if self.options.refine:
@@ -84,14 +96,20 @@ class SinglePoseDetector:
         pose = pose_from_normalised(keypoints, height, width)
         return [pose] if pose.score >= self.options.min_pose_score else []
 
-    def _official(self, image: np.ndarray) -> list[Pose]:
+    def _track(self, image: np.ndarray, timestamp_us: float | None) -> list[Pose]:
         height, width = image.shape[:2]
+        if self._frame_size not in (None, (height, width)):
+            self.reset()
+        self._frame_size = (height, width)
         if self.crop_region is None:
-            self.crop_region = center_square_region(height, width)
+            first = center_square_region if self.options.compat else padded_square_region
+            self.crop_region = first(height, width)
         keypoints = run_on_region(self.runtime, image, self.crop_region)
-        pose = pose_from_normalised(keypoints, height, width)
-        if pose.score < self.options.min_pose_score:
+        score = single_pose_score(keypoints[:, 2])
+        if score < self.options.min_pose_score:
             self.reset()
             return []
+        if timestamp_us is not None and self.options.smoothing:
+            keypoints = self._keypoint_filter.apply(keypoints, timestamp_us)
         self.crop_region = self._crop_filter.apply(next_crop_region(keypoints, height, width))
-        return [pose]
+        return [pose_from_normalised(keypoints, height, width)]

@@ -22,6 +22,11 @@ class LowPassFilter:
     def reset(self) -> None:
         self.initialized = False
         self.stored: float = 0.0
+        self.raw: float = 0.0
+
+    def apply_with_alpha(self, value: float, alpha: float, threshold: float | None = None) -> float:
+        self.alpha = alpha
+        return self.apply(value, threshold)
 
     def apply(self, value: float, threshold: float | None = None) -> float:
         if not self.initialized:
@@ -31,6 +36,7 @@ class LowPassFilter:
             result = self.stored + self.alpha * (value - self.stored)
         else:
             result = self.stored + self.alpha * threshold * math.asinh((value - self.stored) / threshold)
+        self.raw = float(value)
         self.stored = result
         return result
 
