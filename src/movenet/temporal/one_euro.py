@@ -54,7 +54,9 @@ class OneEuroFilter:
         now = math.trunc(timestamp_us)
         if self.last_timestamp is not None and self.last_timestamp >= now:
             return value  # not after the last one: passed through unfiltered (as the original)
-        if self.last_timestamp is not None and self.last_timestamp != 0 and now != 0:
+        if self.last_timestamp is not None and (
+            not self.official_start or (self.last_timestamp != 0 and now != 0)
+        ):
             self.frequency = 1.0 / ((now - self.last_timestamp) / MICROSECONDS_PER_SECOND)
         self.last_timestamp = now
         d_value = (value - self.x.raw) * value_scale * self.frequency if self.x.initialized else 0.0

@@ -1,0 +1,148 @@
+"""Video sources (files, webcams, folders of frames) and the annotated-video writer (OpenCV).
+
+Every frame comes as RGB uint8 with its index and a timestamp in milliseconds: index * 1000 / fps
+for files and folders (fps from the file, or given), the wall clock since the first frame for
+webcams.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from movenet.errors import InvalidInputError
+from movenet.io.image import load_image
+from movenet.io.sources import IMAGE_SUFFIXES
+
+VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"})
+DEFAULT_FOLDER_FPS = 30.0
+# fourcc per output container: all encoders that ship inside opencv-python(-headless) wheels.
+FOURCC = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG", ".mkv": "MJPG", ".webm": "VP80"}
+
+
+def _cv2():
+    try:
+        import cv2
+    except ImportError as exc:  # pragma: no cover - opencv is a dependency
+        raise InvalidInputError("video needs OpenCV: pip install opencv-python-headless") from exc
+    return cv2
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int
+    timestamp_ms: float
+    image: np.ndarray  # (H, W, 3) uint8 RGB
+
+
+class VideoSource:
+    """Iterate `Frame`s of a video file, a webcam (an integer index) or a folder of images."""
+
+    def __init__(self, source: str | Path | int, fps: float | None = None) -> None:
+        if fps is not None and not fps > 0:
+            raise InvalidInputError(f"fps must be a positive number, got {fps}")
+        self.source = source
+        self._capture = None
+        self._files: list[Path] | None = None
+        self.is_webcam = isinstance(source, int) or (isinstance(source, str) and source.isdigit())
+        cv2 = _cv2()
+        if self.is_webcam:
+            index = int(source)
+            self._capture = cv2.VideoCapture(index)
+            if not self._capture.isOpened():
+                raise InvalidInputError(f"no webcam at index {index} (or it is in use)")
+            self.fps = fps or self._capture.get(cv2.CAP_PROP_FPS) or DEFAULT_FOLDER_FPS
+            self.frame_count = None
+            return
+        path = Path(source)
+        if path.is_dir():
+            self._files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            if not self._files:
+                raise InvalidInputError(f"{path}: folder has no frames (looked for {', '.join(sorted(IMAGE_SUFFIXES))})")
+            self.fps = fps or DEFAULT_FOLDER_FPS
+            self.frame_count = len(self._files)
+            return
+        if not path.is_file():
+            raise InvalidInputError(f"{path}: no such video file, folder or webcam index")
+        if path.stat().st_size == 0:
+            raise InvalidInputError(f"{path}: empty file")
+        self._capture = cv2.VideoCapture(str(path))
+        if not self._capture.isOpened():
+            raise InvalidInputError(f"{path}: not a video OpenCV can read (accepted: {', '.join(sorted(VIDEO_SUFFIXES))})")
+        file_fps = self._capture.get(cv2.CAP_PROP_FPS)
+        self.fps = fps or (file_fps if file_fps and np.isfinite(file_fps) and file_fps > 0 else DEFAULT_FOLDER_FPS)
+        count = int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT))
+        self.frame_count = count if count > 0 else None
+
+    def __iter__(self) -> Iterator[Frame]:
+        if self._files is not None:
+            for index, file in enumerate(self._files):
+                yield Frame(index, index * 1000.0 / self.fps, load_image(file))
+            return
+        index, start = 0, None
+        while True:
+            ok, bgr = self._capture.read()
+            if not ok:
+                break
+            if self.is_webcam:
+                now = time.monotonic()
+                start = now if start is None else start
+                timestamp = (now - start) * 1000.0
+            else:
+                timestamp = index * 1000.0 / self.fps
+            yield Frame(index, timestamp, np.ascontiguousarray(bgr[:, :, ::-1]))
+            index += 1
+        if index == 0:
+            raise InvalidInputError(f"{self.source}: video has no readable frames (empty or corrupt)")
+        self.frames_read = index
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+
+    def __enter__(self) -> "VideoSource":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class VideoWriter:
+    """Write RGB frames to a video file; every frame is resized to the first frame's size."""
+
+    def __init__(self, path: str | Path, fps: float) -> None:
+        self.path = Path(path)
+        suffix = self.path.suffix.lower()
+        if suffix not in FOURCC:
+            raise InvalidInputError(f"{self.path}: output video must end in one of {', '.join(sorted(FOURCC))}")
+        self.fps = fps
+        self._writer = None
+        self.size: tuple[int, int] | None = None
+
+    def write(self, rgb: np.ndarray) -> None:
+        cv2 = _cv2()
+        height, width = rgb.shape[:2]
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fourcc = cv2.VideoWriter_fourcc(*FOURCC[self.path.suffix.lower()])
+            self._writer = cv2.VideoWriter(str(self.path), fourcc, self.fps, (width, height))
+            if not self._writer.isOpened():
+                raise InvalidInputError(f"{self.path}: OpenCV cannot write this video format here")
+            self.size = (width, height)
+        if (width, height) != self.size:
+            rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
+        self._writer.write(np.ascontiguousarray(rgb[:, :, ::-1]))
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.release()
+
+    def __enter__(self) -> "VideoWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
