@@ -146,3 +146,62 @@ def test_bad_images(lightning, image, message):
 def test_bad_color_option(lightning):
     with pytest.raises(InvalidOptionError, match="color must be one of"):
         lightning.estimate_poses(RGB, color="hsv")
+
+
+def test_video_timestamps_must_increase():
+    detector = movenet.create_detector("lightning")
+    detector.estimate_poses(RGB, 0.0)
+    detector.estimate_poses(RGB, 33.3)
+    with pytest.raises(InvalidInputError, match="timestamps must increase: got 33.3 ms after 33.3 ms"):
+        detector.estimate_poses(RGB, 33.3)
+    with pytest.raises(InvalidInputError, match="finite and >= 0"):
+        detector.estimate_poses(RGB, float("nan"))
+    with pytest.raises(InvalidInputError, match="must be a number"):
+        detector.estimate_poses(RGB, "10")
+    detector.reset()
+    detector.estimate_poses(RGB, 0.0)  # a new video after reset()
+    compat = movenet.create_detector("lightning", compat="tfjs")
+    compat.estimate_poses(RGB, 10.0)
+    compat.estimate_poses(RGB, 10.0)  # the official library accepts it (no smoothing step)
+
+
+def test_video_mode_follows_the_person_and_smooths():
+    detector = movenet.create_detector("thunder")
+    first = detector.estimate_poses(RGB, 0.0)[0]
+    region = detector._pipeline.crop_region
+    assert region is not None and (region.x_max - region.x_min) < 1.0  # zoomed in on the person
+    second = detector.estimate_poses(RGB, 33.3)[0]
+    still = movenet.create_detector("thunder").estimate_poses(RGB)[0]
+    assert first.to_dict() == still.to_dict()  # the first frame sees the whole image
+    assert second.score > still.score  # the crop helps
+
+
+def test_frame_size_change_restarts_tracking():
+    detector = movenet.create_detector("lightning")
+    detector.estimate_poses(RGB, 0.0)
+    small = np.asarray(Image.fromarray(RGB).resize((500, 333)))
+    pose = detector.estimate_poses(small, 33.3)[0]
+    fresh = movenet.create_detector("lightning").estimate_poses(small, 0.0)[0]
+    assert pose.to_dict() == fresh.to_dict()
+
+
+def test_multipose_ids_only_with_timestamps(multipose):
+    assert multipose.estimate_poses(RGB)[0].id is None
+    tracked = movenet.create_detector("multipose")
+    assert [p.id for p in tracked.estimate_poses(RGB, 0.0)] == [1]
+    assert [p.id for p in tracked.estimate_poses(RGB, 40.0)] == [1]
+    untracked = movenet.create_detector("multipose", tracker=None)
+    assert untracked.estimate_poses(RGB, 0.0)[0].id is None
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"tracker": "centroid"}, "tracker must be one of"),
+        ({"max_tracks": 0}, "max_tracks must be a positive integer"),
+        ({"max_track_age_ms": -5}, "max_track_age_ms must be a positive number"),
+    ],
+)
+def test_bad_video_options(kwargs, message):
+    with pytest.raises(InvalidOptionError, match=message):
+        movenet.create_detector("multipose", **kwargs)

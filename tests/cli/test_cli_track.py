@@ -1,0 +1,64 @@
+"""`movenet track` end to end on small real clips made from the example photos."""
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from io_helpers import make_video
+from movenet.cli.main import main
+
+
+def test_track_writes_video_and_jsonl(tmp_path):
+    clip = make_video(tmp_path / "clip.mp4", n=8, size=(320, 240), fps=10.0)
+    out, jsonl = tmp_path / "annotated.mp4", tmp_path / "poses.jsonl"
+    assert main(["track", str(clip), "--out", str(out), "--jsonl", str(jsonl)]) == 0
+    lines = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    assert [line["frame"] for line in lines] == list(range(8))
+    assert [line["timestamp_ms"] for line in lines] == pytest.approx([i * 100 for i in range(8)])
+    assert all(len(line["poses"]) == 1 for line in lines)
+    capture = cv2.VideoCapture(str(out))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 8
+    assert capture.get(cv2.CAP_PROP_FPS) == pytest.approx(10.0)
+    assert (int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))) == (320, 240)
+
+
+def test_track_multipose_ids_and_folder_fps(tmp_path, capsys):
+    from PIL import Image
+
+    from conftest import REPO
+
+    photo = Image.open(REPO / "examples" / "three_people.jpg")
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for i in range(5):  # a slow pan over three people
+        photo.crop((i * 20, 0, i * 20 + 900, 861)).resize((450, 430)).save(folder / f"{i:03d}.png")
+    assert main(["track", str(folder), "--model", "multipose", "--fps", "5", "--jsonl", "-"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["timestamp_ms"] for line in lines] == [0, 200, 400, 600, 800]
+    ids = [sorted(p["id"] for p in line["poses"]) for line in lines]
+    assert ids[0] == [1, 2, 3]
+    # the two people who stay in view keep their ids; no new id appears
+    assert all({1, 2} <= set(i) and set(i) <= {1, 2, 3} for i in ids)
+
+
+def test_smoothing_off_and_compat(tmp_path):
+    clip = make_video(tmp_path / "clip.mp4", n=4)
+    on, off, compat = (tmp_path / f"{n}.jsonl" for n in ("on", "off", "compat"))
+    assert main(["track", str(clip), "--jsonl", str(on)]) == 0
+    assert main(["track", str(clip), "--jsonl", str(off), "--no-smoothing"]) == 0
+    assert main(["track", str(clip), "--jsonl", str(compat), "--compat", "tfjs"]) == 0
+    first = [json.loads(line) for line in on.read_text().splitlines()]
+    raw = [json.loads(line) for line in off.read_text().splitlines()]
+    assert first[0] == raw[0]  # nothing to smooth on the first frame
+    assert first[-1] != raw[-1]
+
+
+def test_bad_sources(tmp_path, capsys):
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"\x00" * 1000)
+    assert main(["track", str(bad)]) == 2
+    assert "not a video" in capsys.readouterr().err
+    assert main(["track", "7"]) == 2
+    assert "no webcam at index 7" in capsys.readouterr().err
