@@ -53,3 +53,14 @@ def oracle_still() -> dict:
 def shared_image(image_id: str) -> np.ndarray:
     """A data image decoded as the oracle did: Pillow, RGB, no EXIF rotation."""
     return np.asarray(Image.open(SHARED / image_id).convert("RGB"))
+
+
+def oracle_model_input(model: str, image: np.ndarray, record: dict) -> np.ndarray:
+    """Re-make the model input of one oracle still pass with our bit-exact preprocessing."""
+    from movenet.preprocess.crop import CropRegion, crop_and_resize, resize_and_pad
+
+    if model == "multipose":
+        return resize_and_pad(image, 256)[0]
+    c = record["crop_region"]
+    region = CropRegion(c["yMin"], c["xMin"], c["yMax"], c["xMax"])
+    return crop_and_resize(image, region, record["model_input"]["shape"][1])

@@ -13,8 +13,16 @@ import hashlib
 import numpy as np
 import pytest
 
-from conftest import GOLDEN, golden_outputs, oracle_still, read_png, requires_oracle_results, runtime, shared_image
-from movenet.preprocess.crop import CropRegion, crop_and_resize, resize_and_pad
+from conftest import (
+    GOLDEN,
+    golden_outputs,
+    oracle_model_input,
+    oracle_still,
+    read_png,
+    requires_oracle_results,
+    runtime,
+    shared_image,
+)
 from movenet.parity import raw_output_deviation as deviations
 from movenet.registry import list_models
 
@@ -67,11 +75,7 @@ def test_every_oracle_still_image(name):
     for record in images:
         first = record["passes"][0]
         image = shared_image(record["id"])
-        if name == "multipose":
-            model_input, _ = resize_and_pad(image, 256)
-        else:
-            c = first["crop_region"]
-            model_input = crop_and_resize(image, CropRegion(c["yMin"], c["xMin"], c["yMax"], c["xMax"]), first["model_input"]["shape"][1])
+        model_input = oracle_model_input(name, image, first)
         assert hashlib.sha256(model_input.astype(np.uint8).tobytes()).hexdigest() == first["model_input"]["sha256_u8"], record["id"]
         official = np.asarray(first["raw_output"]["data"], np.float32).reshape(first["raw_output"]["shape"])
         coord, score = deviations(name, runtime(name)(model_input), official)

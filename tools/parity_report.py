@@ -21,13 +21,13 @@ from conftest import (  # noqa: E402
     GOLDEN,
     ORACLE_RESULTS,
     golden_outputs,
+    oracle_model_input,
     oracle_still,
     read_png,
     runtime,
     shared_image,
 )
 from movenet.parity import raw_output_deviation  # noqa: E402
-from movenet.preprocess.crop import CropRegion, crop_and_resize, resize_and_pad  # noqa: E402
 from movenet.registry import list_models  # noqa: E402
 
 
@@ -39,11 +39,7 @@ def cases(name):
     for record in oracle_still()["models"][name]["images"]:
         p = record["passes"][0]
         image = shared_image(record["id"])
-        if name == "multipose":
-            x, _ = resize_and_pad(image, 256)
-        else:
-            c = p["crop_region"]
-            x = crop_and_resize(image, CropRegion(c["yMin"], c["xMin"], c["yMax"], c["xMax"]), p["model_input"]["shape"][1])
+        x = oracle_model_input(name, image, p)
         yield "oracle-still", x, np.asarray(p["raw_output"]["data"], np.float32).reshape(p["raw_output"]["shape"])
 
 

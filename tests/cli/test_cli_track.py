@@ -3,7 +3,6 @@
 import json
 
 import cv2
-import numpy as np
 import pytest
 
 from io_helpers import make_video

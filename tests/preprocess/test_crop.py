@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from conftest import oracle_still, requires_oracle_results, shared_image
+from conftest import oracle_model_input, oracle_still, requires_oracle_results, shared_image
 from movenet.preprocess.crop import (
     CropRegion,
     center_square_region,
@@ -68,11 +68,7 @@ def test_all_passes_match_the_oracle_inputs_bit_for_bit(name):
     for record in oracle_still()["models"][name]["images"]:
         image = shared_image(record["id"])
         for p in record["passes"]:
-            if name == "multipose":
-                x, _ = resize_and_pad(image, 256)
-            else:
-                c = p["crop_region"]
-                x = crop_and_resize(image, CropRegion(c["yMin"], c["xMin"], c["yMax"], c["xMax"]), p["model_input"]["shape"][1])
+            x = oracle_model_input(name, image, p)
             assert hashlib.sha256(x.astype(np.uint8).tobytes()).hexdigest() == p["model_input"]["sha256_u8"], record["id"]
             count += 1
     assert count >= 122
