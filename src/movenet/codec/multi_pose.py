@@ -21,7 +21,12 @@ from movenet.codec.constants import MultiPoseDecoding
 
 
 def _top_k(values: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Top-k along dim 1, sorted, ties broken by the lower index (TF TopKV2)."""
+    """Top-k along dim 1, sorted, ties broken by the lower index (TF TopKV2).
+
+    Exported to ONNX as TopK, whose specification breaks ties the same way.
+    """
+    if torch.onnx.is_in_onnx_export() or torch.compiler.is_exporting():
+        return torch.topk(values, k, dim=1, largest=True, sorted=True)
     sorted_values, indices = torch.sort(values, dim=1, descending=True, stable=True)
     return sorted_values[:, :k], indices[:, :k]
 
@@ -73,6 +78,7 @@ def decode_multi_pose(heads: dict[str, torch.Tensor], decoding: MultiPoseDecodin
     grid_y = torch.arange(height, dtype=dtype, device=device).view(height, 1)
     grid_x = torch.arange(width, dtype=dtype, device=device).view(1, width)
     sq_dist = (grid_y - guess_y[..., None, None]) ** 2 + (grid_x - guess_x[..., None, None]) ** 2
+    # float32(min(h, w)) * float32(0.30005) as in the graph (this form stays dynamic in ONNX export)
     sigma = float(torch.tensor(min(height, width), dtype=dtype) * decoding.sigma_scale)
     weighted = heatmap[:, None] * torch.exp((-1.0 * sq_dist) / sigma)  # (B, P, K, h, w)
     inside = (

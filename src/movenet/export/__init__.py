@@ -1,0 +1,1 @@
+"""Export of the PyTorch modules (network + official decoding) to other runtimes."""
