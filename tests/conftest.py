@@ -38,11 +38,21 @@ def read_png(path: Path) -> np.ndarray:
     return np.asarray(Image.open(path).convert("RGB"))
 
 
-@lru_cache(maxsize=None)
-def runtime(name: str):
-    from movenet.runtime import TorchRuntime
+def _available_runtimes() -> list[str]:
+    from movenet.runtime import available_runtimes
 
-    return TorchRuntime(name)
+    return available_runtimes()
+
+
+RUNTIMES = _available_runtimes()
+
+
+@lru_cache(maxsize=None)
+def runtime(name: str, kind: str | None = None):
+    """A cached runtime for `name` (default: the package default, onnxruntime when installed)."""
+    from movenet.runtime import create_runtime
+
+    return create_runtime(name, kind)
 
 
 @lru_cache(maxsize=1)

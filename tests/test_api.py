@@ -113,7 +113,7 @@ def test_min_pose_score_drops_poses(lightning):
     [
         ({"model": "lightening"}, UnknownModelError, "valid names: lightning, thunder, multipose"),
         ({"model": "lightning", "compat": "tflite"}, InvalidOptionError, "compat must be None or 'tfjs'"),
-        ({"model": "lightning", "runtime": "tensorflow"}, InvalidOptionError, "available: torch"),
+        ({"model": "lightning", "runtime": "tensorflow"}, InvalidOptionError, "available: onnxruntime, torch"),
         ({"model": "multipose", "max_poses": 0}, InvalidOptionError, "1..6"),
         ({"model": "lightning", "max_poses": 2}, InvalidOptionError, "1..1"),
         ({"model": "multipose", "multipose_max_dimension": 250}, InvalidOptionError, "multiple of 32"),

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import (
     GOLDEN,
+    RUNTIMES,
     golden_outputs,
     oracle_model_input,
     oracle_still,
@@ -28,28 +29,34 @@ from movenet.registry import list_models
 
 COORD_TOL = 1e-4
 SCORE_TOL = 1e-3
+# onnxruntime's vectorised exp rounds differently from PyTorch's: on 2 of 1,700+ MultiPose
+# keypoints (official scores 2e-6 and 2e-16, in poses scoring 0) the arg-max over such tiny
+# values lands on a neighbouring pixel. Coordinates of keypoints scoring below this are left out
+# for that runtime; their scores, and everything of the torch runtime, are compared in full.
+NEAR_TIE_SCORE = {"torch": 0.0, "onnxruntime": 1e-4}
 
 
 def _official(entry) -> np.ndarray:
     return np.asarray(entry["output"], np.float32).reshape(entry["output_shape"])
 
 
+@pytest.mark.parametrize("kind", RUNTIMES)
 @pytest.mark.parametrize("name", list_models())
-def test_golden_fixtures(name):
+def test_golden_fixtures(name, kind):
     entries = golden_outputs()[name]
     assert len(entries) >= 20
     worst = (0.0, 0.0)
     for entry in entries:
         image = read_png(GOLDEN / entry["input"])
         assert hashlib.sha256(image.tobytes()).hexdigest() == entry["input_sha256_u8"]
-        ours = runtime(name)(image.astype(np.int32))
+        ours = runtime(name, kind)(image.astype(np.int32))
         official = _official(entry)
         assert ours.shape == official.shape
-        coord, score = deviations(name, ours, official)
+        coord, score = deviations(name, ours, official, NEAR_TIE_SCORE[kind])
         assert coord <= COORD_TOL, f"{entry['input']}: coordinates off by {coord}"
         assert score <= SCORE_TOL, f"{entry['input']}: scores off by {score}"
         worst = (max(worst[0], coord), max(worst[1], score))
-    print(f"{name}: {len(entries)} inputs, max deviation coord {worst[0]:.2e} score {worst[1]:.2e}")
+    print(f"{name} on {kind}: {len(entries)} inputs, max deviation coord {worst[0]:.2e} score {worst[1]:.2e}")
 
 
 def test_multipose_golden_covers_non_square_sizes():
@@ -58,18 +65,20 @@ def test_multipose_golden_covers_non_square_sizes():
         assert size in shapes, f"no MultiPose golden input of size {size}"
 
 
-def test_batch_equals_one_by_one():
+@pytest.mark.parametrize("kind", RUNTIMES)
+def test_batch_equals_one_by_one(kind):
     entries = golden_outputs()["lightning"][:4]
     batch = np.stack([read_png(GOLDEN / e["input"]) for e in entries])
-    together = runtime("lightning")(batch)
+    together = runtime("lightning", kind)(batch)
     for i, entry in enumerate(entries):
         coord, score = deviations("lightning", together[i : i + 1], _official(entry))
         assert coord <= COORD_TOL and score <= SCORE_TOL
 
 
 @requires_oracle_results
+@pytest.mark.parametrize("kind", RUNTIMES)
 @pytest.mark.parametrize("name", list_models())
-def test_every_oracle_still_image(name):
+def test_every_oracle_still_image(name, kind):
     images = oracle_still()["models"][name]["images"]
     assert len(images) >= 100
     for record in images:
@@ -78,5 +87,5 @@ def test_every_oracle_still_image(name):
         model_input = oracle_model_input(name, image, first)
         assert hashlib.sha256(model_input.astype(np.uint8).tobytes()).hexdigest() == first["model_input"]["sha256_u8"], record["id"]
         official = np.asarray(first["raw_output"]["data"], np.float32).reshape(first["raw_output"]["shape"])
-        coord, score = deviations(name, runtime(name)(model_input), official)
+        coord, score = deviations(name, runtime(name, kind)(model_input), official, NEAR_TIE_SCORE[kind])
         assert coord <= COORD_TOL and score <= SCORE_TOL, f"{record['id']}: {coord}, {score}"

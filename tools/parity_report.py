@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import (  # noqa: E402
     GOLDEN,
     ORACLE_RESULTS,
+    RUNTIMES,
     golden_outputs,
     oracle_model_input,
     oracle_still,
@@ -44,10 +45,16 @@ def cases(name):
 
 
 def main() -> None:
+    for backend in RUNTIMES:
+        report(backend)
+
+
+def report(backend: str) -> None:
+    min_score = 1e-4 if backend == "onnxruntime" else 0.0  # see NEAR_TIE_SCORE in tests/test_parity.py
     for name in list_models():
         rows = {}
         for kind, x, official in cases(name):
-            coord, score = raw_output_deviation(name, runtime(name)(x), official)
+            coord, score = raw_output_deviation(name, runtime(name, backend)(x), official, min_score)
             r = rows.setdefault(kind, {"n": 0, "coord": [], "score": [], "sizes": set()})
             r["n"] += 1
             r["coord"].append(coord)
@@ -55,7 +62,7 @@ def main() -> None:
             r["sizes"].add("x".join(map(str, x.shape[:2])))
         for kind, r in rows.items():
             print(json.dumps({
-                "model": name, "inputs": kind, "n": r["n"],
+                "runtime": backend, "model": name, "inputs": kind, "n": r["n"],
                 "max_coord_dev": max(r["coord"]), "median_coord_dev": float(np.median(r["coord"])),
                 "max_score_dev": max(r["score"]), "median_score_dev": float(np.median(r["score"])),
                 "input_sizes": sorted(r["sizes"]),

@@ -17,7 +17,7 @@ from movenet.pipelines.multi_pose import DEFAULT_MAX_DIMENSION, MAX_POSES, Multi
 from movenet.pipelines.single_pose import DEFAULT_MIN_POSE_SCORE, SinglePoseDetector, SinglePoseOptions
 from movenet.preprocess.image_input import to_rgb_array
 from movenet.registry import INPUT_MULTIPLE, ModelSpec, get_spec
-from movenet.runtime import RUNTIMES, create_runtime
+from movenet.runtime import default_runtime, runtime_class
 from movenet.temporal.tracker import MAX_AGE_MS, MAX_TRACKS, TRACKER_KINDS
 from movenet.types import Pose
 
@@ -29,7 +29,7 @@ class DetectorOptions:
     """Load-time options, validated by `create_detector`."""
 
     model: str
-    runtime: str = "torch"
+    runtime: str = "onnxruntime"
     compat: str | None = None
     refine: bool = False
     min_pose_score: float = DEFAULT_MIN_POSE_SCORE
@@ -114,7 +114,7 @@ class Detector:
 def create_detector(
     model: str = "lightning",
     *,
-    runtime: str = "torch",
+    runtime: str | None = None,
     compat: str | None = None,
     refine: bool = False,
     min_pose_score: float = DEFAULT_MIN_POSE_SCORE,
@@ -129,6 +129,8 @@ def create_detector(
 ) -> Detector:
     """A detector for `model` ("lightning", "thunder" or "multipose").
 
+    runtime: "onnxruntime" (default when installed) or "torch"; weights: another weight file;
+    threads: CPU threads of the runtime.
     compat: None (our defaults) or "tfjs" (the official pose-detection behaviour, exactly).
     refine: SinglePose, default mode: a second pass on the crop around the person found.
     min_pose_score: poses scoring below are dropped (0 keeps all). max_poses: MultiPose, 1..6.
@@ -137,8 +139,8 @@ def create_detector(
     tracker: MultiPose video, "box" (IoU), "keypoints" (OKS) or None; max_tracks, max_track_age_ms.
     """
     spec = get_spec(model)
-    if runtime not in RUNTIMES:
-        raise InvalidOptionError(f"unknown runtime {runtime!r}; available: {', '.join(RUNTIMES)}")
+    runtime = runtime or default_runtime()
+    backend_class = runtime_class(runtime)
     if compat not in COMPAT_MODES:
         raise InvalidOptionError(f"compat must be None or 'tfjs', got {compat!r}")
     if not isinstance(min_pose_score, (int, float)) or not 0.0 <= min_pose_score <= 1.0:
@@ -168,5 +170,5 @@ def create_detector(
         spec.name, runtime, compat, bool(refine), float(min_pose_score), max_poses, multipose_max_dimension,
         bool(smoothing), tracker, max_tracks, float(max_track_age_ms),
     )
-    backend = create_runtime(spec.name, runtime, weights=weights, threads=threads)
+    backend = backend_class(spec.name, weights=weights, threads=threads)
     return Detector(spec, options, backend)

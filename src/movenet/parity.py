@@ -10,11 +10,15 @@ from movenet.skeleton import NUM_KEYPOINTS
 KPT_VALUES = 3 * NUM_KEYPOINTS  # 51: 17 x (y, x, score) in a MultiPose row
 
 
-def raw_output_deviation(model: str | ModelSpec, ours: np.ndarray, official: np.ndarray) -> tuple[float, float]:
+def raw_output_deviation(
+    model: str | ModelSpec, ours: np.ndarray, official: np.ndarray, min_keypoint_score: float = 0.0
+) -> tuple[float, float]:
     """(max |coordinate difference|, max |score difference|) between two raw outputs.
 
     Coordinates are normalised (y, x) and, for MultiPose, the box; scores are keypoint scores
-    and, for MultiPose, the instance score.
+    and, for MultiPose, the instance score. Keypoint coordinates whose official score is below
+    `min_keypoint_score` are left out (an arg-max over heatmap values of ~1e-6 is a near-tie that
+    any change of float rounding may flip); their scores are still compared.
     """
     ours, official = np.asarray(ours, np.float64), np.asarray(official, np.float64)
     if ours.shape != official.shape:
@@ -23,10 +27,13 @@ def raw_output_deviation(model: str | ModelSpec, ours: np.ndarray, official: np.
         kpt_o = ours[..., :KPT_VALUES].reshape(-1, NUM_KEYPOINTS, 3)
         kpt_r = official[..., :KPT_VALUES].reshape(-1, NUM_KEYPOINTS, 3)
         box = np.abs(ours[..., KPT_VALUES : KPT_VALUES + 4] - official[..., KPT_VALUES : KPT_VALUES + 4])
-        coord = max(np.abs(kpt_o[..., :2] - kpt_r[..., :2]).max(), box.max())
+        keep = kpt_r[..., 2] >= min_keypoint_score
+        kpt_dev = np.abs(kpt_o[..., :2] - kpt_r[..., :2]).max(-1)[keep]
+        coord = max(kpt_dev.max(initial=0.0), box.max())
         score = max(np.abs(kpt_o[..., 2] - kpt_r[..., 2]).max(), np.abs(ours[..., -1] - official[..., -1]).max())
         return float(coord), float(score)
+    keep = official[..., 2] >= min_keypoint_score
     return (
-        float(np.abs(ours[..., :2] - official[..., :2]).max()),
+        float(np.abs(ours[..., :2] - official[..., :2]).max(-1)[keep].max(initial=0.0)),
         float(np.abs(ours[..., 2] - official[..., 2]).max()),
     )

@@ -1,9 +1,13 @@
 """Decoding on hand-built head tensors whose answer is computed by hand."""
 
+import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+pytest.importorskip("safetensors", reason="needs the torch extra")
+
 import math
 
 import numpy as np
-import pytest
 import torch
 
 from movenet.codec import MultiPoseDecoding, SinglePoseDecoding, decode_multi_pose, decode_single_pose

@@ -1,6 +1,10 @@
 """Contract tests over the registry (in the manner of timm's tests/test_models.py)."""
 
 import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+pytest.importorskip("safetensors", reason="needs the torch extra")
+
 import torch
 
 from movenet.model import MoveNet

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import torch
 
 from movenet.errors import InvalidInputError
 from movenet.preprocess.validate import as_model_input
@@ -16,6 +15,11 @@ def test_accepts_hwc_and_batches_of_several_dtypes():
         out = as_model_input(np.zeros((192, 192, 3), dtype), LIGHTNING)
         assert out.shape == (1, 192, 192, 3) and out.dtype == np.float32
     assert as_model_input(np.zeros((4, 192, 192, 3), np.uint8), LIGHTNING).shape[0] == 4
+
+
+
+def test_accepts_torch_tensors():
+    torch = pytest.importorskip("torch", reason="needs the torch extra")
     assert as_model_input(torch.zeros(1, 192, 192, 3, dtype=torch.int32), LIGHTNING).shape == (1, 192, 192, 3)
     assert as_model_input(np.zeros((160, 96, 3), np.uint8), MULTI).shape == (1, 160, 96, 3)
 

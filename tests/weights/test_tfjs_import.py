@@ -1,9 +1,13 @@
 """The importer against Google's TF.js graph models in shared/ (skipped where shared/ is absent)."""
 
+import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+pytest.importorskip("safetensors", reason="needs the torch extra")
+
 import json
 import shutil
 
-import pytest
 
 from conftest import TFJS_DIR, requires_shared
 from movenet.errors import WeightsError

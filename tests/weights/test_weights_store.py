@@ -1,7 +1,11 @@
 """The shipped weight files: they load, fit their model, and bad files fail clearly."""
 
-import numpy as np
 import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+pytest.importorskip("safetensors", reason="needs the torch extra")
+
+import numpy as np
 from safetensors.numpy import save
 
 from movenet.codec.constants import (

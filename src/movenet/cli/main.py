@@ -27,6 +27,15 @@ def cmd_convert_weights(args: argparse.Namespace) -> int:
     return convert_main(argv)
 
 
+def cmd_export_onnx(args: argparse.Namespace) -> int:
+    from movenet.export.onnx import main as export_main
+
+    argv = ["--out", args.out] if args.out else []
+    for name in args.model or []:
+        argv += ["--model", name]
+    return export_main(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="movenet",
@@ -48,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--out", help="output folder (default: the installed package's)")
     convert.add_argument("--model", action="append", choices=list_models(), help="default: all")
     convert.set_defaults(func=cmd_convert_weights)
+
+    export = sub.add_parser("export-onnx", help="regenerate the bundled ONNX models (needs the torch extra)")
+    export.add_argument("--out", help="output folder (default: the installed package's)")
+    export.add_argument("--model", action="append", choices=list_models(), help="default: all")
+    export.set_defaults(func=cmd_export_onnx)
     return parser
 
 

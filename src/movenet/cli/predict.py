@@ -41,6 +41,8 @@ def add_parser(sub) -> None:
         help="lightning (fast, one person), thunder (accurate, one person), multipose (up to 6 "
         "people); default: lightning",
     )
+    p.add_argument("--runtime", choices=["onnxruntime", "torch"], help="default: onnxruntime (torch needs the torch extra)")
+    p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the runtime (default: all cores)")
     p.add_argument("--recursive", "-r", action="store_true", help="look into subfolders too")
     p.add_argument("--out", metavar="DIR", help="write annotated images to DIR")
     p.add_argument(
@@ -97,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
 
     detector = movenet.create_detector(
         args.model,
+        runtime=args.runtime,
+        threads=args.threads,
         compat=args.compat,
         refine=args.refine,
         min_pose_score=args.min_pose_score,

@@ -1,17 +1,46 @@
-"""How the network runs, chosen by name from one table."""
+"""How the network runs, chosen by name from one table.
+
+onnxruntime is the default (the light install); torch runs the PyTorch modules themselves (the
+`torch` extra). Runtimes are imported only when used, so the light install never imports torch.
+"""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 from movenet.errors import InvalidOptionError
-from movenet.runtime.torch_runtime import DecodedMoveNet, TorchRuntime
 
-RUNTIMES = {"torch": TorchRuntime}
+# name -> (module, class, the package it needs)
+RUNTIMES = {
+    "onnxruntime": ("movenet.runtime.onnx_runtime", "OnnxRuntime", "onnxruntime"),
+    "torch": ("movenet.runtime.torch_runtime", "TorchRuntime", "torch"),
+}
 
 
-def create_runtime(model: str = "lightning", runtime: str = "torch", **options):
+def available_runtimes() -> list[str]:
+    return [name for name, (_, _, package) in RUNTIMES.items() if importlib.util.find_spec(package)]
+
+
+def default_runtime() -> str:
+    available = available_runtimes()
+    if not available:
+        raise InvalidOptionError("no runtime installed: pip install onnxruntime (or torch)")
+    return available[0]
+
+
+def runtime_class(runtime: str):
     if runtime not in RUNTIMES:
         raise InvalidOptionError(f"unknown runtime {runtime!r}; available: {', '.join(RUNTIMES)}")
-    return RUNTIMES[runtime](model, **options)
+    module, cls, package = RUNTIMES[runtime]
+    if importlib.util.find_spec(package) is None:
+        extra = "movenet[torch]" if package == "torch" else package
+        raise InvalidOptionError(f"runtime {runtime!r} needs {package}: pip install {extra}")
+    return getattr(importlib.import_module(module), cls)
 
 
-__all__ = ["DecodedMoveNet", "RUNTIMES", "TorchRuntime", "create_runtime"]
+def create_runtime(model: str = "lightning", runtime: str | None = None, **options):
+    return runtime_class(runtime or default_runtime())(model, **options)
+
+
+__all__ = ["RUNTIMES", "available_runtimes", "create_runtime", "default_runtime", "runtime_class"]
