@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from movenet.cli import predict, track
+from movenet.cli import bench, predict, track
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict.add_parser(sub)
     track.add_parser(sub)
+    bench.add_parser(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)

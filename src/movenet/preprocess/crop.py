@@ -52,11 +52,16 @@ def center_square_region(height: int, width: int) -> CropRegion:
 
 def _bilinear(image: np.ndarray, ys: np.ndarray, xs: np.ndarray, top, bottom, left, right):
     """Blend the four neighbours in float32 in TF's order (top row, bottom row, then rows)."""
+    width = image.shape[1]
+    flat = image.reshape(-1, image.shape[2])
     y_lerp = (ys - top.astype(f32)).astype(f32)[:, None, None]
     x_lerp = (xs - left.astype(f32)).astype(f32)[None, :, None]
-    rows_t, rows_b = image[top], image[bottom]
-    tl, tr = rows_t[:, left].astype(f32), rows_t[:, right].astype(f32)
-    bl, br = rows_b[:, left].astype(f32), rows_b[:, right].astype(f32)
+
+    def corner(rows, cols):
+        return flat.take((rows * width)[:, None] + cols[None, :], axis=0).astype(f32)
+
+    tl, tr = corner(top, left), corner(top, right)
+    bl, br = corner(bottom, left), corner(bottom, right)
     top_row = tl + (tr - tl) * x_lerp
     bottom_row = bl + (br - bl) * x_lerp
     return top_row + (bottom_row - top_row) * y_lerp

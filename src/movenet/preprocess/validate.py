@@ -11,7 +11,7 @@ PIXEL_MIN, PIXEL_MAX = 0, 255
 
 
 def as_model_input(array: object, spec: ModelSpec) -> np.ndarray:
-    """(H, W, 3) or (B, H, W, 3) RGB 0..255, integer or float -> float32 (B, H, W, 3).
+    """(H, W, 3) or (B, H, W, 3) RGB 0..255 -> (B, H, W, 3) int32 (integer input) or float32.
 
     SinglePose models need exactly their input size; MultiPose any H, W that are positive
     multiples of 32. Anything else raises InvalidInputError saying what was given and accepted.
@@ -58,4 +58,5 @@ def as_model_input(array: object, spec: ModelSpec) -> np.ndarray:
         raise InvalidInputError(
             f"model input values must lie in {PIXEL_MIN}..{PIXEL_MAX}, got {low}..{high}"
         )
-    return np.ascontiguousarray(array, dtype=np.float32)
+    dtype = np.int32 if np.issubdtype(array.dtype, np.integer) else np.float32
+    return np.ascontiguousarray(array, dtype=dtype)

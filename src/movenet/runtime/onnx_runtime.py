@@ -66,4 +66,4 @@ class OnnxRuntime:
 
     def __call__(self, images: np.ndarray) -> np.ndarray:
         batch = as_model_input(images, self.spec)
-        return self.run(batch.astype(np.int32))
+        return self.run(batch if batch.dtype == np.int32 else batch.astype(np.int32))

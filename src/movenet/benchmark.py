@@ -1,0 +1,135 @@
+"""Latency benchmark: our runtimes side by side with Google's .tflite models in LiteRT.
+
+Model-only: one call of the network + decoding on a prepared int32 batch (LiteRT: set input,
+invoke, read output, the official graphs including their decoding). End-to-end: `estimate_poses`
+on a decoded RGB photo (preprocessing, model, poses in pixels; file decoding excluded). Median and
+minimum over `runs` calls after `warmup` calls, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from movenet.registry import get_spec
+
+PEERS_DIR = Path(__file__).resolve().parents[3] / "shared" / "peers" / "tflite"
+BENCH_SIZE = {"lightning": (192, 192), "thunder": (256, 256), "multipose": (256, 256)}
+
+
+@dataclass(frozen=True)
+class BenchRow:
+    kind: str  # "model" or "end_to_end"
+    model: str
+    runtime: str  # onnxruntime, torch, litert
+    precision: str
+    threads: int
+    batch: int
+    median_ms: float
+    min_ms: float
+    images_per_s: float
+    default: bool = False
+    ratio_to_litert: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def time_call(fn, warmup: int, runs: int) -> tuple[float, float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000.0)
+    return float(np.median(times)), float(np.min(times))
+
+
+def _row(kind, model, runtime, precision, threads, batch, timing, default=False) -> BenchRow:
+    median, best = timing
+    return BenchRow(kind, model, runtime, precision, threads, batch, median, best, batch * 1000.0 / median, default)
+
+
+def bench_runtime(model: str, runtime: str, threads: int, batch: int, warmup: int, runs: int,
+                  precision: str = "fp32") -> BenchRow:
+    from movenet.runtime import create_runtime, default_runtime
+
+    options = {"threads": threads}
+    if precision != "fp32":
+        options["precision"] = precision
+    backend = create_runtime(model, runtime, **options)
+    x = np.random.default_rng(0).integers(0, 256, (batch, *BENCH_SIZE[model], 3)).astype(np.int32)
+    if hasattr(backend, "run"):
+        call = lambda: backend.run(x)  # noqa: E731
+    else:
+        call = lambda: backend(x)  # noqa: E731
+    default = runtime == default_runtime() and precision == "fp32" and batch == 1
+    return _row("model", model, runtime, precision, threads, batch, time_call(call, warmup, runs), default)
+
+
+def bench_end_to_end(model: str, runtime: str, threads: int, image: np.ndarray, warmup: int, runs: int) -> BenchRow:
+    import movenet
+    from movenet.runtime import default_runtime
+
+    detector = movenet.create_detector(model, runtime=runtime, threads=threads, min_pose_score=0.0)
+    timing = time_call(lambda: detector.estimate_poses(image), warmup, runs)
+    return _row("end_to_end", model, runtime, "fp32", threads, 1, timing, runtime == default_runtime())
+
+
+def litert_available() -> bool:
+    return importlib.util.find_spec("ai_edge_litert") is not None
+
+
+def bench_litert(model: str, threads: int, warmup: int, runs: int, peers_dir: Path = PEERS_DIR,
+                 precision: str = "fp16") -> BenchRow | None:
+    file = {"fp16": f"{model}_fp16.tflite", "int8": f"{model}_int8.tflite"}[precision]
+    if model == "multipose" and precision == "int8":
+        file = "multipose_int8_fpost.tflite"
+    path = peers_dir / file
+    if not litert_available() or not path.is_file():
+        return None
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_path=str(path), num_threads=threads)
+    interpreter.allocate_tensors()
+    inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    x = np.random.default_rng(0).integers(0, 256, (1, *BENCH_SIZE[model], 3)).astype(inp["dtype"])
+
+    def call():
+        interpreter.set_tensor(inp["index"], x)
+        interpreter.invoke()
+        return interpreter.get_tensor(out["index"])
+
+    return _row("model", model, "litert", precision, threads, 1, time_call(call, warmup, runs))
+
+
+def with_ratios(rows: list[BenchRow]) -> list[BenchRow]:
+    """Add the ratio of each model-only row's per-image median to LiteRT fp16's (same model, threads)."""
+    peers = {(r.model, r.threads): r.median_ms for r in rows if r.runtime == "litert" and r.precision == "fp16"}
+    out = []
+    for r in rows:
+        peer = peers.get((r.model, r.threads))
+        ratio = None if peer is None or r.kind != "model" else (r.median_ms / r.batch) / peer
+        out.append(BenchRow(**{**r.to_dict(), "ratio_to_litert": ratio}))
+    return out
+
+
+def format_table(rows: list[BenchRow]) -> str:
+    head = f"{'kind':<11}{'model':<10}{'runtime':<12}{'prec':<6}{'thr':>4}{'batch':>6}{'median ms':>11}{'min ms':>9}{'img/s':>8}{'vs LiteRT':>10}  default"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        ratio = f"{r.ratio_to_litert:.2f}" if r.ratio_to_litert is not None else ""
+        lines.append(
+            f"{r.kind:<11}{r.model:<10}{r.runtime:<12}{r.precision:<6}{r.threads:>4}{r.batch:>6}"
+            f"{r.median_ms:>11.2f}{r.min_ms:>9.2f}{r.images_per_s:>8.1f}{ratio:>10}  {'*' if r.default else ''}"
+        )
+    return "\n".join(lines)
+
+
+def model_sizes() -> dict[str, tuple[int, int]]:
+    return {name: get_spec(name).default_input_size for name in BENCH_SIZE}
