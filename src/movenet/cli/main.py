@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from movenet.cli import bench, predict, track
@@ -70,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # e.g. `movenet predict ... | head`: the reader left, not an error
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except MovenetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
