@@ -44,11 +44,16 @@ def run(args: argparse.Namespace) -> int:
     image_path = Path(args.image) if args.image else Path(__file__).resolve().parents[3] / "examples" / "pose.jpg"
     image = None if args.no_end_to_end else load_image(image_path)
     peers = Path(args.peers) if args.peers else b.PEERS_DIR
+    # PyTorch's OpenMP workers keep spinning for a while after each call and slow whatever runs
+    # next on a 2-core machine, so all torch rows run last.
+    ordered = sorted(runtimes, key=lambda r: r == "torch")
     jobs = []
-    for model in args.models:
-        for threads in args.threads:
-            jobs.append(lambda m=model, t=threads: b.bench_litert(m, t, args.warmup, args.runs, peers))
-            for runtime in runtimes:
+    for runtime in [None, *ordered]:
+        for model in args.models:
+            for threads in args.threads:
+                if runtime is None:
+                    jobs.append(lambda m=model, t=threads: b.bench_litert(m, t, args.warmup, args.runs, peers))
+                    continue
                 for batch in args.batch:
                     jobs.append(lambda m=model, t=threads, r=runtime, n=batch: b.bench_runtime(m, r, t, n, args.warmup, args.runs))
                 if image is not None:
@@ -58,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         row = job()
         if row is not None:
             rows.append(row)
-    rows = b.with_ratios(rows)
+    rows = b.with_ratios(sorted(rows, key=lambda r: (args.models.index(r.model), r.threads)))
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     if not b.litert_available():
         print("(LiteRT rows skipped: pip install ai-edge-litert)")
