@@ -64,10 +64,7 @@ def bench_runtime(model: str, runtime: str, threads: int, batch: int, warmup: in
         options["precision"] = precision
     backend = create_runtime(model, runtime, **options)
     x = np.random.default_rng(0).integers(0, 256, (batch, *BENCH_SIZE[model], 3)).astype(np.int32)
-    if hasattr(backend, "run"):
-        call = lambda: backend.run(x)  # noqa: E731
-    else:
-        call = lambda: backend(x)  # noqa: E731
+    call = lambda: backend.run(x)  # noqa: E731
     default = runtime == default_runtime() and precision == "fp32" and batch == 1
     return _row("model", model, runtime, precision, threads, batch, time_call(call, warmup, runs), default)
 

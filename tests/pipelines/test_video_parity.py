@@ -49,6 +49,8 @@ class ReplayRuntime:
         shape = (1, 6, 56) if self.spec.multi_pose else (1, 1, 17, 3)
         return np.asarray(frame["raw_output"], np.float32).reshape(shape)
 
+    run = __call__
+
 
 def official_keypoints(pose):
     kps = pose["keypoints"]

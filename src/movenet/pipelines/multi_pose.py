@@ -63,7 +63,7 @@ class MultiPoseDetector:
     def detect(self, image: np.ndarray) -> list[_Detection]:
         """The model's poses above the minimum score, normalised to the image."""
         model_input, geometry = resize_and_pad(image, self.options.max_dimension)
-        raw = self.runtime(model_input)[0].astype(np.float64)  # (6, 56)
+        raw = self.runtime.run(model_input[None])[0].astype(np.float64)  # (6, 56); valid input
         scale = np.array([geometry.padded[0] / geometry.resized[0], geometry.padded[1] / geometry.resized[1]])
         found = []
         for row in raw:

@@ -44,7 +44,8 @@ def keypoints_box(xy_score: np.ndarray, min_score: float = MIN_CROP_KEYPOINT_SCO
 
 def run_on_region(runtime, image: np.ndarray, region: CropRegion) -> np.ndarray:
     """(17, 3) of (y, x, score), y and x normalised to the whole image (float64)."""
-    raw = runtime(crop_and_resize(image, region, runtime.spec.input_size[0]))[0, 0].astype(np.float64)
+    crop = crop_and_resize(image, region, runtime.spec.input_size[0])  # valid by construction
+    raw = runtime.run(crop[None])[0, 0].astype(np.float64)
     out = raw.copy()
     out[:, 0] = region.y_min + raw[:, 0] * (region.y_max - region.y_min)
     out[:, 1] = region.x_min + raw[:, 1] * (region.x_max - region.x_min)

@@ -51,7 +51,10 @@ class TorchRuntime:
         if threads is not None:
             torch.set_num_threads(int(threads))
 
-    def __call__(self, images: np.ndarray) -> np.ndarray:
-        batch = torch.from_numpy(as_model_input(images, self.spec))
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        """The bare network + decoding on an already valid (B, H, W, 3) batch."""
         with torch.inference_mode():
-            return self.module(batch).numpy()
+            return self.module(torch.from_numpy(batch)).numpy()
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        return self.run(as_model_input(images, self.spec))
