@@ -83,10 +83,13 @@ def crop_and_resize(image: np.ndarray, region: CropRegion, size: int) -> np.ndar
     bottom = np.clip(np.ceil(ys), 0, height - 1).astype(np.intp)
     left = np.clip(np.floor(xs), 0, width - 1).astype(np.intp)
     right = np.clip(np.ceil(xs), 0, width - 1).astype(np.intp)
-    out = _bilinear(image, ys, xs, top, bottom, left, right)
-    out[~valid_y] = 0
-    out[:, ~valid_x] = 0
-    return out.astype(np.int32)  # truncation toward zero, as tf.cast
+    out = np.zeros((size, size, image.shape[2]), dtype=np.int32)
+    rows, cols = np.flatnonzero(valid_y), np.flatnonzero(valid_x)  # contiguous: ys, xs increase
+    if rows.size and cols.size:
+        r, c = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+        inside = _bilinear(image, ys[r], xs[c], top[r], bottom[r], left[c], right[c])
+        out[r, c] = inside.astype(np.int32)  # truncation toward zero, as tf.cast
+    return out
 
 
 def resize_bilinear_legacy(image: np.ndarray, out_h: int, out_w: int) -> np.ndarray:
