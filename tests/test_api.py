@@ -119,6 +119,8 @@ def test_min_pose_score_drops_poses(lightning):
         ({"model": "multipose", "multipose_max_dimension": 250}, InvalidOptionError, "multiple of 32"),
         ({"model": "lightning", "min_pose_score": -0.1}, InvalidOptionError, "0..1"),
         ({"model": "multipose", "refine": True}, InvalidOptionError, "refine applies to SinglePose"),
+        ({"model": "lightning", "precision": "fp16"}, InvalidOptionError, "precision must be one of"),
+        ({"model": "lightning", "precision": "int8", "runtime": "torch"}, InvalidOptionError, "needs runtime='onnxruntime'"),
     ],
 )
 def test_bad_options(kwargs, error, message):

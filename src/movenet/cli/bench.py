@@ -23,6 +23,7 @@ def add_parser(sub) -> None:
     p.add_argument("--models", nargs="+", choices=list_models(), default=list_models())
     p.add_argument("--runtimes", nargs="+", choices=["onnxruntime", "torch"], help="default: all installed")
     p.add_argument("--threads", nargs="+", type=int, default=[1, 2])
+    p.add_argument("--precisions", nargs="+", choices=["fp32", "int8"], default=["fp32", "int8"], help="onnxruntime precisions (torch: fp32)")
     p.add_argument("--batch", nargs="+", type=int, default=[1], help="batch sizes for model-only rows (e.g. 1 4 8)")
     p.add_argument("--runs", type=int, default=50)
     p.add_argument("--warmup", type=int, default=10)
@@ -52,19 +53,31 @@ def run(args: argparse.Namespace) -> int:
         for model in args.models:
             for threads in args.threads:
                 if runtime is None:
-                    jobs.append(lambda m=model, t=threads: b.bench_litert(m, t, args.warmup, args.runs, peers))
+                    for precision in ("fp16", "int8"):
+                        jobs.append(lambda m=model, t=threads, p=precision: b.bench_litert(m, t, args.warmup, args.runs, peers, p))
                     continue
                 for batch in args.batch:
                     jobs.append(lambda m=model, t=threads, r=runtime, n=batch: b.bench_runtime(m, r, t, n, args.warmup, args.runs))
+                if runtime == "onnxruntime":
+                    for precision in [p for p in args.precisions if p != "fp32"]:
+                        jobs.append(lambda m=model, t=threads, p=precision: b.bench_runtime(m, "onnxruntime", t, 1, args.warmup, args.runs, p))
                 if image is not None:
                     jobs.append(lambda m=model, t=threads, r=runtime: b.bench_end_to_end(m, r, t, image, args.warmup, args.runs))
-    rows = []
+    from movenet.errors import WeightsError
+
+    rows, missing = [], set()
     for job in tqdm(jobs, unit="config", file=sys.stderr, disable=None):
-        row = job()
+        try:
+            row = job()
+        except WeightsError as exc:  # e.g. int8 models that were not made here
+            missing.add(str(exc))
+            continue
         if row is not None:
             rows.append(row)
     rows = b.with_ratios(sorted(rows, key=lambda r: (args.models.index(r.model), r.threads)))
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    for message in sorted(missing):
+        print(f"(skipped: {message})")
     if not b.litert_available():
         print("(LiteRT rows skipped: pip install ai-edge-litert)")
     print(b.format_table(rows))

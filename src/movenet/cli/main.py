@@ -37,6 +37,15 @@ def cmd_export_onnx(args: argparse.Namespace) -> int:
     return export_main(argv)
 
 
+def cmd_quantize(args: argparse.Namespace) -> int:
+    from movenet.export.quantize import main as quantize_main
+
+    argv = ["--calibration", *args.calibration]
+    for name in args.model or []:
+        argv += ["--model", name]
+    return quantize_main(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="movenet",
@@ -64,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", help="output folder (default: the installed package's)")
     export.add_argument("--model", action="append", choices=list_models(), help="default: all")
     export.set_defaults(func=cmd_export_onnx)
+
+    quant = sub.add_parser("quantize", help="regenerate the bundled int8 ONNX models (needs the torch extra)")
+    quant.add_argument("--calibration", nargs="+", required=True, help="photos (files or folders), not the accuracy set")
+    quant.add_argument("--model", action="append", choices=list_models(), help="default: all")
+    quant.set_defaults(func=cmd_quantize)
     return parser
 
 

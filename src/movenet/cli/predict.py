@@ -43,6 +43,7 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--runtime", choices=["onnxruntime", "torch"], help="default: onnxruntime (torch needs the torch extra)")
     p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the runtime (default: all cores)")
+    p.add_argument("--precision", choices=["fp32", "int8"], default="fp32", help="int8: quantised model (onnxruntime), smaller and faster, a little less exact")
     p.add_argument("--recursive", "-r", action="store_true", help="look into subfolders too")
     p.add_argument("--out", metavar="DIR", help="write annotated images to DIR")
     p.add_argument(
@@ -101,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         args.model,
         runtime=args.runtime,
         threads=args.threads,
+        precision=args.precision,
         compat=args.compat,
         refine=args.refine,
         min_pose_score=args.min_pose_score,

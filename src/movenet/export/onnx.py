@@ -30,7 +30,7 @@ def onnx_path(model: str, directory: Path = PACKAGE_DIR) -> Path:
     return directory / f"{get_spec(model).name}.onnx"
 
 
-def export(model: str, path: str | Path) -> Path:
+def export(model: str, path: str | Path, float16_weights: bool = True) -> Path:
     import onnx
     import torch
 
@@ -53,7 +53,7 @@ def export(model: str, path: str | Path) -> Path:
             module, (example,), dynamo=True, dynamic_shapes={"images_nhwc": dims},
             input_names=["input"], output_names=["output"], opset_version=OPSET, verbose=False,
         )
-    proto = _store_weights_as_float16(program.model_proto)
+    proto = _store_weights_as_float16(program.model_proto) if float16_weights else program.model_proto
     proto.doc_string = f"movenet {spec.name}: {spec.description} ({spec.source})"
     onnx.checker.check_model(proto)
     path = Path(path)

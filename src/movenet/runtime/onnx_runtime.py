@@ -42,7 +42,11 @@ class OnnxRuntime:
         self.precision = precision
         path = Path(weights) if weights is not None else onnx_file(self.spec, precision)
         if not path.is_file():
-            raise WeightsError(f"ONNX model not found: {path} (regenerate with `movenet export-onnx`)")
+            how = (
+                "`movenet export-onnx`" if precision == "fp32"
+                else "`movenet quantize --calibration PHOTOS...` (int8 models are not shipped: see README, Speed)"
+            )
+            raise WeightsError(f"ONNX model not found: {path} (make it with {how})")
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL

@@ -1,0 +1,89 @@
+"""Static int8 quantisation of the ONNX models (onnxruntime.quantization), calibrated on photos.
+
+    movenet quantize --calibration ../shared/data/coco-train2017-mini/images ../shared/data/photos
+
+The model is exported with float32 weights (the quantiser must see them as initializers),
+pre-processed (shape inference, folding), and its convolutions quantised: QDQ, per-channel int8
+weights, uint8 activations. The decoding stays float32, so its arg-max / top-k logic is the
+official one. Calibration images must not be the ones accuracy is measured on (never
+coco-val2017; COCO train and other photos are fine). Needs the `torch` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from movenet.io.image import load_image
+from movenet.io.sources import expand_inputs
+from movenet.preprocess.crop import crop_and_resize, padded_square_region, resize_and_pad
+from movenet.registry import get_spec, list_models
+from movenet.runtime.onnx_runtime import onnx_file
+
+MAX_CALIBRATION_IMAGES = 64
+
+
+def calibration_inputs(model: str, images: list[Path]) -> list[np.ndarray]:
+    """The model inputs the detector would build for each photo (whole image)."""
+    spec = get_spec(model)
+    batches = []
+    for path in images[:MAX_CALIBRATION_IMAGES]:
+        image = load_image(path)
+        if spec.multi_pose:
+            x, _ = resize_and_pad(image, 256)
+        else:
+            x = crop_and_resize(image, padded_square_region(*image.shape[:2]), spec.input_size[0])
+        batches.append(x[None].astype(np.int32))
+    return batches
+
+
+def quantize(model: str, calibration: list[Path], out: Path | None = None) -> Path:
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    from movenet.export.onnx import export
+
+    spec = get_spec(model)
+    inputs = calibration_inputs(model, calibration)
+    if not inputs:
+        raise ValueError("no calibration images")
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            self._batches = iter({"input": x} for x in inputs)
+
+        def get_next(self):
+            return next(self._batches, None)
+
+    target = Path(out) if out is not None else onnx_file(spec, "int8")
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = export(spec.name, Path(tmp) / "fp32.onnx", float16_weights=False)
+        prepared = Path(tmp) / "prepared.onnx"
+        quant_pre_process(str(fp32), str(prepared), skip_symbolic_shape=True)
+        quantize_static(
+            str(prepared), str(target), Reader(), quant_format=QuantFormat.QDQ,
+            op_types_to_quantize=["Conv"], per_channel=True,
+            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+        )
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="movenet quantize", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calibration", nargs="+", required=True, help="image files or folders (not the accuracy set)")
+    parser.add_argument("--model", action="append", choices=list_models(), help="default: all")
+    args = parser.parse_args(argv)
+    images = expand_inputs(args.calibration, recursive=True).files
+    for name in args.model or list_models():
+        path = quantize(name, images)
+        print(json.dumps({"model": name, "file": str(path), "bytes": path.stat().st_size,
+                          "calibration_images": min(len(images), MAX_CALIBRATION_IMAGES)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
