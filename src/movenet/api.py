@@ -144,6 +144,10 @@ def create_detector(
     """
     spec = get_spec(model)
     runtime = runtime or default_runtime()
+    if precision not in PRECISIONS:
+        raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    if precision != "fp32" and runtime != "onnxruntime":
+        raise InvalidOptionError(f"precision {precision!r} needs runtime='onnxruntime'")
     backend_class = runtime_class(runtime)
     if compat not in COMPAT_MODES:
         raise InvalidOptionError(f"compat must be None or 'tfjs', got {compat!r}")
@@ -168,10 +172,6 @@ def create_detector(
         raise InvalidOptionError(f"max_tracks must be a positive integer, got {max_tracks!r}")
     if not isinstance(max_track_age_ms, (int, float)) or max_track_age_ms <= 0:
         raise InvalidOptionError(f"max_track_age_ms must be a positive number, got {max_track_age_ms!r}")
-    if precision not in PRECISIONS:
-        raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    if precision != "fp32" and runtime != "onnxruntime":
-        raise InvalidOptionError(f"precision {precision!r} needs runtime='onnxruntime'")
     if refine and (spec.multi_pose or compat):
         raise InvalidOptionError("refine applies to SinglePose models in the default (non-compat) mode")
     options = DetectorOptions(
