@@ -33,7 +33,7 @@ DEFAULT_VIDEOS = [
 CONFIDENT = 0.5
 
 
-def raw_track(video: Path, model: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]:
+def raw_track(video: Path, model: str) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     """Per frame (17, 3) keypoints (y, x normalised, score) with smoothing off, and timestamps."""
     detector = movenet.create_detector(model, smoothing=False, min_pose_score=0.0)
     frames, stamps = [], []
@@ -43,11 +43,11 @@ def raw_track(video: Path, model: str) -> tuple[np.ndarray, np.ndarray, np.ndarr
             h, w = frame.image.shape[:2]
             frames.append([(k.y / h, k.x / w, k.score) for k in pose.keypoints])
             stamps.append(frame.timestamp_ms)
-    return np.array(frames), np.array(stamps), np.array(stamps), (h, w)
+    return np.array(frames), np.array(stamps), (h, w)
 
 
 def measure(video: Path, model: str) -> dict:
-    raw, stamps, _, (h, w) = raw_track(video, model)
+    raw, stamps, (h, w) = raw_track(video, model)
     filt = KeypointsFilter(official_start=False)
     smooth = np.array([filt.apply(k, t * 1000.0) for k, t in zip(raw, stamps)])
     scale = np.array([h, w])

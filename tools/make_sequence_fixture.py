@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 
 def main(spec_path: str, out_path: str, fixture_path: str) -> None:
-    spec = json.load(open(spec_path))
-    out = json.load(open(out_path))
+    spec = json.loads(Path(spec_path).read_text())
+    out = json.loads(Path(out_path).read_text())
     fixture = {
         "source": "examples/three_people.jpg",
         "source_rgb_sha256": spec["source_rgb_sha256"],
@@ -41,7 +42,7 @@ def main(spec_path: str, out_path: str, fixture_path: str) -> None:
                     ],
                 })
             fixture["models"][model][mode] = frames
-    json.dump(fixture, open(fixture_path, "w"), separators=(",", ":"))
+    Path(fixture_path).write_text(json.dumps(fixture, separators=(",", ":")))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from movenet.registry import get_spec
 
 PEERS_DIR = Path(__file__).resolve().parents[3] / "shared" / "peers" / "tflite"
 BENCH_SIZE = {"lightning": (192, 192), "thunder": (256, 256), "multipose": (256, 256)}
@@ -127,6 +126,3 @@ def format_table(rows: list[BenchRow]) -> str:
         )
     return "\n".join(lines)
 
-
-def model_sizes() -> dict[str, tuple[int, int]]:
-    return {name: get_spec(name).default_input_size for name in BENCH_SIZE}

@@ -98,7 +98,6 @@ class VideoSource:
             index += 1
         if index == 0:
             raise InvalidInputError(f"{self.source}: video has no readable frames (empty or corrupt)")
-        self.frames_read = index
 
     def close(self) -> None:
         if self._capture is not None:

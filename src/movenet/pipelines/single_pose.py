@@ -87,10 +87,11 @@ class SinglePoseDetector:
 
     def _still(self, image: np.ndarray) -> list[Pose]:
         height, width = image.shape[:2]
-        keypoints = run_on_region(self.runtime, image, padded_square_region(height, width))
+        whole = padded_square_region(height, width)
+        keypoints = run_on_region(self.runtime, image, whole)
         if self.options.refine:
             region = next_crop_region(keypoints, height, width)
-            if region != padded_square_region(height, width):
+            if region != whole:
                 refined = run_on_region(self.runtime, image, region)
                 if single_pose_score(refined[:, 2]) >= single_pose_score(keypoints[:, 2]):
                     keypoints = refined
