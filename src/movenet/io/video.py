@@ -7,6 +7,7 @@ webcams.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ FOURCC = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG", ".mkv"
 
 
 def _cv2():
+    # FFmpeg inside OpenCV prints its own decoder warnings; our errors already say what is wrong.
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
     try:
         import cv2
     except ImportError as exc:  # pragma: no cover - opencv is a dependency
