@@ -146,9 +146,11 @@ def create_detector(
     runtime = runtime or default_runtime()
     if precision not in PRECISIONS:
         raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    if precision != "fp32" and runtime != "onnxruntime":
-        raise InvalidOptionError(f"precision {precision!r} needs runtime='onnxruntime'")
     backend_class = runtime_class(runtime)
+    if precision not in backend_class.precisions:
+        raise InvalidOptionError(
+            f"runtime {runtime!r} has precisions {backend_class.precisions}, not {precision!r}"
+        )
     if compat not in COMPAT_MODES:
         raise InvalidOptionError(f"compat must be None or 'tfjs', got {compat!r}")
     if not isinstance(min_pose_score, (int, float)) or not 0.0 <= min_pose_score <= 1.0:

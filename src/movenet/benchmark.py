@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from movenet.runtime.litert_runtime import PEERS_DIR, tflite_file
 
-PEERS_DIR = Path(__file__).resolve().parents[3] / "shared" / "peers" / "tflite"
 BENCH_SIZE = {"lightning": (192, 192), "thunder": (256, 256), "multipose": (256, 256)}
 
 
@@ -83,10 +83,8 @@ def litert_available() -> bool:
 
 def bench_litert(model: str, threads: int, warmup: int, runs: int, peers_dir: Path = PEERS_DIR,
                  precision: str = "fp16") -> BenchRow | None:
-    file = {"fp16": f"{model}_fp16.tflite", "int8": f"{model}_int8.tflite"}[precision]
-    if model == "multipose" and precision == "int8":
-        file = "multipose_int8_fpost.tflite"
-    path = peers_dir / file
+    # LiteRT's float file is what Google publishes as "FP16" (float16-stored, float32 compute)
+    path = tflite_file(model, "fp32" if precision == "fp16" else precision, peers_dir)
     if not litert_available() or not path.is_file():
         return None
     from ai_edge_litert.interpreter import Interpreter

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from movenet.errors import MovenetError
-from movenet.registry import list_models
+from movenet.cli.options import add_model_options
 
 EPILOG = """\
 examples:
@@ -36,14 +36,7 @@ def add_parser(sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="image files, folders or glob patterns")
-    p.add_argument(
-        "--model", default="lightning", type=str.lower, choices=list_models(),
-        help="lightning (fast, one person), thunder (accurate, one person), multipose (up to 6 "
-        "people); default: lightning",
-    )
-    p.add_argument("--runtime", choices=["onnxruntime", "torch"], help="default: onnxruntime (torch needs the torch extra)")
-    p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the runtime (default: all cores)")
-    p.add_argument("--precision", choices=["fp32", "int8"], default="fp32", help="int8: quantised model (onnxruntime), smaller and faster, a little less exact")
+    add_model_options(p)
     p.add_argument("--recursive", "-r", action="store_true", help="look into subfolders too")
     p.add_argument("--out", metavar="DIR", help="write annotated images to DIR")
     p.add_argument(
@@ -102,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         args.model,
         runtime=args.runtime,
         threads=args.threads,
+        weights=args.weights,
         precision=args.precision,
         compat=args.compat,
         refine=args.refine,

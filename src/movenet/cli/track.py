@@ -8,7 +8,7 @@ import json
 import sys
 import time
 
-from movenet.registry import list_models
+from movenet.cli.options import add_model_options
 
 EPILOG = """\
 examples:
@@ -34,10 +34,7 @@ def add_parser(sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("source", metavar="SOURCE", help="video file, webcam index, or folder of frames")
-    p.add_argument("--model", default="lightning", type=str.lower, choices=list_models(), help="default: lightning")
-    p.add_argument("--runtime", choices=["onnxruntime", "torch"], help="default: onnxruntime (torch needs the torch extra)")
-    p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the runtime (default: all cores)")
-    p.add_argument("--precision", choices=["fp32", "int8"], default="fp32", help="int8: quantised model (onnxruntime), smaller and faster, a little less exact")
+    add_model_options(p)
     p.add_argument("--out", metavar="VIDEO", help="write the annotated video (same size and fps)")
     p.add_argument("--jsonl", metavar="FILE", help="write one JSON line per frame (- for standard output)")
     p.add_argument("--fps", type=float, help="frames per second of a folder of frames (default 30), or to override a file's")
@@ -62,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from movenet.viz import draw_poses
 
     detector = movenet.create_detector(
-        args.model, runtime=args.runtime, threads=args.threads, precision=args.precision, compat=args.compat, smoothing=not args.no_smoothing, tracker=args.tracker,
+        args.model, runtime=args.runtime, threads=args.threads, weights=args.weights, precision=args.precision, compat=args.compat, smoothing=not args.no_smoothing, tracker=args.tracker,
         min_pose_score=args.min_pose_score, max_poses=args.max_poses,
     )
     source = VideoSource(args.source, fps=args.fps)

@@ -1,7 +1,7 @@
 """How the network runs, chosen by name from one table.
 
 onnxruntime is the default (the light install); torch runs the PyTorch modules themselves (the
-`torch` extra). Runtimes are imported only when used, so the light install never imports torch.
+`torch` extra); litert runs Google's own `.tflite` files (the `litert` extra), as the reference. Runtimes are imported only when used, so the light install never imports torch.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from movenet.errors import InvalidOptionError
 RUNTIMES = {
     "onnxruntime": ("movenet.runtime.onnx_runtime", "OnnxRuntime", "onnxruntime"),
     "torch": ("movenet.runtime.torch_runtime", "TorchRuntime", "torch"),
+    "litert": ("movenet.runtime.litert_runtime", "LiteRTRuntime", "ai_edge_litert"),
 }
 
 
@@ -34,7 +35,7 @@ def runtime_class(runtime: str):
         raise InvalidOptionError(f"unknown runtime {runtime!r}; available: {', '.join(RUNTIMES)}")
     module, cls, package = RUNTIMES[runtime]
     if importlib.util.find_spec(package) is None:
-        extra = "movenet[torch]" if package == "torch" else package
+        extra = {"torch": "movenet[torch]", "ai_edge_litert": "movenet[litert]"}.get(package, package)
         raise InvalidOptionError(f"runtime {runtime!r} needs {package}: pip install {extra}")
     return getattr(importlib.import_module(module), cls)
 

@@ -28,6 +28,7 @@ class OnnxRuntime:
     """`runtime(batch)` -> numpy output in the official layout, for validated inputs."""
 
     name = "onnxruntime"
+    precisions = ("fp32", "int8")
 
     def __init__(
         self,

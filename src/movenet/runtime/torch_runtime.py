@@ -38,6 +38,7 @@ class TorchRuntime:
     """`runtime(batch)` -> numpy output in the official layout, for validated inputs."""
 
     name = "torch"
+    precisions = ("fp32",)
 
     def __init__(
         self,

@@ -1,0 +1,29 @@
+"""Command-line options shared by the commands that run a detector (predict, track, eval)."""
+
+from __future__ import annotations
+
+from movenet.registry import list_models
+from movenet.runtime import RUNTIMES
+
+
+def add_model_options(p, model_default: str | None = "lightning") -> None:
+    """--model, --runtime, --threads, --precision."""
+    p.add_argument(
+        "--model", default=model_default, type=str.lower, choices=list_models(),
+        help="lightning (fast, one person), thunder (accurate, one person), multipose (up to 6 "
+        f"people); default: {model_default or 'see below'}",
+    )
+    p.add_argument(
+        "--runtime", choices=list(RUNTIMES),
+        help="default: onnxruntime; torch needs the torch extra; litert runs Google's own .tflite "
+        "files (litert extra, shared/peers/tflite or --weights), for comparison",
+    )
+    p.add_argument(
+        "--weights", metavar="FILE",
+        help="another model file for the runtime (.onnx for onnxruntime, .safetensors for torch, .tflite for litert)",
+    )
+    p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the runtime (default: all cores)")
+    p.add_argument(
+        "--precision", choices=["fp32", "int8"], default="fp32",
+        help="int8: quantised model (onnxruntime, made by `movenet quantize`; litert: Google's int8 file)",
+    )

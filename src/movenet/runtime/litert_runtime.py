@@ -1,0 +1,88 @@
+"""Run Google's own MoveNet `.tflite` files in LiteRT: the official runtime, as a reference.
+
+Not ours and not the default: it exists so that `movenet eval` and `movenet bench` can put Google's
+runtime (and Google's int8 models) beside ours on identical model inputs. The `.tflite` files are
+not shipped: pass `weights=` or keep them in `../shared/peers/tflite/` next to a source checkout
+(the `litert` extra installs `ai-edge-litert`). Their input is int32 (1, H, W, 3) and their output
+is the official layout, like our runtimes. Google's MultiPose file has a fixed 256x256 input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from movenet.errors import InvalidInputError, WeightsError
+from movenet.preprocess.validate import as_model_input
+from movenet.registry import ModelSpec, get_spec
+
+# Where a source checkout keeps the peers (shared/peers/README.md); the package never downloads.
+PEERS_DIR = Path(__file__).resolve().parents[4] / "shared" / "peers" / "tflite"
+
+# precision -> file name pattern. "fp32" is Google's float model (weights stored as float16,
+# computed in float32, like ours); "int8" the full-integer one (MultiPose: float post-processing).
+TFLITE_FILES = {
+    ("lightning", "fp32"): "lightning_fp16.tflite",
+    ("lightning", "int8"): "lightning_int8.tflite",
+    ("thunder", "fp32"): "thunder_fp16.tflite",
+    ("thunder", "int8"): "thunder_int8.tflite",
+    ("multipose", "fp32"): "multipose_fp16.tflite",
+    ("multipose", "int8"): "multipose_int8_fpost.tflite",
+}
+
+
+def tflite_file(model: str, precision: str = "fp32", peers_dir: Path = PEERS_DIR) -> Path:
+    return peers_dir / TFLITE_FILES[(model, precision)]
+
+
+class LiteRTRuntime:
+    """`runtime(batch)` -> numpy output in the official layout, one image at a time."""
+
+    name = "litert"
+    precisions = ("fp32", "int8")
+
+    def __init__(
+        self,
+        model: str | ModelSpec = "lightning",
+        weights: str | Path | None = None,
+        threads: int | None = None,
+        precision: str = "fp32",
+    ) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.spec = get_spec(model)
+        self.precision = precision
+        path = Path(weights) if weights is not None else tflite_file(self.spec.name, precision)
+        if not path.is_file():
+            raise WeightsError(
+                f"LiteRT model not found: {path} (Google's .tflite files are not shipped; pass "
+                "weights=PATH, or keep them in shared/peers/tflite next to the checkout)"
+            )
+        try:
+            self.interpreter = Interpreter(model_path=str(path), num_threads=threads)
+            self.interpreter.allocate_tensors()
+        except (RuntimeError, ValueError) as exc:
+            raise WeightsError(f"{path}: not a valid .tflite model for LiteRT ({exc})") from exc
+        self._input = self.interpreter.get_input_details()[0]
+        self._output = self.interpreter.get_output_details()[0]
+        self.input_shape = tuple(int(v) for v in self._input["shape"][1:3])
+
+    def run(self, batch_int32: np.ndarray) -> np.ndarray:
+        """The bare interpreter calls on an already valid int32 (B, H, W, 3) batch."""
+        if tuple(batch_int32.shape[1:3]) != self.input_shape:
+            raise InvalidInputError(
+                f"this .tflite model takes {self.input_shape[0]}x{self.input_shape[1]} inputs, got "
+                f"{batch_int32.shape[1]}x{batch_int32.shape[2]} (MultiPose: use multipose_max_dimension=256 "
+                "on square images, or another runtime)"
+            )
+        outputs = []
+        for image in batch_int32:
+            self.interpreter.set_tensor(self._input["index"], image[None].astype(self._input["dtype"]))
+            self.interpreter.invoke()
+            outputs.append(self.interpreter.get_tensor(self._output["index"]).copy())
+        return np.concatenate(outputs)
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        batch = as_model_input(images, self.spec)
+        return self.run(batch if batch.dtype == np.int32 else batch.astype(np.int32))
