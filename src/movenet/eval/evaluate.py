@@ -23,6 +23,7 @@ from movenet.eval.metrics import (
     coco_ground_truth,
     keypoint_ap,
     match_poses,
+    require_pycocotools,
     run_cocoeval,
 )
 from movenet.eval.protocols import CROP_MARGIN, DEFAULT_MIN_KEYPOINTS, Sample, select_samples
@@ -172,6 +173,7 @@ def evaluate(
 ) -> tuple[EvalReport, list[dict]]:
     """Run `detector` (from `create_detector`; min_pose_score=0 recommended) on the protocol's
     test images and score it. Returns the report and the poses as COCO keypoint results."""
+    require_pycocotools()
     dataset = _as_dataset(annotations)
     samples = select_samples(dataset, protocol, min_keypoints, crop_margin)
     if not samples:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import importlib.util
 import io
 from dataclasses import asdict, dataclass
 
@@ -76,14 +77,18 @@ def coco_ground_truth(image_ids: list[int], annotations: list[dict]) -> dict:
     }
 
 
+def require_pycocotools() -> None:
+    if importlib.util.find_spec("pycocotools") is None:
+        raise InvalidOptionError("evaluation needs pycocotools: pip install 'movenet[eval]'")
+
+
 def run_cocoeval(ground_truth: dict, predictions: list[dict]):
     """pycocotools' COCOeval (keypoints) after evaluate + accumulate + summarize, or None when there
     are no predictions (AP is then 0)."""
-    try:
-        from pycocotools.coco import COCO
-        from pycocotools.cocoeval import COCOeval
-    except ImportError as exc:
-        raise InvalidOptionError("evaluation needs pycocotools: pip install 'movenet[eval]'") from exc
+    require_pycocotools()
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
     if not predictions:
         return None
     with _quiet():
