@@ -41,10 +41,16 @@ def read_png(path: Path) -> np.ndarray:
 def _available_runtimes() -> list[str]:
     from movenet.runtime import available_runtimes
 
-    return available_runtimes()
+    return [name for name in available_runtimes() if name != "litert"]
 
 
+# Our runtimes (LiteRT runs Google's own files: tests/runtime/test_litert_runtime.py).
 RUNTIMES = _available_runtimes()
+PEERS_TFLITE = SHARED / "peers" / "tflite"
+requires_litert = pytest.mark.skipif(
+    not (PEERS_TFLITE / "lightning_fp16.tflite").is_file(),
+    reason=f"needs Google's .tflite files in {PEERS_TFLITE} (shared/ is absent on this machine)",
+)
 
 
 @lru_cache(maxsize=None)

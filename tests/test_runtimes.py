@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from conftest import GOLDEN, golden_outputs, read_png, requires_litert
+from movenet.parity import raw_output_deviation
 from movenet.errors import InvalidOptionError, WeightsError
 from movenet.runtime import available_runtimes, create_runtime, default_runtime, runtime_class
 
@@ -14,7 +16,7 @@ def test_onnxruntime_is_the_default():
 
 
 def test_unknown_runtime():
-    with pytest.raises(InvalidOptionError, match="unknown runtime 'tflite'; available: onnxruntime, torch"):
+    with pytest.raises(InvalidOptionError, match="unknown runtime 'tflite'; available: onnxruntime, torch, litert"):
         runtime_class("tflite")
 
 
@@ -33,3 +35,41 @@ def test_threads_and_batches():
     out = one(x)
     assert out.shape == (3, 1, 17, 3)
     np.testing.assert_allclose(out[1:2], one(x[1]), atol=1e-6)
+
+
+@requires_litert
+@pytest.mark.parametrize("name", ["lightning", "thunder", "multipose"])
+def test_litert_runs_googles_files_in_the_official_layout(name):
+    """Google's .tflite files in LiteRT agree with Google's TF.js outputs on the golden inputs, as
+    ours do (so eval/bench compare like with like). MultiPose's file takes 256x256 only."""
+    pytest.importorskip("ai_edge_litert")
+    litert = create_runtime(name, "litert", threads=1)
+    checked = 0
+    for entry in golden_outputs()[name]:
+        image = read_png(GOLDEN / entry["input"])
+        if image.shape[:2] != litert.input_shape:
+            continue
+        official = np.asarray(entry["output"], np.float32).reshape(entry["output_shape"])
+        coord, score = raw_output_deviation(name, litert(image.astype(np.int32)), official)
+        assert coord <= 1e-3 and score <= 1e-2, entry["input"]
+        checked += 1
+    assert checked >= (1 if name == "multipose" else 20)  # one 256x256 MultiPose golden input
+
+
+@requires_litert
+def test_litert_errors():
+    pytest.importorskip("ai_edge_litert")
+    from movenet.errors import InvalidInputError
+
+    litert = create_runtime("multipose", "litert")
+    with pytest.raises(InvalidInputError, match="takes 256x256 inputs, got 192x256"):
+        litert(np.zeros((192, 256, 3), np.uint8))
+    with pytest.raises(WeightsError, match="LiteRT model not found"):
+        create_runtime("lightning", "litert", weights="/nonexistent/x.tflite")
+
+
+def test_precision_must_exist_for_the_runtime():
+    import movenet
+
+    with pytest.raises(InvalidOptionError, match="runtime 'torch' has precisions"):
+        movenet.create_detector("lightning", runtime="torch", precision="int8")
