@@ -132,9 +132,9 @@ def create_detector(
 ) -> Detector:
     """A detector for `model` ("lightning", "thunder" or "multipose").
 
-    runtime: "onnxruntime" (default when installed) or "torch"; weights: another weight file;
-    threads: CPU threads of the runtime. precision: "fp32" or "int8" (onnxruntime; quantised
-    convolutions, smaller and faster on this CPU, keypoints a few pixels off; see README).
+    runtime: "onnxruntime" (default when installed), "torch", or "litert" (Google's own .tflite
+    files, for comparison); weights: another model file; threads: CPU threads of the runtime.
+    precision: "fp32" or "int8" (quantised convolutions: smaller and faster, 1-3 AP lower; README).
     compat: None (our defaults) or "tfjs" (the official pose-detection behaviour, exactly).
     refine: SinglePose, default mode: a second pass on the crop around the person found.
     min_pose_score: poses scoring below are dropped (0 keeps all). max_poses: MultiPose, 1..6.

@@ -45,7 +45,7 @@ class OnnxRuntime:
         if not path.is_file():
             how = (
                 "`movenet export-onnx`" if precision == "fp32"
-                else "`movenet quantize --calibration PHOTOS...` (int8 models are not shipped: see README, Speed)"
+                else "`movenet quantize --calibration PHOTOS...`"
             )
             raise WeightsError(f"ONNX model not found: {path} (make it with {how})")
         options = ort.SessionOptions()
