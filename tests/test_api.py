@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 import movenet
-from conftest import EXAMPLE_IMAGE
+from conftest import EXAMPLE_IMAGE, REPO
 from movenet.errors import InvalidInputError, InvalidOptionError, UnknownModelError
 from movenet.io.image import load_image
 
@@ -207,3 +207,40 @@ def test_multipose_ids_only_with_timestamps(multipose):
 def test_bad_video_options(kwargs, message):
     with pytest.raises(InvalidOptionError, match=message):
         movenet.create_detector("multipose", **kwargs)
+
+
+@pytest.mark.parametrize("model", ["lightning", "multipose"])
+def test_a_list_of_images_is_a_batch_of_stills(model):
+    """Same poses as one call per image, for every batch size (MultiPose: mixed input sizes)."""
+    from movenet.io.image import load_image
+
+    images = [load_image(EXAMPLE_IMAGE), load_image(REPO / "examples" / "three_people.jpg"), load_image(EXAMPLE_IMAGE)[:200]]
+    detector = movenet.create_detector(model, refine=model == "lightning")
+    one_by_one = [detector.estimate_poses(image) for image in images]
+    for batch_size in (1, 2, 8):
+        batched = detector.estimate_poses(images, batch_size=batch_size)
+        assert len(batched) == len(images)
+        for mine, theirs in zip(batched, one_by_one):
+            assert len(mine) == len(theirs)
+            for a, b in zip(mine, theirs):
+                np.testing.assert_allclose(a.to_array(), b.to_array(), atol=1e-4)
+    assert detector.estimate_poses([]) == []
+
+
+def test_batch_errors(lightning):
+    with pytest.raises(InvalidInputError, match="takes no timestamp"):
+        lightning.estimate_poses([EXAMPLE_IMAGE], timestamp_ms=0)
+    with pytest.raises(InvalidOptionError, match="batch_size must be a positive integer"):
+        lightning.estimate_poses([EXAMPLE_IMAGE], batch_size=0)
+    with pytest.raises(InvalidInputError, match="image 1 of 2: "):
+        lightning.estimate_poses([EXAMPLE_IMAGE, np.zeros((4, 4), np.float64)])
+
+
+def test_compat_batch_keeps_the_official_state():
+    """SinglePose compat: a list runs like consecutive calls (the official smart crop loop)."""
+    a = movenet.create_detector("lightning", compat="tfjs")
+    b = movenet.create_detector("lightning", compat="tfjs")
+    listed = a.estimate_poses([EXAMPLE_IMAGE] * 3)
+    called = [b.estimate_poses(EXAMPLE_IMAGE) for _ in range(3)]
+    for x, y in zip(listed, called):
+        np.testing.assert_array_equal(x[0].to_array(), y[0].to_array())

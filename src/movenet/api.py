@@ -44,6 +44,9 @@ class DetectorOptions:
 
 PRECISIONS = ("fp32", "int8")
 MILLISECONDS_TO_MICROSECONDS = 1000
+# Images per network call for a list of stills. 1: on the 2-core reference machine batch 4 / 8 did
+# not raise throughput (`movenet bench --batch 1 4 8`, README, Speed); larger machines may differ.
+DEFAULT_BATCH_SIZE = 1
 
 
 class Detector:
@@ -52,6 +55,7 @@ class Detector:
     Without a timestamp each image is independent (default mode). With `timestamp_ms` (video),
     state spans frames: the smart crop and smoothing (SinglePose), tracking and per-track smoothing
     (MultiPose). `reset()` forgets the state. Compat mode keeps the official state in every call.
+    A list of images is a batch of independent stills: one list of poses per image.
     """
 
     def __init__(self, spec: ModelSpec, options: DetectorOptions, runtime) -> None:
@@ -81,15 +85,43 @@ class Detector:
         *,
         color: str = "rgb",
         flip_horizontal: bool = False,
-    ) -> list[Pose]:
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> list[Pose] | list[list[Pose]]:
         """Poses in pixels of `image` (file path, PIL image, or uint8 array; `color="bgr"` for
         OpenCV frames). `timestamp_ms`: the frame's time in a video, increasing from call to call.
-        `flip_horizontal` mirrors the image first (selfie views)."""
+        `flip_horizontal` mirrors the image first (selfie views).
+
+        A list (or tuple) of images gives a list of pose lists, one per image, each image
+        independent; `batch_size` model inputs go through the network per call (no timestamps:
+        video frames go one call each). SinglePose compat mode runs them one by one, keeping its
+        official state."""
+        if isinstance(image, (list, tuple)):
+            return self._estimate_batch(image, timestamp_ms, color, flip_horizontal, batch_size)
         timestamp_us = self._check_timestamp(timestamp_ms)
+        return self._pipeline(self._rgb(image, color, flip_horizontal), timestamp_us)
+
+    @staticmethod
+    def _rgb(image, color: str, flip_horizontal: bool) -> np.ndarray:
         rgb = to_rgb_array(image, color)
-        if flip_horizontal:
-            rgb = np.ascontiguousarray(rgb[:, ::-1])
-        return self._pipeline(rgb, timestamp_us)
+        return np.ascontiguousarray(rgb[:, ::-1]) if flip_horizontal else rgb
+
+    def _estimate_batch(self, images, timestamp_ms, color, flip_horizontal, batch_size) -> list[list[Pose]]:
+        if timestamp_ms is not None:
+            raise InvalidInputError(
+                "a list of images is a batch of independent stills and takes no timestamp; "
+                "pass video frames one call at a time with their timestamp_ms"
+            )
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise InvalidOptionError(f"batch_size must be a positive integer, got {batch_size!r}")
+        rgbs = []
+        for i, image in enumerate(images):
+            try:
+                rgbs.append(self._rgb(image, color, flip_horizontal))
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"image {i} of {len(images)}: {exc}") from exc
+        if self.options.compat and not self.spec.multi_pose:
+            return [self._pipeline(rgb, None) for rgb in rgbs]
+        return self._pipeline.still_batch(rgbs, int(batch_size))
 
     def _check_timestamp(self, timestamp_ms: float | None) -> float | None:
         if timestamp_ms is None:

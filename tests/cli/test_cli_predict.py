@@ -124,3 +124,18 @@ def test_runs_as_a_program_and_stays_quiet_when_piped(tmp_path):
         command + ["predict", str(EXAMPLE_IMAGE), str(EXAMPLE_IMAGE), "-q"], capture_output=True, text=True, timeout=120
     )
     assert run.returncode == 0 and run.stderr == "" and run.stdout == ""  # no progress bar in a pipe
+
+
+@pytest.mark.parametrize("model", ["lightning", "multipose"])
+def test_batch_size_gives_the_same_json_and_still_reports_bad_files(tmp_path, capsys, model):
+    bad = tmp_path / "broken.jpg"
+    bad.write_bytes(b"not a jpeg")
+    three = str(EXAMPLE_IMAGE.parent / "three_people.jpg")
+    inputs = [str(EXAMPLE_IMAGE), str(bad), three, str(EXAMPLE_IMAGE)]
+    assert main(["predict", *inputs, "--model", model, "--json"]) == 1
+    one = json.loads(capsys.readouterr().out)
+    assert main(["predict", *inputs, "--model", model, "--json", "--batch-size", "3"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == one and len(one) == 3
+    assert "not an image" in captured.err and "1 of 4 input(s) failed" in captured.err
+    assert main(["predict", str(EXAMPLE_IMAGE), "--batch-size", "0"]) == 2

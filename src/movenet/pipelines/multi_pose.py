@@ -62,8 +62,31 @@ class MultiPoseDetector:
 
     def detect(self, image: np.ndarray) -> list[_Detection]:
         """The model's poses above the minimum score, normalised to the image."""
-        model_input, geometry = resize_and_pad(image, self.options.max_dimension)
-        raw = self.runtime.run(model_input[None])[0].astype(np.float64)  # (6, 56); valid input
+        return self.detect_batch([image])[0]
+
+    def detect_batch(self, images: list[np.ndarray], batch_size: int = 1) -> list[list[_Detection]]:
+        """`detect` for many images; inputs of the same size go `batch_size` per network call."""
+        prepared = [resize_and_pad(image, self.options.max_dimension) for image in images]
+        by_shape: dict[tuple[int, ...], list[int]] = {}
+        for i, (model_input, _) in enumerate(prepared):
+            by_shape.setdefault(model_input.shape, []).append(i)
+        raws: list[np.ndarray | None] = [None] * len(images)
+        for indices in by_shape.values():
+            for start in range(0, len(indices), batch_size):
+                chunk = indices[start:start + batch_size]
+                out = self.runtime.run(np.stack([prepared[i][0] for i in chunk]))  # (B, 6, 56); valid inputs
+                for i, raw in zip(chunk, out):
+                    raws[i] = raw.astype(np.float64)
+        return [self._detections(raw, geometry) for raw, (_, geometry) in zip(raws, prepared)]
+
+    def still_batch(self, images: list[np.ndarray], batch_size: int = 1) -> list[list[Pose]]:
+        """Independent still images: poses without ids, no tracking or smoothing."""
+        return [
+            [_to_pose(d.keypoints, d, None, *image.shape[:2]) for d in found]
+            for found, image in zip(self.detect_batch(images, batch_size), images)
+        ]
+
+    def _detections(self, raw: np.ndarray, geometry) -> list[_Detection]:
         scale = np.array([geometry.padded[0] / geometry.resized[0], geometry.padded[1] / geometry.resized[1]])
         found = []
         for row in raw:

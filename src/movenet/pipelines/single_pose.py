@@ -42,14 +42,25 @@ def keypoints_box(xy_score: np.ndarray, min_score: float = MIN_CROP_KEYPOINT_SCO
     return Box(float(kept[:, 0].min()), float(kept[:, 1].min()), float(kept[:, 0].max()), float(kept[:, 1].max()))
 
 
+def run_on_regions(runtime, images: list[np.ndarray], regions: list[CropRegion], batch_size: int = 1) -> list[np.ndarray]:
+    """Per image, (17, 3) of (y, x, score), y and x normalised to the whole image (float64). The
+    crops go through the network `batch_size` at a time."""
+    out = []
+    for start in range(0, len(images), batch_size):
+        chunk = list(zip(images[start:start + batch_size], regions[start:start + batch_size]))
+        crops = np.stack([crop_and_resize(image, region, runtime.spec.input_size[0]) for image, region in chunk])
+        raws = runtime.run(crops)[:, 0].astype(np.float64)  # valid inputs by construction
+        for raw, (_, region) in zip(raws, chunk):
+            keypoints = raw.copy()
+            keypoints[:, 0] = region.y_min + raw[:, 0] * (region.y_max - region.y_min)
+            keypoints[:, 1] = region.x_min + raw[:, 1] * (region.x_max - region.x_min)
+            out.append(keypoints)
+    return out
+
+
 def run_on_region(runtime, image: np.ndarray, region: CropRegion) -> np.ndarray:
     """(17, 3) of (y, x, score), y and x normalised to the whole image (float64)."""
-    crop = crop_and_resize(image, region, runtime.spec.input_size[0])  # valid by construction
-    raw = runtime.run(crop[None])[0, 0].astype(np.float64)
-    out = raw.copy()
-    out[:, 0] = region.y_min + raw[:, 0] * (region.y_max - region.y_min)
-    out[:, 1] = region.x_min + raw[:, 1] * (region.x_max - region.x_min)
-    return out
+    return run_on_regions(runtime, [image], [region])[0]
 
 
 def pose_from_normalised(keypoints: np.ndarray, height: int, width: int) -> Pose:
@@ -86,17 +97,21 @@ class SinglePoseDetector:
         return self._track(image, timestamp_us)
 
     def _still(self, image: np.ndarray) -> list[Pose]:
-        height, width = image.shape[:2]
-        whole = padded_square_region(height, width)
-        keypoints = run_on_region(self.runtime, image, whole)
+        return self.still_batch([image])[0]
+
+    def still_batch(self, images: list[np.ndarray], batch_size: int = 1) -> list[list[Pose]]:
+        """Independent still images (default mode), `batch_size` model inputs per network call."""
+        wholes = [padded_square_region(*image.shape[:2]) for image in images]
+        found = run_on_regions(self.runtime, images, wholes, batch_size)
         if self.options.refine:
-            region = next_crop_region(keypoints, height, width)
-            if region != whole:
-                refined = run_on_region(self.runtime, image, region)
-                if single_pose_score(refined[:, 2]) >= single_pose_score(keypoints[:, 2]):
-                    keypoints = refined
-        pose = pose_from_normalised(keypoints, height, width)
-        return [pose] if pose.score >= self.options.min_pose_score else []
+            regions = [next_crop_region(k, *image.shape[:2]) for k, image in zip(found, images)]
+            again = [i for i, (region, whole) in enumerate(zip(regions, wholes)) if region != whole]
+            refined = run_on_regions(self.runtime, [images[i] for i in again], [regions[i] for i in again], batch_size)
+            for i, keypoints in zip(again, refined):
+                if single_pose_score(keypoints[:, 2]) >= single_pose_score(found[i][:, 2]):
+                    found[i] = keypoints
+        poses = [pose_from_normalised(k, *image.shape[:2]) for k, image in zip(found, images)]
+        return [[pose] if pose.score >= self.options.min_pose_score else [] for pose in poses]
 
     def _track(self, image: np.ndarray, timestamp_us: float | None) -> list[Pose]:
         height, width = image.shape[:2]
