@@ -68,13 +68,19 @@ def bench_runtime(model: str, runtime: str, threads: int, batch: int, warmup: in
     return _row("model", model, runtime, precision, threads, batch, time_call(call, warmup, runs), default)
 
 
-def bench_end_to_end(model: str, runtime: str, threads: int, image: np.ndarray, warmup: int, runs: int) -> BenchRow:
+def bench_end_to_end(model: str, runtime: str, threads: int, image: np.ndarray, warmup: int, runs: int,
+                     batch: int = 1, precision: str = "fp32") -> BenchRow:
+    """`estimate_poses` on a decoded image (batch > 1: a list of `batch` copies, one network call)."""
     import movenet
     from movenet.runtime import default_runtime
 
-    detector = movenet.create_detector(model, runtime=runtime, threads=threads, min_pose_score=0.0)
-    timing = time_call(lambda: detector.estimate_poses(image), warmup, runs)
-    return _row("end_to_end", model, runtime, "fp32", threads, 1, timing, runtime == default_runtime())
+    detector = movenet.create_detector(model, runtime=runtime, threads=threads, min_pose_score=0.0, precision=precision)
+    if batch == 1:
+        call = lambda: detector.estimate_poses(image)  # noqa: E731
+    else:
+        call = lambda: detector.estimate_poses([image] * batch, batch_size=batch)  # noqa: E731
+    default = runtime == default_runtime() and precision == "fp32" and batch == 1
+    return _row("end_to_end", model, runtime, precision, threads, batch, time_call(call, warmup, runs), default)
 
 
 def litert_available() -> bool:

@@ -63,7 +63,11 @@ def run(args: argparse.Namespace) -> int:
                     for precision in [p for p in args.precisions if p != "fp32"]:
                         jobs.append(lambda m=model, t=threads, p=precision: b.bench_runtime(m, "onnxruntime", t, 1, args.warmup, args.runs, p))
                 if image is not None:
-                    jobs.append(lambda m=model, t=threads, r=runtime: b.bench_end_to_end(m, r, t, image, args.warmup, args.runs))
+                    for batch in args.batch:
+                        jobs.append(lambda m=model, t=threads, r=runtime, n=batch: b.bench_end_to_end(m, r, t, image, args.warmup, args.runs, n))
+                    if runtime == "onnxruntime":
+                        for precision in [p for p in args.precisions if p != "fp32"]:
+                            jobs.append(lambda m=model, t=threads, p=precision: b.bench_end_to_end(m, "onnxruntime", t, image, args.warmup, args.runs, 1, p))
     from movenet.errors import WeightsError
 
     rows, missing = [], set()
