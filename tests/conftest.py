@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,7 @@ requires_oracle_results = pytest.mark.skipif(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def golden_outputs() -> dict:
     return json.loads((GOLDEN / "outputs.json").read_text())["models"]
 
@@ -53,7 +53,7 @@ requires_litert = pytest.mark.skipif(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def runtime(name: str, kind: str | None = None):
     """A cached runtime for `name` (default: the package default, onnxruntime when installed)."""
     from movenet.runtime import create_runtime

@@ -2,9 +2,8 @@
 
 import cv2
 import numpy as np
-from PIL import Image
-
 from conftest import EXAMPLE_IMAGE
+from PIL import Image
 
 
 def make_video(path, n=6, size=(320, 240), fps=10.0):

@@ -4,10 +4,10 @@ import dataclasses
 
 import numpy as np
 import pytest
+from conftest import EXAMPLE_IMAGE, REPO
 from PIL import Image
 
 import movenet
-from conftest import EXAMPLE_IMAGE, REPO
 from movenet.errors import InvalidInputError, InvalidOptionError, UnknownModelError
 from movenet.io.image import load_image
 

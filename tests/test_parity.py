@@ -12,7 +12,6 @@ import hashlib
 
 import numpy as np
 import pytest
-
 from conftest import (
     GOLDEN,
     RUNTIMES,
@@ -24,6 +23,7 @@ from conftest import (
     runtime,
     shared_image,
 )
+
 from movenet.parity import raw_output_deviation as deviations
 from movenet.registry import list_models
 

@@ -2,11 +2,16 @@
 
 import numpy as np
 import pytest
-
 from conftest import GOLDEN, golden_outputs, read_png, requires_litert
-from movenet.parity import raw_output_deviation
+
 from movenet.errors import InvalidOptionError, WeightsError
-from movenet.runtime import available_runtimes, create_runtime, default_runtime, runtime_class
+from movenet.parity import raw_output_deviation
+from movenet.runtime import (
+    available_runtimes,
+    create_runtime,
+    default_runtime,
+    runtime_class,
+)
 
 
 def test_onnxruntime_is_the_default():

@@ -66,7 +66,7 @@ def measure(video: Path, model: str) -> dict:
     gap = np.linalg.norm(smooth_px - raw_px, axis=-1)
     fast = moving & (speed >= np.percentile(speed[moving], 90))
     delays = {}
-    for d in range(0, 4):
+    for d in range(4):
         a, b = smooth_px[d:], raw_px[: len(raw_px) - d]
         m = ok[d:] & ok[: len(ok) - d]
         delays[d] = float(np.linalg.norm(a - b, axis=-1)[m].mean())

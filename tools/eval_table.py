@@ -15,8 +15,8 @@ from pathlib import Path
 
 import movenet
 from movenet.eval import evaluate, evaluate_results, load_coco_keypoints
-from movenet.runtime.onnx_runtime import onnx_file
 from movenet.registry import get_spec
+from movenet.runtime.onnx_runtime import onnx_file
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 COCO = SHARED / "data" / "coco-val2017"

@@ -25,7 +25,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from movenet.preprocess.crop import CropRegion, crop_and_resize, resize_and_pad  # noqa: E402
+from movenet.preprocess.crop import CropRegion, crop_and_resize, resize_and_pad
 
 SHARED = ROOT.parent / "shared"
 ORACLE = SHARED / "oracle" / "results"

@@ -17,7 +17,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import (  # noqa: E402
+from conftest import (
     GOLDEN,
     ORACLE_RESULTS,
     RUNTIMES,
@@ -28,8 +28,9 @@ from conftest import (  # noqa: E402
     runtime,
     shared_image,
 )
-from movenet.parity import raw_output_deviation  # noqa: E402
-from movenet.registry import list_models  # noqa: E402
+
+from movenet.parity import raw_output_deviation
+from movenet.registry import list_models
 
 
 def cases(name):

@@ -13,8 +13,17 @@ from pathlib import Path
 import numpy as np
 
 from movenet.errors import InvalidInputError, InvalidOptionError
-from movenet.pipelines.multi_pose import DEFAULT_MAX_DIMENSION, MAX_POSES, MultiPoseDetector, MultiPoseOptions
-from movenet.pipelines.single_pose import DEFAULT_MIN_POSE_SCORE, SinglePoseDetector, SinglePoseOptions
+from movenet.pipelines.multi_pose import (
+    DEFAULT_MAX_DIMENSION,
+    MAX_POSES,
+    MultiPoseDetector,
+    MultiPoseOptions,
+)
+from movenet.pipelines.single_pose import (
+    DEFAULT_MIN_POSE_SCORE,
+    SinglePoseDetector,
+    SinglePoseOptions,
+)
 from movenet.preprocess.image_input import to_rgb_array
 from movenet.registry import INPUT_MULTIPLE, ModelSpec, get_spec
 from movenet.runtime import default_runtime, runtime_class

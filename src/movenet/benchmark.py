@@ -63,7 +63,7 @@ def bench_runtime(model: str, runtime: str, threads: int, batch: int, warmup: in
         options["precision"] = precision
     backend = create_runtime(model, runtime, **options)
     x = np.random.default_rng(0).integers(0, 256, (batch, *BENCH_SIZE[model], 3)).astype(np.int32)
-    call = lambda: backend.run(x)  # noqa: E731
+    call = lambda: backend.run(x)
     default = runtime == default_runtime() and precision == "fp32" and batch == 1
     return _row("model", model, runtime, precision, threads, batch, time_call(call, warmup, runs), default)
 
@@ -76,9 +76,9 @@ def bench_end_to_end(model: str, runtime: str, threads: int, image: np.ndarray, 
 
     detector = movenet.create_detector(model, runtime=runtime, threads=threads, min_pose_score=0.0, precision=precision)
     if batch == 1:
-        call = lambda: detector.estimate_poses(image)  # noqa: E731
+        call = lambda: detector.estimate_poses(image)
     else:
-        call = lambda: detector.estimate_poses([image] * batch, batch_size=batch)  # noqa: E731
+        call = lambda: detector.estimate_poses([image] * batch, batch_size=batch)
     default = runtime == default_runtime() and precision == "fp32" and batch == 1
     return _row("end_to_end", model, runtime, precision, threads, batch, time_call(call, warmup, runs), default)
 

@@ -41,7 +41,7 @@ class Pose:
     @classmethod
     def from_array(
         cls, xy_score: np.ndarray, score: float, box: Box | None = None, id: int | None = None
-    ) -> "Pose":
+    ) -> Pose:
         """(17, 3) array of (x, y, score) in pixels -> Pose."""
         keypoints = tuple(
             Keypoint(name, float(x), float(y), float(s))

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import EXAMPLE_IMAGE
 from PIL import Image
 
-from conftest import EXAMPLE_IMAGE
 from movenet.cli.main import main
 from movenet.skeleton import KEYPOINT_NAMES
 

@@ -4,8 +4,8 @@ import json
 
 import cv2
 import pytest
-
 from io_helpers import make_video
+
 from movenet.cli.main import main
 
 
@@ -24,9 +24,8 @@ def test_track_writes_video_and_jsonl(tmp_path):
 
 
 def test_track_multipose_ids_and_folder_fps(tmp_path, capsys):
-    from PIL import Image
-
     from conftest import REPO
+    from PIL import Image
 
     photo = Image.open(REPO / "examples" / "three_people.jpg")
     folder = tmp_path / "frames"

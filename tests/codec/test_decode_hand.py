@@ -10,7 +10,12 @@ import math
 import numpy as np
 import torch
 
-from movenet.codec import MultiPoseDecoding, SinglePoseDecoding, decode_multi_pose, decode_single_pose
+from movenet.codec import (
+    MultiPoseDecoding,
+    SinglePoseDecoding,
+    decode_multi_pose,
+    decode_single_pose,
+)
 from movenet.codec.constants import center_weight_table
 
 LOW = -10.0  # logit of "nothing here"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FIXTURES
 from eval_helpers import write_coco
+
 from movenet.errors import InvalidInputError
 from movenet.eval.dataset import load_coco_keypoints
 

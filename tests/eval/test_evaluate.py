@@ -11,8 +11,9 @@ import pytest
 
 pytest.importorskip("pycocotools")
 
-import movenet
 from conftest import FIXTURES, requires_litert
+
+import movenet
 from movenet.cli.main import main
 from movenet.errors import InvalidInputError
 from movenet.eval import evaluate, evaluate_results, load_coco_keypoints
@@ -34,7 +35,7 @@ def test_compat_mode_scores_exactly_like_the_official_runtime(model):
     assert ours.samples == official.samples == 4 and ours.people == official.people == 6
     assert ours.predictions == official.predictions == len(_official(model))
     assert ours.metrics == official.metrics
-    key = lambda r: (r["image_id"], -r["score"])  # noqa: E731
+    key = lambda r: (r["image_id"], -r["score"])
     for mine, theirs in zip(sorted(results, key=key), sorted(_official(model), key=key)):
         assert mine["image_id"] == theirs["image_id"]
         np.testing.assert_allclose(mine["keypoints"], theirs["keypoints"], atol=0.01)
@@ -103,7 +104,7 @@ def test_empty_protocol_selection_is_an_error(tmp_path):
 @requires_litert
 def test_googles_runtime_on_the_same_protocol():
     pytest.importorskip("ai_edge_litert")
-    kwargs = dict(protocol="single-crop", progress=False, bootstrap=0)
+    kwargs = {"protocol": "single-crop", "progress": False, "bootstrap": 0}
     ours, _ = evaluate(movenet.create_detector("lightning", min_pose_score=0.0), ANNOTATIONS, MINI / "images", **kwargs)
     google, _ = evaluate(movenet.create_detector("lightning", runtime="litert", min_pose_score=0.0),
                          ANNOTATIONS, MINI / "images", **kwargs)

@@ -9,13 +9,17 @@ import pytest
 
 pytest.importorskip("pycocotools")
 
+from eval_helpers import dataset, person
+
 from movenet.eval.dataset import PersonAnnotation
 from movenet.eval.evaluate import score
-from movenet.eval.metrics import BreakdownAccumulator, object_keypoint_similarity, torso_size
+from movenet.eval.metrics import (
+    BreakdownAccumulator,
+    object_keypoint_similarity,
+    torso_size,
+)
 from movenet.eval.protocols import select_samples
 from movenet.skeleton import COCO_OKS_SIGMAS
-
-from eval_helpers import dataset, person
 
 
 def _labelled_xy(annotation: PersonAnnotation) -> np.ndarray:

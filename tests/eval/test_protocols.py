@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SHARED
 from eval_helpers import dataset
+
 from movenet.errors import InvalidOptionError
 from movenet.eval.dataset import load_coco_keypoints
 from movenet.eval.protocols import crop_region, select_samples

@@ -7,8 +7,8 @@ pytest.importorskip("onnxscript", reason="needs the torch extra (onnxscript)")
 
 import numpy as np
 import onnx
-
 from conftest import GOLDEN, golden_outputs, read_png
+
 from movenet.export.onnx import export, onnx_path
 from movenet.runtime.onnx_runtime import OnnxRuntime
 

@@ -6,8 +6,8 @@ pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[to
 pytest.importorskip("onnxscript", reason="needs the torch extra (onnxscript)")
 
 import numpy as np
-
 from conftest import EXAMPLE_IMAGE, REPO
+
 from movenet.errors import WeightsError
 from movenet.export.quantize import quantize
 from movenet.runtime.onnx_runtime import OnnxRuntime

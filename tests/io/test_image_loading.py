@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from conftest import EXAMPLE_IMAGE
 from PIL import Image
 
-from conftest import EXAMPLE_IMAGE
 from movenet.errors import InvalidInputError
 from movenet.io.image import load_image
 

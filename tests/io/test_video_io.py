@@ -3,11 +3,11 @@
 import cv2
 import numpy as np
 import pytest
+from conftest import EXAMPLE_IMAGE
+from io_helpers import make_video
 from PIL import Image
 
-from conftest import EXAMPLE_IMAGE
 from movenet.errors import InvalidInputError
-from io_helpers import make_video
 from movenet.io.video import VideoSource, VideoWriter
 
 

@@ -15,9 +15,15 @@ import json
 
 import numpy as np
 import pytest
+from conftest import (
+    EXAMPLE_IMAGE,
+    FIXTURES,
+    oracle_still,
+    requires_oracle_results,
+    shared_image,
+)
 
 import movenet
-from conftest import EXAMPLE_IMAGE, FIXTURES, oracle_still, requires_oracle_results, shared_image
 from movenet.io.image import load_image
 
 PX_TOL, SCORE_TOL, CONFIDENT = 0.5, 1e-3, 0.3

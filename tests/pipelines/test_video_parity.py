@@ -18,9 +18,9 @@ import json
 
 import numpy as np
 import pytest
+from conftest import FIXTURES, REPO, SHARED, requires_oracle_results
 
 import movenet
-from conftest import FIXTURES, REPO, SHARED, requires_oracle_results
 from movenet.io.image import load_image
 from movenet.registry import get_spec
 

@@ -4,8 +4,13 @@ import hashlib
 
 import numpy as np
 import pytest
+from conftest import (
+    oracle_model_input,
+    oracle_still,
+    requires_oracle_results,
+    shared_image,
+)
 
-from conftest import oracle_model_input, oracle_still, requires_oracle_results, shared_image
 from movenet.preprocess.crop import (
     CropRegion,
     center_square_region,

@@ -5,8 +5,13 @@ import math
 import numpy as np
 import pytest
 
-from movenet.temporal import CropRegionFilter, KeypointsFilter, LowPassFilter, OneEuroFilter
 from movenet.preprocess.crop import CropRegion
+from movenet.temporal import (
+    CropRegionFilter,
+    KeypointsFilter,
+    LowPassFilter,
+    OneEuroFilter,
+)
 
 F0, MIN_CUTOFF, BETA, D_CUTOFF, T_CUTOFF, T_BETA = 30.0, 2.5, 300.0, 2.5, 0.5, 5.0
 

@@ -8,8 +8,8 @@ pytest.importorskip("safetensors", reason="needs the torch extra")
 import json
 import shutil
 
-
 from conftest import TFJS_DIR, requires_shared
+
 from movenet.errors import WeightsError
 from movenet.registry import get_spec, list_models
 from movenet.weights.convert import convert, convert_to_bytes

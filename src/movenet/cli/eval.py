@@ -58,8 +58,8 @@ def format_report(report) -> str:
     m = report.metrics
     ci = f" (95% CI {m.ap_ci[0]:.1f}-{m.ap_ci[1]:.1f})" if m.ap_ci is not None else ""
     lines = [
-        f"{report.model or 'results'}, protocol {report.protocol}: {report.people} people in "
-        f"{report.samples} test images from {report.images} images, {report.predictions} poses",
+        (f"{report.model or 'results'}, protocol {report.protocol}: {report.people} people in "
+         f"{report.samples} test images from {report.images} images, {report.predictions} poses"),
         f"AP {m.AP:.1f}{ci}  AP50 {m.AP50:.1f}  AP75 {m.AP75:.1f}  APm {m.APm:.1f}  APl {m.APl:.1f}  AR {m.AR:.1f}",
         f"  {'keypoint':<16}{'labelled':>9}{'err/scale':>11}{'PCK@0.2':>9}",
     ]

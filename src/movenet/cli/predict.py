@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from movenet.errors import MovenetError
 from movenet.cli.options import add_model_options
+from movenet.errors import MovenetError
 
 EPILOG = """\
 examples:

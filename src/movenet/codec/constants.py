@@ -43,7 +43,7 @@ class SinglePoseDecoding:
     output_scale: tuple[float, float]  # (y, x) multipliers, output pixels -> [0, 1]
 
     @classmethod
-    def default(cls, output_size: tuple[int, int]) -> "SinglePoseDecoding":
+    def default(cls, output_size: tuple[int, int]) -> SinglePoseDecoding:
         h, w = output_size
         scale = (float(np.float16(1.0 / h)), float(np.float16(1.0 / w)))
         return cls(center_weight_table(h, w), DISTANCE_EPSILON, scale)

@@ -1,9 +1,24 @@
 """COCO keypoint evaluation: protocols, OKS AP with pycocotools, per-keypoint breakdown."""
 
-from movenet.eval.dataset import CocoKeypoints, ImageRecord, PersonAnnotation, load_coco_keypoints
+from movenet.eval.dataset import (
+    CocoKeypoints,
+    ImageRecord,
+    PersonAnnotation,
+    load_coco_keypoints,
+)
 from movenet.eval.evaluate import EvalReport, evaluate, evaluate_results, predict, score
-from movenet.eval.metrics import KeypointAP, KeypointBreakdown, object_keypoint_similarity
-from movenet.eval.protocols import CROP_MARGIN, PROTOCOLS, Sample, crop_region, select_samples
+from movenet.eval.metrics import (
+    KeypointAP,
+    KeypointBreakdown,
+    object_keypoint_similarity,
+)
+from movenet.eval.protocols import (
+    CROP_MARGIN,
+    PROTOCOLS,
+    Sample,
+    crop_region,
+    select_samples,
+)
 
 __all__ = [
     "CROP_MARGIN", "PROTOCOLS", "CocoKeypoints", "EvalReport", "ImageRecord", "KeypointAP",

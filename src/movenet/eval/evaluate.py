@@ -26,7 +26,12 @@ from movenet.eval.metrics import (
     require_pycocotools,
     run_cocoeval,
 )
-from movenet.eval.protocols import CROP_MARGIN, DEFAULT_MIN_KEYPOINTS, Sample, select_samples
+from movenet.eval.protocols import (
+    CROP_MARGIN,
+    DEFAULT_MIN_KEYPOINTS,
+    Sample,
+    select_samples,
+)
 from movenet.skeleton import NUM_KEYPOINTS
 
 # One predicted pose: (17, 3) array of (x, y, score) in image pixels, and the pose score.
@@ -102,7 +107,7 @@ def score(
         else:
             people = [a for a in sample.ground_truth if not a.iscrowd and a.num_keypoints > 0]
             xy = [p[0][:, :2] for p in poses]
-            matched = dict((j, i) for i, j in match_poses(xy, people))
+            matched = {j: i for i, j in match_poses(xy, people)}
             for j, person in enumerate(people):
                 breakdown.add(xy[matched[j]] if j in matched else None, person)
     for i, annotation in enumerate(annotations):

@@ -19,7 +19,12 @@ import numpy as np
 
 from movenet.errors import InvalidOptionError
 from movenet.eval.dataset import PERSON_CATEGORY_ID, PersonAnnotation
-from movenet.skeleton import COCO_OKS_SIGMAS, KEYPOINT_NAMES, NUM_KEYPOINTS, KeypointName
+from movenet.skeleton import (
+    COCO_OKS_SIGMAS,
+    KEYPOINT_NAMES,
+    NUM_KEYPOINTS,
+    KeypointName,
+)
 
 # COCOeval.summarize() order for keypoints: AP, AP50, AP75, APm, APl, AR, AR50, AR75, ARm, ARl.
 SUMMARY_KEYS = ("AP", "AP50", "AP75", "APm", "APl", "AR")

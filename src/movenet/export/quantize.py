@@ -20,7 +20,11 @@ import numpy as np
 
 from movenet.io.image import load_image
 from movenet.io.sources import expand_inputs
-from movenet.preprocess.crop import crop_and_resize, padded_square_region, resize_and_pad
+from movenet.preprocess.crop import (
+    crop_and_resize,
+    padded_square_region,
+    resize_and_pad,
+)
 from movenet.registry import get_spec, list_models
 from movenet.runtime.onnx_runtime import onnx_file
 

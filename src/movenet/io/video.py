@@ -106,7 +106,7 @@ class VideoSource:
         if self._capture is not None:
             self._capture.release()
 
-    def __enter__(self) -> "VideoSource":
+    def __enter__(self) -> VideoSource:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -143,7 +143,7 @@ class VideoWriter:
         if self._writer is not None:
             self._writer.release()
 
-    def __enter__(self) -> "VideoWriter":
+    def __enter__(self) -> VideoWriter:
         return self
 
     def __exit__(self, *exc) -> None:

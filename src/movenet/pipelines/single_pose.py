@@ -18,7 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from movenet.preprocess.crop import CropRegion, center_square_region, crop_and_resize, padded_square_region
+from movenet.preprocess.crop import (
+    CropRegion,
+    center_square_region,
+    crop_and_resize,
+    padded_square_region,
+)
 from movenet.preprocess.crop_region import MIN_CROP_KEYPOINT_SCORE, next_crop_region
 from movenet.temporal.low_pass import CropRegionFilter
 from movenet.temporal.one_euro import KeypointsFilter
