@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from movenet.errors import InvalidInputError, WeightsError
-from movenet.preprocess.validate import as_model_input
 from movenet.registry import ModelSpec, get_spec
+from movenet.runtime.base import Runtime
 
 # Where a source checkout keeps the peers (shared/peers/README.md); the package never downloads.
 PEERS_DIR = Path(__file__).resolve().parents[4] / "shared" / "peers" / "tflite"
@@ -36,7 +36,7 @@ def tflite_file(model: str, precision: str = "fp32", peers_dir: Path = PEERS_DIR
     return peers_dir / TFLITE_FILES[(model, precision)]
 
 
-class LiteRTRuntime:
+class LiteRTRuntime(Runtime):
     """`runtime(batch)` -> numpy output in the official layout, one image at a time."""
 
     name = "litert"
@@ -82,7 +82,3 @@ class LiteRTRuntime:
             self.interpreter.invoke()
             outputs.append(self.interpreter.get_tensor(self._output["index"]).copy())
         return np.concatenate(outputs)
-
-    def __call__(self, images: np.ndarray) -> np.ndarray:
-        batch = as_model_input(images, self.spec)
-        return self.run(batch if batch.dtype == np.int32 else batch.astype(np.int32))

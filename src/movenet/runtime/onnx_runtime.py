@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from movenet.errors import WeightsError
-from movenet.preprocess.validate import as_model_input
 from movenet.registry import ModelSpec, get_spec
+from movenet.runtime.base import Runtime
 
 PACKAGE_WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
 
@@ -24,7 +24,7 @@ def onnx_file(spec: ModelSpec, precision: str = "fp32") -> Path:
     return PACKAGE_WEIGHTS_DIR / f"{spec.name}{suffix}.onnx"
 
 
-class OnnxRuntime:
+class OnnxRuntime(Runtime):
     """`runtime(batch)` -> numpy output in the official layout, for validated inputs."""
 
     name = "onnxruntime"
@@ -68,7 +68,3 @@ class OnnxRuntime:
     def run(self, batch_int32: np.ndarray) -> np.ndarray:
         """The bare session call on an already valid int32 (B, H, W, 3) batch."""
         return self.session.run(None, {self._input: batch_int32})[0]
-
-    def __call__(self, images: np.ndarray) -> np.ndarray:
-        batch = as_model_input(images, self.spec)
-        return self.run(batch if batch.dtype == np.int32 else batch.astype(np.int32))

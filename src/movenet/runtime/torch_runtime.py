@@ -10,8 +10,8 @@ from torch import nn
 
 from movenet.codec import MultiPoseDecoding, decode_multi_pose, decode_single_pose
 from movenet.model.movenet import MoveNet
-from movenet.preprocess.validate import as_model_input
 from movenet.registry import ModelSpec, get_spec
+from movenet.runtime.base import Runtime
 from movenet.weights.store import Decoding, load_model
 
 
@@ -34,7 +34,7 @@ class DecodedMoveNet(nn.Module):
         return decode_single_pose(heads, self.decoding)
 
 
-class TorchRuntime:
+class TorchRuntime(Runtime):
     """`runtime(batch)` -> numpy output in the official layout, for validated inputs."""
 
     name = "torch"
@@ -56,6 +56,3 @@ class TorchRuntime:
         """The bare network + decoding on an already valid (B, H, W, 3) batch."""
         with torch.inference_mode():
             return self.module(torch.from_numpy(batch)).numpy()
-
-    def __call__(self, images: np.ndarray) -> np.ndarray:
-        return self.run(as_model_input(images, self.spec))

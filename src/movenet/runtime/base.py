@@ -1,0 +1,22 @@
+"""What every runtime shares: validate any image or batch, then call its own `run`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from movenet.preprocess.validate import as_model_input
+
+
+class Runtime:
+    """Subclasses set `name`, `precisions`, `spec` and implement `run(int32 (B, H, W, 3))`."""
+
+    name: str
+    precisions: tuple[str, ...] = ("fp32",)
+
+    def run(self, batch_int32: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        """Model output in the official layout for one image (H, W, 3) or a batch, uint8 or int32."""
+        batch = as_model_input(images, self.spec)
+        return self.run(batch if batch.dtype == np.int32 else batch.astype(np.int32))
