@@ -120,7 +120,6 @@ def test_min_pose_score_drops_poses(lightning):
         ({"model": "lightning", "min_pose_score": -0.1}, InvalidOptionError, "0..1"),
         ({"model": "multipose", "refine": True}, InvalidOptionError, "refine applies to SinglePose"),
         ({"model": "lightning", "precision": "fp16"}, InvalidOptionError, "precision must be one of"),
-        ({"model": "lightning", "precision": "int8", "runtime": "torch"}, InvalidOptionError, "runtime 'torch' has precisions"),
     ],
 )
 def test_bad_options(kwargs, error, message):

@@ -74,6 +74,7 @@ def test_litert_errors():
 
 
 def test_precision_must_exist_for_the_runtime():
+    pytest.importorskip("torch", reason="needs the torch extra (the runtime without int8)")
     import movenet
 
     with pytest.raises(InvalidOptionError, match="runtime 'torch' has precisions"):
