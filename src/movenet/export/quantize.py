@@ -37,6 +37,10 @@ REDUCE_RANGE = True
 # the accuracy set): the stem (raw pixels), the FPN and the heads (the outputs the decoding
 # arg-maxes) cost little time and hold most of the loss. README, Precision.
 KEEP_FLOAT = ("network.backbone.stem", "network.fpn", "network.heads")
+# Min-max ranges averaged over the calibration images instead of the extremes: the lowest keypoint
+# deviation from the float model on held-out non-val images (COCO train-mini crops, video frames)
+# for Lightning (mean 5.60 vs 5.69 px) and Thunder (2.79 vs 3.09), MultiPose (1.38 vs 1.61).
+CALIBRATION_MOVING_AVERAGE = True
 
 
 def calibration_inputs(model: str, images: list[Path]) -> list[np.ndarray]:
@@ -105,6 +109,7 @@ def quantize(model: str, calibration: list[Path], out: Path | None = None,
             weight_type=QuantType.QInt8,
             calibrate_method={"minmax": CalibrationMethod.MinMax, "entropy": CalibrationMethod.Entropy,
                               "percentile": CalibrationMethod.Percentile}[method],
+            extra_options={"CalibMovingAverage": CALIBRATION_MOVING_AVERAGE},
         )
     return target
 
