@@ -1,0 +1,87 @@
+"""Keypoint deviation of an int8 model from the float one on held-out images that are not the
+accuracy set: the person crops of coco-train2017-mini (single-crop rule) and frames of the fall and
+walking videos. Used to choose the quantisation settings (README, Precision).
+
+    python tools/int8_deviation.py --model lightning [--int8 path/to/lightning_int8.onnx]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from movenet.eval import load_coco_keypoints, select_samples
+from movenet.io.image import load_image
+from movenet.preprocess.crop import crop_and_resize, padded_square_region, resize_and_pad
+from movenet.runtime.onnx_runtime import OnnxRuntime
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+VIDEOS = sorted((DATA / "videos" / "falls-urfd").glob("*.mp4"))[::2] + sorted((DATA / "videos" / "walking").glob("*"))
+
+
+def video_frames() -> list[np.ndarray]:
+    """Two frames (at 1/3 and 2/3) of every other fall clip and of the walking videos; every
+    second one of those (the others served as extra calibration candidates)."""
+    frames = []
+    for path in VIDEOS:
+        capture = cv2.VideoCapture(str(path))
+        total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+        for index in (total // 3, 2 * total // 3):
+            capture.set(cv2.CAP_PROP_POS_FRAMES, index)
+            ok, frame = capture.read()
+            if ok:
+                frames.append(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+    return frames[1::2]
+
+
+def model_input(model: str, image: np.ndarray) -> np.ndarray:
+    if model == "multipose":
+        return resize_and_pad(image, 256)[0]
+    return crop_and_resize(image, padded_square_region(*image.shape[:2]), 192 if model == "lightning" else 256)
+
+
+def distances(model: str, ours: np.ndarray, reference: np.ndarray, shape) -> list[float]:
+    h, w = shape
+    if model != "multipose":
+        a, b = reference[0, 0], ours[0, 0]
+        keep = a[:, 2] >= 0.3
+        return list(np.hypot((a[keep, 0] - b[keep, 0]) * h, (a[keep, 1] - b[keep, 1]) * w))
+    out: list[float] = []
+    candidates = ours[0, :, :51].reshape(6, 17, 3)
+    for pose in reference[0][reference[0, :, 55] >= 0.2]:
+        a = pose[:51].reshape(17, 3)
+        d = [np.hypot((a[:, 0] - c[:, 0]) * h, (a[:, 1] - c[:, 1]) * w) for c in candidates]
+        out += list(d[int(np.argmin([np.median(x) for x in d]))][a[:, 2] >= 0.3])
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", required=True, choices=["lightning", "thunder", "multipose"])
+    p.add_argument("--int8", help="int8 ONNX file (default: the shipped one)")
+    args = p.parse_args(argv)
+    train = load_coco_keypoints(DATA / "coco-train2017-mini" / "annotations.json")
+    images = []
+    for sample in select_samples(train, "single-crop"):
+        x0, y0, x1, y1 = sample.region
+        images.append(load_image(DATA / "coco-train2017-mini" / "images" / sample.image.file_name)[y0:y1, x0:x1])
+    images += video_frames()
+    float_model = OnnxRuntime(args.model)
+    int8_model = OnnxRuntime(args.model, weights=args.int8, precision="int8")
+    d: list[float] = []
+    for image in images:
+        x = model_input(args.model, image)[None]
+        d += distances(args.model, int8_model.run(x), float_model.run(x), x.shape[1:3])
+    d_arr = np.asarray(d)
+    print(json.dumps({"model": args.model, "images": len(images), "keypoints": int(d_arr.size),
+                      "mean_px": round(float(d_arr.mean()), 2), "median_px": round(float(np.median(d_arr)), 2),
+                      "p90_px": round(float(np.percentile(d_arr, 90)), 2)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
