@@ -110,10 +110,9 @@ def _keypoint_distances_px(name: str, ours: np.ndarray, official: np.ndarray, sh
 
 
 # int8 (shipped files, onnxruntime): median / 90th-percentile keypoint distance to the official
-# float outputs on the golden inputs, in model-input pixels. Measured 1.64 / 20.42 (lightning: a
-# few weak limbs of small people jump, mean 9.6), 0.55 / 1.82 (thunder), 0.61 / 2.21 (multipose);
-# the bounds leave room for onnxruntime versions.
-INT8_BOUNDS_PX = {"lightning": (2.5, 25.0), "thunder": (1.0, 3.0), "multipose": (1.0, 3.0)}
+# float outputs on the golden inputs, in model-input pixels. Measured 0.55 / 1.79 (lightning),
+# 0.32 / 1.07 (thunder), 0.42 / 1.21 (multipose); the bounds leave room for onnxruntime versions.
+INT8_BOUNDS_PX = {"lightning": (1.0, 3.0), "thunder": (0.6, 2.0), "multipose": (0.8, 2.0)}
 
 
 @pytest.mark.parametrize("name", list_models())
