@@ -175,7 +175,8 @@ def create_detector(
 
     runtime: "onnxruntime" (default when installed), "torch", or "litert" (Google's own .tflite
     files, for comparison); weights: another model file; threads: CPU threads of the runtime.
-    precision: "fp32" or "int8" (quantised convolutions: smaller and faster, 1-3 AP lower; README).
+    precision: "fp32" or "int8" (quantised convolutions: smaller and faster, keypoints typically
+    within 1 px of float; README, Precision).
     compat: None (our defaults) or "tfjs" (the official pose-detection behaviour, exactly).
     refine: SinglePose, default mode: a second pass on the crop around the person found.
     min_pose_score: poses scoring below are dropped (0 keeps all). max_poses: MultiPose, 1..6.

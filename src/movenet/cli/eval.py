@@ -33,7 +33,7 @@ def add_parser(sub) -> None:
         "eval",
         help="COCO keypoint AP (pycocotools) of a model on an annotated image set",
         description="Run a model over COCO-annotated images under an evaluation protocol and score "
-        "the poses with pycocotools (OKS AP, AP50, AP75, APm, APl, AR, with a 95 %% bootstrap "
+        "the poses with pycocotools (OKS AP, AP50, AP75, APm, APl, AR, with a 95 percent bootstrap "
         "interval of AP), plus a per-keypoint breakdown.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -42,7 +42,7 @@ def add_parser(sub) -> None:
     p.add_argument("--images", metavar="DIR", help="folder with the annotated images (file_name)")
     p.add_argument("--results", metavar="FILE", help="score this COCO results file instead of running a model")
     p.add_argument("--protocol", choices=["single-crop", "single-image", "multi"], default="single-crop")
-    add_model_options(p, model_default=None)
+    add_model_options(p, model_default=None, default_help="lightning; multipose for --protocol multi")
     p.add_argument("--compat", choices=["tfjs"], help="Google's TF.js still-image behaviour (centre-square first crop)")
     p.add_argument("--refine", action="store_true", help="single pose: second pass on the crop around the person")
     p.add_argument("--min-keypoints", type=int, default=1, metavar="K", help="people need K labelled keypoints to be a test sample (default 1)")

@@ -6,12 +6,12 @@ from movenet.registry import list_models
 from movenet.runtime import RUNTIMES
 
 
-def add_model_options(p, model_default: str | None = "lightning") -> None:
+def add_model_options(p, model_default: str | None = "lightning", default_help: str | None = None) -> None:
     """--model, --runtime, --threads, --precision."""
     p.add_argument(
         "--model", default=model_default, type=str.lower, choices=list_models(),
         help="lightning (fast, one person), thunder (accurate, one person), multipose (up to 6 "
-        f"people); default: {model_default or 'see below'}",
+        f"people); default: {default_help or model_default}",
     )
     p.add_argument(
         "--runtime", choices=list(RUNTIMES),
@@ -26,5 +26,5 @@ def add_model_options(p, model_default: str | None = "lightning") -> None:
     p.add_argument(
         "--precision", choices=["fp32", "int8"], default="fp32",
         help="int8: the quantised model (onnxruntime; litert: Google's int8 file): smaller and faster, "
-        "about 1-3 AP less accurate (README, Precision)",
+        "keypoints typically within 1 px of float (README, Precision)",
     )
