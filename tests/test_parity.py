@@ -24,6 +24,7 @@ from conftest import (
     shared_image,
 )
 
+from movenet.parity import keypoint_distances_px
 from movenet.parity import raw_output_deviation as deviations
 from movenet.registry import list_models
 
@@ -91,24 +92,6 @@ def test_every_oracle_still_image(name, kind):
         assert coord <= COORD_TOL and score <= SCORE_TOL, f"{record['id']}: {coord}, {score}"
 
 
-def _keypoint_distances_px(name: str, ours: np.ndarray, official: np.ndarray, shape) -> np.ndarray:
-    """Pixel distances of the keypoints the official output scores >= 0.3 (MultiPose: each official
-    pose scoring >= 0.2 against our closest pose, since int8 scores may reorder the poses)."""
-    h, w = shape
-    if name != "multipose":
-        o, u = official[0, 0], ours[0, 0]
-        keep = o[:, 2] >= 0.3
-        return np.hypot((o[:, 0] - u[:, 0]) * h, (o[:, 1] - u[:, 1]) * w)[keep]
-    out = []
-    candidates = ours[0, :, :51].reshape(6, 17, 3)
-    for pose in official[0][official[0, :, 55] >= 0.2]:
-        o = pose[:51].reshape(17, 3)
-        dist = [np.hypot((o[:, 0] - c[:, 0]) * h, (o[:, 1] - c[:, 1]) * w) for c in candidates]
-        best = dist[int(np.argmin([np.median(d) for d in dist]))]
-        out.append(best[o[:, 2] >= 0.3])
-    return np.concatenate(out) if out else np.zeros(0)
-
-
 # int8 (shipped files, onnxruntime): median / 90th-percentile keypoint distance to the official
 # float outputs on the golden inputs, in model-input pixels. Measured 0.55 / 1.79 (lightning),
 # 0.32 / 1.07 (thunder), 0.42 / 1.21 (multipose); the bounds leave room for onnxruntime versions.
@@ -123,7 +106,7 @@ def test_int8_stays_close_to_the_official_outputs(name):
     distances = []
     for entry in golden_outputs()[name]:
         image = read_png(GOLDEN / entry["input"])
-        distances.append(_keypoint_distances_px(name, int8(image.astype(np.int32)), _official(entry), image.shape[:2]))
+        distances.append(keypoint_distances_px(name, int8(image.astype(np.int32)), _official(entry), image.shape[:2]))
     d = np.concatenate(distances)
     median, p90 = np.median(d), np.percentile(d, 90)
     print(f"{name} int8: {d.size} keypoints, median {median:.2f} px, p90 {p90:.2f} px, max {d.max():.1f} px")

@@ -13,6 +13,8 @@ import json
 import sys
 from pathlib import Path
 
+from oracle_to_coco_results import official_results  # tools/, beside this script
+
 import movenet
 from movenet.eval import evaluate, evaluate_results, load_coco_keypoints
 from movenet.registry import get_spec
@@ -47,18 +49,6 @@ OURS = [
 ]
 
 
-def official_results(model: str, annotations) -> list[dict]:
-    by_name = {image.file_name: image.id for image in annotations.images.values()}
-    results = []
-    for record in json.loads(STILL.read_text())["models"][model]["images"]:
-        name = Path(record["id"]).name
-        if "coco-val2017" in record["id"] and name in by_name:
-            for pose in record["passes"][0]["poses"]:
-                keypoints = [v for k in pose["keypoints"] for v in (k["x"], k["y"], k["score"])]
-                results.append({"image_id": by_name[name], "category_id": 1, "keypoints": keypoints, "score": pose["score"]})
-    return results
-
-
 def available(options: dict, model: str) -> bool:
     if options.get("runtime") == "litert":
         return importlib.util.find_spec("ai_edge_litert") is not None
@@ -83,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((label, options, report))
     if STILL.is_file():
         for protocol, model in (("single-image", "lightning"), ("single-image", "thunder"), ("multi", "multipose")):
-            report = evaluate_results(annotations, official_results(model, annotations), protocol, model=model,
-                                      bootstrap=args.bootstrap)
+            results, _ = official_results(model, COCO / "annotations.json", STILL)
+            report = evaluate_results(annotations, results, protocol, model=model, bootstrap=args.bootstrap)
             rows.append(("Google TF.js (oracle)", {"min_pose_score": 0.25}, report))
     print("| protocol | model | what | people | AP (95% CI) | AP50 | AP75 | APm | APl | AR |")
     print("|---|---|---|---|---|---|---|---|---|---|")

@@ -15,8 +15,9 @@ import cv2
 import numpy as np
 
 from movenet.eval import load_coco_keypoints, select_samples
+from movenet.export.quantize import whole_image_input
 from movenet.io.image import load_image
-from movenet.preprocess.crop import crop_and_resize, padded_square_region, resize_and_pad
+from movenet.parity import keypoint_distances_px
 from movenet.runtime.onnx_runtime import OnnxRuntime
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -38,27 +39,6 @@ def video_frames() -> list[np.ndarray]:
     return frames[1::2]
 
 
-def model_input(model: str, image: np.ndarray) -> np.ndarray:
-    if model == "multipose":
-        return resize_and_pad(image, 256)[0]
-    return crop_and_resize(image, padded_square_region(*image.shape[:2]), 192 if model == "lightning" else 256)
-
-
-def distances(model: str, ours: np.ndarray, reference: np.ndarray, shape) -> list[float]:
-    h, w = shape
-    if model != "multipose":
-        a, b = reference[0, 0], ours[0, 0]
-        keep = a[:, 2] >= 0.3
-        return list(np.hypot((a[keep, 0] - b[keep, 0]) * h, (a[keep, 1] - b[keep, 1]) * w))
-    out: list[float] = []
-    candidates = ours[0, :, :51].reshape(6, 17, 3)
-    for pose in reference[0][reference[0, :, 55] >= 0.2]:
-        a = pose[:51].reshape(17, 3)
-        d = [np.hypot((a[:, 0] - c[:, 0]) * h, (a[:, 1] - c[:, 1]) * w) for c in candidates]
-        out += list(d[int(np.argmin([np.median(x) for x in d]))][a[:, 2] >= 0.3])
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", required=True, choices=["lightning", "thunder", "multipose"])
@@ -74,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     int8_model = OnnxRuntime(args.model, weights=args.int8, precision="int8")
     d: list[float] = []
     for image in images:
-        x = model_input(args.model, image)[None]
-        d += distances(args.model, int8_model.run(x), float_model.run(x), x.shape[1:3])
+        x = whole_image_input(args.model, image)[None]
+        d += list(keypoint_distances_px(args.model, int8_model.run(x), float_model.run(x), x.shape[1:3]))
     d_arr = np.asarray(d)
     print(json.dumps({"model": args.model, "images": len(images), "keypoints": int(d_arr.size),
                       "mean_px": round(float(d_arr.mean()), 2), "median_px": round(float(np.median(d_arr)), 2),

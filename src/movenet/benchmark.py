@@ -8,7 +8,6 @@ minimum over `runs` calls after `warmup` calls, in milliseconds.
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -84,7 +83,9 @@ def bench_end_to_end(model: str, runtime: str, threads: int, image: np.ndarray, 
 
 
 def litert_available() -> bool:
-    return importlib.util.find_spec("ai_edge_litert") is not None
+    from movenet.runtime import available_runtimes
+
+    return "litert" in available_runtimes()
 
 
 def bench_litert(model: str, threads: int, warmup: int, runs: int, peers_dir: Path = PEERS_DIR,
@@ -93,19 +94,11 @@ def bench_litert(model: str, threads: int, warmup: int, runs: int, peers_dir: Pa
     path = tflite_file(model, "fp32" if precision == "fp16" else precision, peers_dir)
     if not litert_available() or not path.is_file():
         return None
-    from ai_edge_litert.interpreter import Interpreter
+    from movenet.runtime.litert_runtime import LiteRTRuntime
 
-    interpreter = Interpreter(model_path=str(path), num_threads=threads)
-    interpreter.allocate_tensors()
-    inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
-    x = np.random.default_rng(0).integers(0, 256, (1, *BENCH_SIZE[model], 3)).astype(inp["dtype"])
-
-    def call():
-        interpreter.set_tensor(inp["index"], x)
-        interpreter.invoke()
-        return interpreter.get_tensor(out["index"])
-
-    return _row("model", model, "litert", precision, threads, 1, time_call(call, warmup, runs))
+    backend = LiteRTRuntime(model, weights=path, threads=threads)
+    x = np.random.default_rng(0).integers(0, 256, (1, *BENCH_SIZE[model], 3)).astype(np.int32)
+    return _row("model", model, "litert", precision, threads, 1, time_call(lambda: backend.run(x), warmup, runs))
 
 
 def with_ratios(rows: list[BenchRow]) -> list[BenchRow]:

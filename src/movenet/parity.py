@@ -1,4 +1,4 @@
-"""Comparison of raw outputs with the official runtime's (coordinates and scores apart)."""
+"""Comparison of raw outputs with a reference (the official runtime's, or float vs int8)."""
 
 from __future__ import annotations
 
@@ -37,3 +37,29 @@ def raw_output_deviation(
         float(np.abs(ours[..., :2] - official[..., :2]).max(-1)[keep].max(initial=0.0)),
         float(np.abs(ours[..., 2] - official[..., 2]).max()),
     )
+
+
+def keypoint_distances_px(
+    model: str | ModelSpec, ours: np.ndarray, reference: np.ndarray, shape: tuple[int, int],
+    min_keypoint_score: float = 0.3, min_pose_score: float = 0.2,
+) -> np.ndarray:
+    """Pixel distances (in the (H, W) model input) of the keypoints the reference scores at least
+    `min_keypoint_score`, for a batch-of-one raw output. MultiPose: each reference pose scoring at
+    least `min_pose_score` against our pose closest to it (median distance), since small score
+    changes may reorder the poses."""
+    h, w = shape
+    ours, reference = np.asarray(ours, np.float64), np.asarray(reference, np.float64)
+
+    def dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.hypot((a[:, 0] - b[:, 0]) * h, (a[:, 1] - b[:, 1]) * w)
+
+    if not get_spec(model).multi_pose:
+        a, b = reference[0, 0], ours[0, 0]
+        return dist(a, b)[a[:, 2] >= min_keypoint_score]
+    candidates = ours[0, :, :KPT_VALUES].reshape(-1, NUM_KEYPOINTS, 3)
+    out = []
+    for pose in reference[0][reference[0, :, -1] >= min_pose_score]:
+        a = pose[:KPT_VALUES].reshape(NUM_KEYPOINTS, 3)
+        d = [dist(a, c) for c in candidates]
+        out.append(d[int(np.argmin([np.median(x) for x in d]))][a[:, 2] >= min_keypoint_score])
+    return np.concatenate(out) if out else np.zeros(0)

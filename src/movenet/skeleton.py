@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 
+import numpy as np
+
 
 class KeypointName(str, enum.Enum):
     """The 17 keypoints in the order of the model's output rows."""
@@ -49,3 +51,10 @@ COCO_OKS_SIGMAS: tuple[float, ...] = (
     0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072,
     0.062, 0.062, 0.107, 0.107, 0.087, 0.087, 0.089, 0.089,
 )
+
+
+def keypoint_similarities(squared_distances: np.ndarray, area: float) -> np.ndarray:
+    """COCO's per-keypoint similarity exp(-d^2 / (2 * area * (2 sigma)^2)): OKS is its mean over
+    the keypoints that count (the tracker's and the evaluation's own rules for which ones)."""
+    variances = (2.0 * np.asarray(COCO_OKS_SIGMAS)) ** 2
+    return np.exp(-np.asarray(squared_distances, dtype=np.float64) / (2.0 * area * variances))

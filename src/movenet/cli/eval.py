@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from movenet.cli.options import add_model_options
+from movenet.cli.common import add_model_options, write_json
 
 EPILOG = """\
 protocols (README, Accuracy):
@@ -73,14 +73,6 @@ def format_report(report) -> str:
     return "\n".join(lines)
 
 
-def _write_json(target: str, payload) -> None:
-    text = json.dumps(payload, indent=1)
-    if target == "-":
-        print(text)
-    else:
-        Path(target).write_text(text + "\n")
-
-
 def run(args: argparse.Namespace) -> int:
     from movenet.eval import evaluate, evaluate_results, load_coco_keypoints
 
@@ -114,13 +106,13 @@ def run(args: argparse.Namespace) -> int:
         report, results = evaluate(detector, dataset, args.images, args.protocol, args.min_keypoints,
                                    args.crop_margin, bootstrap=args.bootstrap)
         if args.save_results:
-            _write_json(args.save_results, results)
+            write_json(args.save_results, results)
     payload = {**report.to_dict(), "runtime": args.runtime, "precision": args.precision,
                "compat": args.compat, "refine": args.refine, "min_keypoints": args.min_keypoints,
                "crop_margin": args.crop_margin,
                "bootstrap": args.bootstrap}
     if args.json:
-        _write_json(args.json, payload)
+        write_json(args.json, payload)
     if args.json != "-":
         print(format_report(report))
     return 1 if report.failures else 0

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from movenet.cli.options import add_model_options
+from movenet.cli.common import add_model_options, write_json
 from movenet.errors import MovenetError
 
 EPILOG = """\
@@ -155,11 +154,7 @@ def run(args: argparse.Namespace) -> int:
                 tqdm.write(format_table(str(file), width, height, args.model, poses), file=sys.stdout)
     bar.close()
     if args.json is not None:
-        text = json.dumps(results, indent=2)
-        if args.json == "-":
-            print(text)
-        else:
-            Path(args.json).write_text(text + "\n")
+        write_json(args.json, results)
     total = len(expanded.files) + len(expanded.errors)
     if failures:
         print(f"{failures} of {total} input(s) failed", file=sys.stderr)

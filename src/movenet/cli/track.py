@@ -8,7 +8,7 @@ import json
 import sys
 import time
 
-from movenet.cli.options import add_model_options
+from movenet.cli.common import add_model_options
 
 EPILOG = """\
 examples:

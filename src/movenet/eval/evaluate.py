@@ -14,7 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from movenet.errors import InvalidInputError, MovenetError
-from movenet.eval.dataset import PERSON_CATEGORY_ID, CocoKeypoints, load_coco_keypoints
+from movenet.eval.dataset import (
+    PERSON_CATEGORY_ID,
+    CocoKeypoints,
+    ImageRecord,
+    load_coco_keypoints,
+)
 from movenet.eval.metrics import (
     BOOTSTRAP_RESAMPLES,
     BreakdownAccumulator,
@@ -120,23 +125,21 @@ def score(
     )
 
 
-def _sample_image(sample: Sample, images_dir: Path, load_image) -> np.ndarray:
-    rgb = load_image(images_dir / sample.image.file_name)
-    if rgb.shape[:2] != (sample.image.height, sample.image.width):
+def _load_checked(image: ImageRecord, images_dir: Path, load_image) -> np.ndarray:
+    rgb = load_image(images_dir / image.file_name)
+    if rgb.shape[:2] != (image.height, image.width):
         raise InvalidInputError(
-            f"{sample.image.file_name}: image is {rgb.shape[1]}x{rgb.shape[0]}, the annotations say "
-            f"{sample.image.width}x{sample.image.height}"
+            f"{image.file_name}: image is {rgb.shape[1]}x{rgb.shape[0]}, the annotations say "
+            f"{image.width}x{image.height}"
         )
-    if sample.region is None:
-        return rgb
-    x0, y0, x1, y1 = sample.region
-    return rgb[y0:y1, x0:x1]
+    return rgb
 
 
 def predict(detector, samples: list[Sample], images_dir: str | Path, progress: bool | None = None
             ) -> tuple[dict[int, list[Prediction]], tuple[str, ...]]:
-    """Each sample through a fresh detector state; keypoints back in full-image pixels. An image
-    that cannot be read is reported in the failures and the rest still run."""
+    """Each sample through a fresh detector state; keypoints back in full-image pixels. Each image
+    is decoded once for all its samples; one that cannot be read is reported in the failures and
+    the rest still run."""
     from tqdm import tqdm
 
     from movenet.io.image import load_image
@@ -144,23 +147,28 @@ def predict(detector, samples: list[Sample], images_dir: str | Path, progress: b
     images_dir = Path(images_dir)
     if not images_dir.is_dir():
         raise InvalidInputError(f"images folder not found: {images_dir}")
+    by_image: dict[int, list[Sample]] = {}
+    for sample in samples:
+        by_image.setdefault(sample.image.id, []).append(sample)
     predictions: dict[int, list[Prediction]] = {}
     failures: list[str] = []
-    cache: dict[int, np.ndarray | Exception] = {}
     disable = None if progress is None else not progress
-    for sample in tqdm(samples, unit="img", file=sys.stderr, disable=disable, desc="eval"):
-        try:
-            image = _sample_image(sample, images_dir, load_image)
-        except MovenetError as exc:
-            if sample.image.id not in cache:
+    with tqdm(total=len(samples), unit="img", file=sys.stderr, disable=disable, desc="eval") as bar:
+        for group in by_image.values():
+            try:
+                rgb = _load_checked(group[0].image, images_dir, load_image)
+            except MovenetError as exc:
                 failures.append(str(exc))
-            cache[sample.image.id] = exc
-            continue
-        detector.reset()
-        offset = np.zeros(3, dtype=np.float32)
-        if sample.region is not None:
-            offset[:2] = sample.region[:2]
-        predictions[sample.id] = [(pose.to_array() + offset, pose.score) for pose in detector.estimate_poses(image)]
+                bar.update(len(group))
+                continue
+            for sample in group:
+                x0, y0, x1, y1 = sample.region or (0, 0, rgb.shape[1], rgb.shape[0])
+                detector.reset()
+                offset = np.array([x0, y0, 0], dtype=np.float32)
+                predictions[sample.id] = [
+                    (pose.to_array() + offset, pose.score) for pose in detector.estimate_poses(rgb[y0:y1, x0:x1])
+                ]
+                bar.update(1)
     if samples and not predictions:
         raise InvalidInputError(f"no test image could be read from {images_dir}: {failures[0]}")
     return predictions, tuple(failures)

@@ -20,14 +20,12 @@ import numpy as np
 from movenet.errors import InvalidOptionError
 from movenet.eval.dataset import PERSON_CATEGORY_ID, PersonAnnotation
 from movenet.skeleton import (
-    COCO_OKS_SIGMAS,
     KEYPOINT_NAMES,
     NUM_KEYPOINTS,
     KeypointName,
+    keypoint_similarities,
 )
 
-# COCOeval.summarize() order for keypoints: AP, AP50, AP75, APm, APl, AR, AR50, AR75, ARm, ARl.
-SUMMARY_KEYS = ("AP", "AP50", "AP75", "APm", "APl", "AR")
 PCK_FRACTION = 0.2  # PCK@0.2: within 0.2 x the torso diameter
 # Torso diameter: left shoulder to right hip, else right shoulder to left hip (the usual PCK torso).
 TORSO_PAIRS = (
@@ -120,7 +118,8 @@ def keypoint_ap(evaluator, bootstrap: int = BOOTSTRAP_RESAMPLES, seed: int = 0) 
         return KeypointAP(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, (0.0, 0.0) if bootstrap else None)
     stats = evaluator.stats
     ci = bootstrap_ap(evaluator, bootstrap, seed) if bootstrap else None
-    return KeypointAP(*(_percent(stats[i]) for i in (0, 1, 2, 3, 4, 5)), ci)
+    # COCOeval.summarize() order for keypoints: AP, AP50, AP75, APm, APl, AR, AR50, AR75, ARm, ARl
+    return KeypointAP(*(_percent(stats[i]) for i in range(6)), ci)
 
 
 def _mean_ap(precision: np.ndarray) -> float:
@@ -164,10 +163,8 @@ def object_keypoint_similarity(pred_xy: np.ndarray, annotation: PersonAnnotation
     gt_xy, labelled = _gt_arrays(annotation)
     if not labelled.any():
         return 0.0
-    variances = (2.0 * np.asarray(COCO_OKS_SIGMAS)) ** 2
     d2 = ((np.asarray(pred_xy, dtype=np.float64) - gt_xy) ** 2).sum(axis=1)
-    e = d2 / variances / (annotation.area + np.spacing(1)) / 2.0
-    return float(np.exp(-e)[labelled].mean())
+    return float(keypoint_similarities(d2, annotation.area + np.spacing(1))[labelled].mean())
 
 
 def torso_size(annotation: PersonAnnotation) -> float | None:

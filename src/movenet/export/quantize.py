@@ -20,6 +20,7 @@ import numpy as np
 
 from movenet.io.image import load_image
 from movenet.io.sources import expand_inputs
+from movenet.pipelines.multi_pose import DEFAULT_MAX_DIMENSION
 from movenet.preprocess.crop import (
     crop_and_resize,
     padded_square_region,
@@ -48,18 +49,17 @@ KEEP_FLOAT = (
 CALIBRATION_MOVING_AVERAGE = True
 
 
-def calibration_inputs(model: str, images: list[Path]) -> list[np.ndarray]:
-    """The model inputs the detector would build for each photo (whole image)."""
+def whole_image_input(model: str, image: np.ndarray) -> np.ndarray:
+    """The int32 model input a still-image detector builds for the whole `image` (default mode)."""
     spec = get_spec(model)
-    batches = []
-    for path in images[:MAX_CALIBRATION_IMAGES]:
-        image = load_image(path)
-        if spec.multi_pose:
-            x, _ = resize_and_pad(image, 256)
-        else:
-            x = crop_and_resize(image, padded_square_region(*image.shape[:2]), spec.input_size[0])
-        batches.append(x[None].astype(np.int32))
-    return batches
+    if spec.multi_pose:
+        return resize_and_pad(image, DEFAULT_MAX_DIMENSION)[0]
+    return crop_and_resize(image, padded_square_region(*image.shape[:2]), spec.input_size[0])
+
+
+def calibration_inputs(model: str, images: list[Path]) -> list[np.ndarray]:
+    """The model inputs the detector would build for each photo, as batches of one."""
+    return [whole_image_input(model, load_image(path))[None] for path in images[:MAX_CALIBRATION_IMAGES]]
 
 
 def convs_in_scopes(path: Path, modules: tuple[str, ...]) -> list[str]:

@@ -42,7 +42,20 @@ class Frame:
     image: np.ndarray  # (H, W, 3) uint8 RGB
 
 
-class VideoSource:
+class _ClosedOnExit:
+    """`with X(...) as x:` closes x at the end."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class VideoSource(_ClosedOnExit):
     """Iterate `Frame`s of a video file, a webcam (an integer index) or a folder of images."""
 
     def __init__(self, source: str | Path | int, fps: float | None = None) -> None:
@@ -106,14 +119,8 @@ class VideoSource:
         if self._capture is not None:
             self._capture.release()
 
-    def __enter__(self) -> VideoSource:
-        return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-class VideoWriter:
+class VideoWriter(_ClosedOnExit):
     """Write RGB frames to a video file; every frame is resized to the first frame's size."""
 
     def __init__(self, path: str | Path, fps: float) -> None:
@@ -142,9 +149,3 @@ class VideoWriter:
     def close(self) -> None:
         if self._writer is not None:
             self._writer.release()
-
-    def __enter__(self) -> VideoWriter:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

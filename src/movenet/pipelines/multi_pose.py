@@ -88,6 +88,7 @@ class MultiPoseDetector:
 
     def _detections(self, raw: np.ndarray, geometry) -> list[_Detection]:
         scale = np.array([geometry.padded[0] / geometry.resized[0], geometry.padded[1] / geometry.resized[1]])
+        box_scale = np.tile(scale, 2)
         found = []
         for row in raw:
             score = float(row[-1])
@@ -95,7 +96,7 @@ class MultiPoseDetector:
                 continue
             kpts = row[: 3 * NUM_KEYPOINTS].reshape(NUM_KEYPOINTS, 3).copy()
             kpts[:, :2] *= scale
-            found.append(_Detection(kpts, row[51:55] * np.tile(scale, 2), score))
+            found.append(_Detection(kpts, row[51:55] * box_scale, score))
         if not self.options.compat:
             found.sort(key=lambda d: -d.score)
         return found[: self.options.max_poses]
@@ -111,10 +112,10 @@ class MultiPoseDetector:
         if timestamp_us is not None and self.tracker is not None:
             ids = self.tracker.update(keypoints, [d.box for d in found], timestamp_us)
             if self.options.smoothing:
-                keypoints = [
-                    self._filters.setdefault(i, KeypointsFilter(official_start=self.options.compat)).apply(k, timestamp_us)
-                    for i, k in zip(ids, keypoints)
-                ]
+                for i in ids:
+                    if i not in self._filters:  # a new track gets its own filter
+                        self._filters[i] = KeypointsFilter(official_start=self.options.compat)
+                keypoints = [self._filters[i].apply(k, timestamp_us) for i, k in zip(ids, keypoints)]
                 alive = self.tracker.track_ids()
                 self._filters = {i: f for i, f in self._filters.items() if i in alive}
         return [_to_pose(k, d, i, height, width) for k, d, i in zip(keypoints, found, ids)]

@@ -100,7 +100,7 @@ def crop_and_resize(image: np.ndarray, region: CropRegion, size: int) -> np.ndar
     if rows.size and cols.size:
         r, c = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
         inside = _bilinear(image, ys[r], xs[c], top[r], bottom[r], left[c], right[c])
-        out[r, c] = inside.astype(np.int32)  # truncation toward zero, as tf.cast
+        out[r, c] = inside  # assignment casts float32 -> int32 by truncation toward zero, as tf.cast
     return out
 
 
@@ -141,6 +141,6 @@ def multipose_geometry(height: int, width: int, max_dimension: int) -> ResizePad
 def resize_and_pad(image: np.ndarray, max_dimension: int = 256) -> tuple[np.ndarray, ResizePad]:
     """(H, W, 3) uint8 -> padded int32 model input and its geometry (official MultiPose)."""
     geometry = multipose_geometry(image.shape[0], image.shape[1], max_dimension)
-    out = np.zeros((*geometry.padded, 3), dtype=f32)
-    out[: geometry.resized[0], : geometry.resized[1]] = resize_bilinear_legacy(image, *geometry.resized)
-    return out.astype(np.int32), geometry
+    out = np.zeros((*geometry.padded, 3), dtype=np.int32)
+    out[: geometry.resized[0], : geometry.resized[1]] = resize_bilinear_legacy(image, *geometry.resized)  # truncates
+    return out, geometry

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+from movenet.errors import WeightsError
 from movenet.preprocess.validate import as_model_input
+
+
+def model_file(weights: str | Path | None, default: Path, missing: str) -> Path:
+    """`weights` or the default file; WeightsError("<missing>: path (...)") when it is not there."""
+    path = Path(weights) if weights is not None else default
+    if not path.is_file():
+        raise WeightsError(f"{missing}: {path}")
+    return path
 
 
 class Runtime:

@@ -15,7 +15,7 @@ import numpy as np
 
 from movenet.errors import InvalidInputError, WeightsError
 from movenet.registry import ModelSpec, get_spec
-from movenet.runtime.base import Runtime
+from movenet.runtime.base import Runtime, model_file
 
 # Where a source checkout keeps the peers (shared/peers/README.md); the package never downloads.
 PEERS_DIR = Path(__file__).resolve().parents[4] / "shared" / "peers" / "tflite"
@@ -53,12 +53,11 @@ class LiteRTRuntime(Runtime):
 
         self.spec = get_spec(model)
         self.precision = precision
-        path = Path(weights) if weights is not None else tflite_file(self.spec.name, precision)
-        if not path.is_file():
-            raise WeightsError(
-                f"LiteRT model not found: {path} (Google's .tflite files are not shipped; pass "
-                "weights=PATH, or keep them in shared/peers/tflite next to the checkout)"
-            )
+        path = model_file(
+            weights, tflite_file(self.spec.name, precision),
+            "LiteRT model not found (Google's .tflite files are not shipped; pass weights=PATH, "
+            "or keep them in shared/peers/tflite next to the checkout)",
+        )
         try:
             self.interpreter = Interpreter(model_path=str(path), num_threads=threads)
             self.interpreter.allocate_tensors()
@@ -78,7 +77,7 @@ class LiteRTRuntime(Runtime):
             )
         outputs = []
         for image in batch_int32:
-            self.interpreter.set_tensor(self._input["index"], image[None].astype(self._input["dtype"]))
+            self.interpreter.set_tensor(self._input["index"], image[None].astype(self._input["dtype"], copy=False))
             self.interpreter.invoke()
             outputs.append(self.interpreter.get_tensor(self._output["index"]).copy())
         return np.concatenate(outputs)

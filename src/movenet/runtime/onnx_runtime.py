@@ -14,7 +14,7 @@ import numpy as np
 
 from movenet.errors import WeightsError
 from movenet.registry import ModelSpec, get_spec
-from movenet.runtime.base import Runtime
+from movenet.runtime.base import Runtime, model_file
 
 PACKAGE_WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
 
@@ -41,13 +41,8 @@ class OnnxRuntime(Runtime):
 
         self.spec = get_spec(model)
         self.precision = precision
-        path = Path(weights) if weights is not None else onnx_file(self.spec, precision)
-        if not path.is_file():
-            how = (
-                "`movenet export-onnx`" if precision == "fp32"
-                else "`movenet quantize --calibration PHOTOS...`"
-            )
-            raise WeightsError(f"ONNX model not found: {path} (make it with {how})")
+        how = "movenet export-onnx" if precision == "fp32" else "movenet quantize --calibration PHOTOS..."
+        path = model_file(weights, onnx_file(self.spec, precision), f"ONNX model not found (make it with `{how}`)")
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL

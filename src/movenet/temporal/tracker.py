@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from movenet.skeleton import COCO_OKS_SIGMAS
+from movenet.skeleton import keypoint_similarities
 
 # movenet/constants.ts DEFAULT_BOUNDING_BOX_TRACKER_CONFIG / DEFAULT_KEYPOINT_TRACKER_CONFIG
 MAX_TRACKS = 18
@@ -45,15 +45,11 @@ def keypoint_area(keypoints: np.ndarray) -> float:
 
 def keypoint_oks(pose: np.ndarray, track: np.ndarray) -> float:
     """OKS between two (17, 3) (y, x, score) arrays; 0 with fewer than 4 shared confident joints."""
-    area = keypoint_area(track) + 1e-6
-    total, count = 0.0, 0
-    for i, sigma in enumerate(COCO_OKS_SIGMAS):
-        if pose[i, 2] < KEYPOINT_CONFIDENCE_THRESHOLD or track[i, 2] < KEYPOINT_CONFIDENCE_THRESHOLD:
-            continue
-        count += 1
-        d2 = (pose[i, 1] - track[i, 1]) ** 2 + (pose[i, 0] - track[i, 0]) ** 2
-        total += np.exp(-d2 / (2 * area * (2 * sigma) ** 2))
-    return float(total / count) if count >= MIN_NUMBER_OF_KEYPOINTS else 0.0
+    confident = (pose[:, 2] >= KEYPOINT_CONFIDENCE_THRESHOLD) & (track[:, 2] >= KEYPOINT_CONFIDENCE_THRESHOLD)
+    if confident.sum() < MIN_NUMBER_OF_KEYPOINTS:
+        return 0.0
+    d2 = (pose[:, 1] - track[:, 1]) ** 2 + (pose[:, 0] - track[:, 0]) ** 2
+    return float(keypoint_similarities(d2, keypoint_area(track) + 1e-6)[confident].mean())
 
 
 @dataclass

@@ -1,6 +1,9 @@
-"""Command-line options shared by the commands that run a detector (predict, track, eval)."""
+"""What the commands share: the detector options (predict, track, eval) and JSON output."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 from movenet.registry import list_models
 from movenet.runtime import RUNTIMES
@@ -28,3 +31,12 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
         help="int8: the quantised model (onnxruntime; litert: Google's int8 file): smaller and faster, "
         "keypoints typically within 1 px of float (README, Precision)",
     )
+
+
+def write_json(target: str, payload) -> None:
+    """JSON to the file `target`, or to standard output when it is "-"."""
+    text = json.dumps(payload, indent=2)
+    if target == "-":
+        print(text)
+    else:
+        Path(target).write_text(text + "\n")
