@@ -25,6 +25,11 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
         "--weights", metavar="FILE",
         help="another model file for the runtime (.onnx for onnxruntime, .safetensors for torch, .tflite for litert)",
     )
+    p.add_argument(
+        "--multipose-max-dimension", type=int, default=256, metavar="D",
+        help="multipose: longer side of the model input, a multiple of 32 (default 256; larger "
+        "finds smaller people, slower)",
+    )
     p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the runtime (default: all cores)")
     p.add_argument(
         "--precision", choices=["fp32", "int8"], default="fp32",

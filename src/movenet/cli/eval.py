@@ -102,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             model, runtime=args.runtime, threads=args.threads, weights=args.weights,
             precision=args.precision, compat=args.compat, refine=args.refine,
             min_pose_score=args.min_pose_score, smoothing=False,
+            multipose_max_dimension=args.multipose_max_dimension,
         )
         report, results = evaluate(detector, dataset, args.images, args.protocol, args.min_keypoints,
                                    args.crop_margin, bootstrap=args.bootstrap)

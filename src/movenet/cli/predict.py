@@ -55,7 +55,6 @@ def add_parser(sub) -> None:
     p.add_argument("--refine", action="store_true", help="single pose: second pass on the crop around the person")
     p.add_argument("--min-pose-score", type=float, default=0.25, metavar="S", help="drop poses scoring below S (default 0.25; 0 keeps all)")
     p.add_argument("--max-poses", type=int, metavar="N", help="multipose: at most N people (1..6, default 6)")
-    p.add_argument("--multipose-max-dimension", type=int, default=256, metavar="D", help="multipose: longer side of the model input, a multiple of 32 (default 256)")
     p.add_argument("--flip-horizontal", action="store_true", help="mirror the images first")
     p.add_argument("--quiet", "-q", action="store_true", help="no table on standard output")
     p.set_defaults(func=run)

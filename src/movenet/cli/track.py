@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     detector = movenet.create_detector(
         args.model, runtime=args.runtime, threads=args.threads, weights=args.weights, precision=args.precision, compat=args.compat, smoothing=not args.no_smoothing, tracker=args.tracker,
         min_pose_score=args.min_pose_score, max_poses=args.max_poses,
+        multipose_max_dimension=args.multipose_max_dimension,
     )
     source = VideoSource(args.source, fps=args.fps)
     writer = VideoWriter(args.out, source.fps) if args.out else None
