@@ -68,3 +68,12 @@ def test_multipose_max_dimension_reaches_the_detector(tmp_path, capsys):
     assert "multipose_max_dimension must be a positive multiple of 32, got 100" in capsys.readouterr().err
     assert main(["track", str(clip), "--model", "multipose", "--multipose-max-dimension", "320", "--jsonl", "-"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_sequential_mode_gives_the_same_outputs(tmp_path):
+    clip = make_video(tmp_path / "clip.mp4", n=8, size=(320, 240), fps=10.0)
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert main(["track", str(clip), "--jsonl", str(a), "--out", str(tmp_path / "a.mp4")]) == 0
+    assert main(["track", str(clip), "--jsonl", str(b), "--out", str(tmp_path / "b.mp4"), "--sequential"]) == 0
+    assert a.read_text() == b.read_text()
+    assert (tmp_path / "a.mp4").read_bytes() == (tmp_path / "b.mp4").read_bytes()
