@@ -1,15 +1,25 @@
-"""Latency benchmark: our runtimes side by side with Google's .tflite models in LiteRT.
+"""Latency benchmark: our runtimes side by side with Google's .tflite models in LiteRT, timed
+interleaved so that a machine whose speed drifts cannot favour one configuration.
 
 Model-only: one call of the network + decoding on a prepared int32 batch (LiteRT: set input,
 invoke, read output, the official graphs including their decoding). End-to-end: `estimate_poses`
-on a decoded RGB photo (preprocessing, model, poses in pixels; file decoding excluded). Median and
-minimum over `runs` calls after `warmup` calls, in milliseconds.
+on a decoded RGB photo (preprocessing, model, poses in pixels; file decoding excluded).
+
+Method (`interleave`): the configurations compared with each other (one model at one thread
+count) are warmed up, then timed in `rounds` rounds; in each round every configuration runs one
+block of `block` calls, in an order rotated from round to round, after a pause of `pause_ms` so
+that one runtime's spinning worker threads do not slow the next. A row gives the median and
+minimum over all its calls. A pair (e.g. ours vs LiteRT) gives the median over the rounds of the
+ratio of the two blocks' medians, and the 10th-90th percentile of those ratios as its spread:
+both blocks of a round ran within a second of each other, so a slow minute of the machine slows
+both.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +27,11 @@ import numpy as np
 from movenet.runtime.litert_runtime import PEERS_DIR, tflite_file
 
 BENCH_SIZE = {"lightning": (192, 192), "thunder": (256, 256), "multipose": (256, 256)}
+DEFAULT_ROUNDS = 10
+DEFAULT_BLOCK = 5
+# Between two blocks: onnxruntime's and XNNPACK's workers spin for a few ms after a call, torch's
+# OpenMP workers longer; 50 ms lets both settle (longer pauses did not change the medians).
+DEFAULT_PAUSE_MS = 50.0
 
 
 @dataclass(frozen=True)
@@ -31,30 +46,88 @@ class BenchRow:
     min_ms: float
     images_per_s: float
     default: bool = False
-    ratio_to_litert: float | None = None
+    ratio_to_litert: float | None = None  # paired: ours / LiteRT of the same precision family
+    ratio_spread: tuple[float, float] | None = None  # 10th-90th percentile of the per-round ratios
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def time_call(fn, warmup: int, runs: int) -> tuple[float, float]:
-    for _ in range(warmup):
-        fn()
+@dataclass(frozen=True)
+class PairRow:
+    """`a` over `b`, paired per round: median ratio and its 10th-90th percentile."""
+
+    model: str
+    threads: int
+    a: str
+    b: str
+    ratio: float
+    low: float
+    high: float
+    rounds: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Config:
+    """One timed configuration: its row fields and a prepared call."""
+
+    kind: str
+    model: str
+    runtime: str
+    precision: str
+    threads: int
+    batch: int
+    call: Callable[[], object]
+    default: bool = False
+    times_ms: list[float] = field(default_factory=list)
+    block_medians: list[float] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        batch = f" b{self.batch}" if self.batch != 1 else ""
+        return f"{self.kind} {self.runtime} {self.precision}{batch}"
+
+    def row(self) -> BenchRow:
+        median = float(np.median(self.times_ms))
+        return BenchRow(self.kind, self.model, self.runtime, self.precision, self.threads, self.batch,
+                        median, float(np.min(self.times_ms)), self.batch * 1000.0 / median, self.default)
+
+
+def time_block(call: Callable[[], object], n: int) -> list[float]:
     times = []
-    for _ in range(runs):
+    for _ in range(n):
         start = time.perf_counter()
-        fn()
+        call()
         times.append((time.perf_counter() - start) * 1000.0)
-    return float(np.median(times)), float(np.min(times))
+    return times
 
 
-def _row(kind, model, runtime, precision, threads, batch, timing, default=False) -> BenchRow:
-    median, best = timing
-    return BenchRow(kind, model, runtime, precision, threads, batch, median, best, batch * 1000.0 / median, default)
+def interleave(configs: list[Config], warmup: int, rounds: int, block: int, pause_ms: float,
+               progress: Callable[[], None] | None = None) -> None:
+    """Time `configs` against each other (see the module docstring); fills their times."""
+    for c in configs:
+        time_block(c.call, warmup)
+    for r in range(rounds):
+        shift = r % len(configs)
+        for c in configs[shift:] + configs[:shift]:
+            time.sleep(pause_ms / 1000.0)
+            times = time_block(c.call, block)
+            c.times_ms.extend(times)
+            c.block_medians.append(float(np.median(times)))
+            if progress is not None:
+                progress()
 
 
-def bench_runtime(model: str, runtime: str, threads: int, batch: int, warmup: int, runs: int,
-                  precision: str = "fp32") -> BenchRow:
+def paired_ratio(a: Config, b: Config) -> tuple[float, float, float]:
+    """Median and 10th / 90th percentiles of the per-round ratios of a's per-image time to b's."""
+    ratios = (np.asarray(a.block_medians) / a.batch) / (np.asarray(b.block_medians) / b.batch)
+    return float(np.median(ratios)), float(np.percentile(ratios, 10)), float(np.percentile(ratios, 90))
+
+
+def model_config(model: str, runtime: str, threads: int, batch: int = 1, precision: str = "fp32") -> Config:
     from movenet.runtime import create_runtime, default_runtime
 
     options = {"threads": threads}
@@ -62,13 +135,12 @@ def bench_runtime(model: str, runtime: str, threads: int, batch: int, warmup: in
         options["precision"] = precision
     backend = create_runtime(model, runtime, **options)
     x = np.random.default_rng(0).integers(0, 256, (batch, *BENCH_SIZE[model], 3)).astype(np.int32)
-    call = lambda: backend.run(x)
     default = runtime == default_runtime() and precision == "fp32" and batch == 1
-    return _row("model", model, runtime, precision, threads, batch, time_call(call, warmup, runs), default)
+    return Config("model", model, runtime, precision, threads, batch, lambda: backend.run(x), default)
 
 
-def bench_end_to_end(model: str, runtime: str, threads: int, image: np.ndarray, warmup: int, runs: int,
-                     batch: int = 1, precision: str = "fp32") -> BenchRow:
+def end_to_end_config(model: str, runtime: str, threads: int, image: np.ndarray, batch: int = 1,
+                      precision: str = "fp32") -> Config:
     """`estimate_poses` on a decoded image (batch > 1: a list of `batch` copies, one network call)."""
     import movenet
     from movenet.runtime import default_runtime
@@ -79,7 +151,7 @@ def bench_end_to_end(model: str, runtime: str, threads: int, image: np.ndarray, 
     else:
         call = lambda: detector.estimate_poses([image] * batch, batch_size=batch)
     default = runtime == default_runtime() and precision == "fp32" and batch == 1
-    return _row("end_to_end", model, runtime, precision, threads, batch, time_call(call, warmup, runs), default)
+    return Config("end_to_end", model, runtime, precision, threads, batch, call, default)
 
 
 def litert_available() -> bool:
@@ -88,8 +160,7 @@ def litert_available() -> bool:
     return "litert" in available_runtimes()
 
 
-def bench_litert(model: str, threads: int, warmup: int, runs: int, peers_dir: Path = PEERS_DIR,
-                 precision: str = "fp16") -> BenchRow | None:
+def litert_config(model: str, threads: int, peers_dir: Path = PEERS_DIR, precision: str = "fp16") -> Config | None:
     # LiteRT's float file is what Google publishes as "FP16" (float16-stored, float32 compute)
     path = tflite_file(model, "fp32" if precision == "fp16" else precision, peers_dir)
     if not litert_available() or not path.is_file():
@@ -98,28 +169,58 @@ def bench_litert(model: str, threads: int, warmup: int, runs: int, peers_dir: Pa
 
     backend = LiteRTRuntime(model, weights=path, threads=threads)
     x = np.random.default_rng(0).integers(0, 256, (1, *BENCH_SIZE[model], 3)).astype(np.int32)
-    return _row("model", model, "litert", precision, threads, 1, time_call(lambda: backend.run(x), warmup, runs))
+    return Config("model", model, "litert", precision, threads, 1, lambda: backend.run(x))
 
 
-def with_ratios(rows: list[BenchRow]) -> list[BenchRow]:
-    """Add the ratio of each model-only row's per-image median to LiteRT fp16's (same model, threads)."""
-    peers = {(r.model, r.threads): r.median_ms for r in rows if r.runtime == "litert" and r.precision == "fp16"}
-    out = []
-    for r in rows:
-        peer = peers.get((r.model, r.threads))
-        ratio = None if peer is None or r.kind != "model" else (r.median_ms / r.batch) / peer
-        out.append(BenchRow(**{**r.to_dict(), "ratio_to_litert": ratio}))
-    return out
+# Which pairs to report: (a, b) as (kind, runtime, precision) with batch 1. The LiteRT peer of our
+# fp32 is Google's float ("fp16") file; of our int8, Google's int8 file.
+PAIRS = (
+    (("model", "onnxruntime", "fp32"), ("model", "litert", "fp16")),
+    (("model", "onnxruntime", "int8"), ("model", "litert", "int8")),
+    (("end_to_end", "onnxruntime", "fp32"), ("model", "onnxruntime", "fp32")),
+    (("end_to_end", "onnxruntime", "int8"), ("model", "onnxruntime", "int8")),
+    (("model", "torch", "fp32"), ("model", "onnxruntime", "fp32")),
+)
+LITERT_PEER = {"fp32": "fp16", "int8": "int8"}
+
+
+def results(groups: list[list[Config]]) -> tuple[list[BenchRow], list[PairRow]]:
+    """Rows (with their paired ratio to LiteRT) and pair rows of timed groups."""
+    rows, pairs = [], []
+    for group in groups:
+        by_key = {(c.kind, c.runtime, c.precision): c for c in group if c.batch == 1}
+        for c in group:
+            row = c.row()
+            peer = by_key.get(("model", "litert", LITERT_PEER.get(c.precision, "")))
+            if c.kind == "model" and c.runtime != "litert" and peer is not None:
+                ratio, low, high = paired_ratio(c, peer)
+                row = BenchRow(**{**row.to_dict(), "ratio_to_litert": ratio, "ratio_spread": (low, high)})
+            rows.append(row)
+        for a_key, b_key in PAIRS:
+            a, b = by_key.get(a_key), by_key.get(b_key)
+            if a is not None and b is not None:
+                ratio, low, high = paired_ratio(a, b)
+                pairs.append(PairRow(a.model, a.threads, a.label, b.label, ratio, low, high, len(a.block_medians)))
+    return rows, pairs
 
 
 def format_table(rows: list[BenchRow]) -> str:
-    head = f"{'kind':<11}{'model':<10}{'runtime':<12}{'prec':<6}{'thr':>4}{'batch':>6}{'median ms':>11}{'min ms':>9}{'img/s':>8}{'vs LiteRT':>10}  default"
+    head = (f"{'kind':<11}{'model':<10}{'runtime':<12}{'prec':<6}{'thr':>4}{'batch':>6}{'median ms':>11}"
+            f"{'min ms':>9}{'img/s':>8}{'vs LiteRT':>10}{'(p10-p90)':>13}  default")
     lines = [head, "-" * len(head)]
     for r in rows:
         ratio = f"{r.ratio_to_litert:.2f}" if r.ratio_to_litert is not None else ""
+        spread = f"{r.ratio_spread[0]:.2f}-{r.ratio_spread[1]:.2f}" if r.ratio_spread is not None else ""
         lines.append(
             f"{r.kind:<11}{r.model:<10}{r.runtime:<12}{r.precision:<6}{r.threads:>4}{r.batch:>6}"
-            f"{r.median_ms:>11.2f}{r.min_ms:>9.2f}{r.images_per_s:>8.1f}{ratio:>10}  {'*' if r.default else ''}"
+            f"{r.median_ms:>11.2f}{r.min_ms:>9.2f}{r.images_per_s:>8.1f}{ratio:>10}{spread:>13}  {'*' if r.default else ''}"
         )
     return "\n".join(lines)
 
+
+def format_pairs(pairs: list[PairRow]) -> str:
+    head = f"{'model':<10}{'thr':>4}  {'a':<28}{'b':<28}{'a/b':>6}{'p10-p90':>13}{'rounds':>7}"
+    lines = [head, "-" * len(head)]
+    for p in pairs:
+        lines.append(f"{p.model:<10}{p.threads:>4}  {p.a:<28}{p.b:<28}{p.ratio:>6.2f}{f'{p.low:.2f}-{p.high:.2f}':>13}{p.rounds:>7}")
+    return "\n".join(lines)

@@ -9,6 +9,7 @@ import platform
 import sys
 from pathlib import Path
 
+from movenet import benchmark as b
 from movenet.registry import list_models
 
 
@@ -16,76 +17,92 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "bench",
         help="time the models (model only and end to end), beside Google's TFLite files in LiteRT",
-        description="Median and minimum latency of each model x runtime x threads x batch, and of "
+        description="Latency of each model x runtime x precision x threads x batch, and of "
         "Google's official .tflite models in LiteRT (when ai-edge-litert is installed and "
-        "../shared/peers/tflite exists) in the same run. Default: all models at 1 and 2 threads.",
+        "../shared/peers/tflite exists), timed interleaved: per model and thread count, every "
+        "configuration runs a short block of calls in turn, round after round, and each pair "
+        "(ours / LiteRT, end-to-end / model-only) is the median of its per-round ratios. "
+        "Default: all models at 1 and 2 threads.",
     )
     p.add_argument("--models", nargs="+", choices=list_models(), default=list_models())
     p.add_argument("--runtimes", nargs="+", choices=["onnxruntime", "torch"], help="default: all installed")
     p.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     p.add_argument("--precisions", nargs="+", choices=["fp32", "int8"], default=["fp32", "int8"], help="onnxruntime precisions (torch: fp32)")
-    p.add_argument("--batch", nargs="+", type=int, default=[1], help="batch sizes for model-only rows (e.g. 1 4 8)")
-    p.add_argument("--runs", type=int, default=50)
-    p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--batch", nargs="+", type=int, default=[1], help="batch sizes (e.g. 1 4 8)")
+    p.add_argument("--rounds", type=int, default=b.DEFAULT_ROUNDS, help=f"rounds of interleaved blocks (default {b.DEFAULT_ROUNDS})")
+    p.add_argument("--block", type=int, default=b.DEFAULT_BLOCK, help=f"calls per block (default {b.DEFAULT_BLOCK})")
+    p.add_argument("--pause-ms", type=float, default=b.DEFAULT_PAUSE_MS, help=f"pause before each block (default {b.DEFAULT_PAUSE_MS:g})")
+    p.add_argument("--warmup", type=int, default=10, help="untimed calls per configuration first (default 10)")
     p.add_argument("--image", help="photo for the end-to-end rows (default: examples/pose.jpg of the repo)")
     p.add_argument("--peers", default=None, help="folder with the official .tflite files")
     p.add_argument("--no-end-to-end", action="store_true")
-    p.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    p.add_argument("--json", metavar="FILE", help="also write the rows and pairs as JSON")
     p.set_defaults(func=run)
+
+
+def _check(args) -> None:
+    from movenet.errors import InvalidOptionError
+
+    for name, low, high in (("rounds", 2, 1000), ("block", 1, 1000), ("warmup", 0, 1000)):
+        value = getattr(args, name)
+        if not low <= value <= high:
+            raise InvalidOptionError(f"--{name} must be in {low}..{high}, got {value}")
+    if not 0 <= args.pause_ms <= 10_000:
+        raise InvalidOptionError(f"--pause-ms must be in 0..10000, got {args.pause_ms}")
+    if any(not 1 <= n <= 64 for n in args.batch):
+        raise InvalidOptionError(f"--batch sizes must be in 1..64, got {args.batch}")
+
+
+def build_groups(args, runtimes: list[str], image, peers: Path) -> list[list[b.Config]]:
+    """One group per (model, threads): the configurations timed against each other."""
+    groups = []
+    for model in args.models:
+        for threads in args.threads:
+            group = [b.litert_config(model, threads, peers, p) for p in ("fp16", "int8")]
+            for runtime in runtimes:
+                precisions = [p for p in args.precisions if runtime == "onnxruntime" or p == "fp32"]
+                for precision in precisions:
+                    batches = args.batch if precision == "fp32" else [1]
+                    group += [b.model_config(model, runtime, threads, n, precision) for n in batches]
+                    if image is not None:
+                        group += [b.end_to_end_config(model, runtime, threads, image, n, precision) for n in batches]
+            groups.append([c for c in group if c is not None])
+    return groups
 
 
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from movenet import benchmark as b
+    from movenet.errors import WeightsError
     from movenet.io.image import load_image
     from movenet.runtime import available_runtimes
 
-    # LiteRT runs Google's files in its own rows (bench_litert), not as one of ours
+    _check(args)
+    # LiteRT runs Google's files in its own rows, not as one of ours
     runtimes = args.runtimes or [r for r in available_runtimes() if r != "litert"]
     image_path = Path(args.image) if args.image else Path(__file__).resolve().parents[3] / "examples" / "pose.jpg"
     image = None if args.no_end_to_end else load_image(image_path)
     peers = Path(args.peers) if args.peers else b.PEERS_DIR
-    # PyTorch's OpenMP workers keep spinning for a while after each call and slow whatever runs
-    # next on a 2-core machine, so all torch rows run last.
-    ordered = sorted(runtimes, key=lambda r: r == "torch")
-    jobs = []
-    for runtime in [None, *ordered]:
-        for model in args.models:
-            for threads in args.threads:
-                if runtime is None:
-                    for precision in ("fp16", "int8"):
-                        jobs.append(lambda m=model, t=threads, p=precision: b.bench_litert(m, t, args.warmup, args.runs, peers, p))
-                    continue
-                for batch in args.batch:
-                    jobs.append(lambda m=model, t=threads, r=runtime, n=batch: b.bench_runtime(m, r, t, n, args.warmup, args.runs))
-                if runtime == "onnxruntime":
-                    for precision in [p for p in args.precisions if p != "fp32"]:
-                        jobs.append(lambda m=model, t=threads, p=precision: b.bench_runtime(m, "onnxruntime", t, 1, args.warmup, args.runs, p))
-                if image is not None:
-                    for batch in args.batch:
-                        jobs.append(lambda m=model, t=threads, r=runtime, n=batch: b.bench_end_to_end(m, r, t, image, args.warmup, args.runs, n))
-                    if runtime == "onnxruntime":
-                        for precision in [p for p in args.precisions if p != "fp32"]:
-                            jobs.append(lambda m=model, t=threads, p=precision: b.bench_end_to_end(m, "onnxruntime", t, image, args.warmup, args.runs, 1, p))
-    from movenet.errors import WeightsError
-
-    rows, missing = [], set()
-    for job in tqdm(jobs, unit="config", file=sys.stderr, disable=None):
-        try:
-            row = job()
-        except WeightsError as exc:  # e.g. int8 models that were not made here
-            missing.add(str(exc))
-            continue
-        if row is not None:
-            rows.append(row)
-    rows = b.with_ratios(sorted(rows, key=lambda r: (args.models.index(r.model), r.threads)))
+    try:
+        groups = build_groups(args, runtimes, image, peers)
+    except WeightsError as exc:  # e.g. int8 models that were not made here
+        print(f"error: {exc}; leave that precision out with --precisions", file=sys.stderr)
+        return 2
+    total = sum(len(g) for g in groups) * args.rounds
+    with tqdm(total=total, unit="block", file=sys.stderr, disable=None) as bar:
+        for group in groups:
+            b.interleave(group, args.warmup, args.rounds, args.block, args.pause_ms, lambda: bar.update(1))
+    rows, pairs = b.results(groups)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    for message in sorted(missing):
-        print(f"(skipped: {message})")
+    print(f"interleaved: {args.rounds} rounds x {args.block} calls per configuration, {args.pause_ms:g} ms pause, {args.warmup} warm-up calls")
     if not b.litert_available():
         print("(LiteRT rows skipped: pip install ai-edge-litert)")
     print(b.format_table(rows))
+    if pairs:
+        print()
+        print("paired ratios (median over rounds of a's per-image time / b's):")
+        print(b.format_pairs(pairs))
     if args.json:
-        Path(args.json).write_text(json.dumps([r.to_dict() for r in rows], indent=2) + "\n")
+        payload = {"rows": [r.to_dict() for r in rows], "pairs": [p.to_dict() for p in pairs]}
+        Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")
     return 0
