@@ -43,10 +43,8 @@ class Pose:
         cls, xy_score: np.ndarray, score: float, box: Box | None = None, id: int | None = None
     ) -> Pose:
         """(17, 3) array of (x, y, score) in pixels -> Pose."""
-        keypoints = tuple(
-            Keypoint(name, float(x), float(y), float(s))
-            for name, (x, y, s) in zip(KEYPOINT_NAMES, np.asarray(xy_score, dtype=np.float64))
-        )
+        rows = np.asarray(xy_score, dtype=np.float64).tolist()  # Python floats in one step
+        keypoints = tuple(Keypoint(name, x, y, s) for name, (x, y, s) in zip(KEYPOINT_NAMES, rows))
         return cls(keypoints, float(score), box, id)
 
     def to_array(self) -> np.ndarray:

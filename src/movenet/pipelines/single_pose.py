@@ -53,7 +53,8 @@ def run_on_regions(runtime, images: list[np.ndarray], regions: list[CropRegion],
     out = []
     for start in range(0, len(images), batch_size):
         chunk = list(zip(images[start:start + batch_size], regions[start:start + batch_size]))
-        crops = np.stack([crop_and_resize(image, region, runtime.spec.input_size[0]) for image, region in chunk])
+        crops = [crop_and_resize(image, region, runtime.spec.input_size[0]) for image, region in chunk]
+        crops = crops[0][None] if len(crops) == 1 else np.stack(crops)  # no copy for one image
         raws = runtime.run(crops)[:, 0].astype(np.float64)  # valid inputs by construction
         for raw, (_, region) in zip(raws, chunk):
             keypoints = raw.copy()

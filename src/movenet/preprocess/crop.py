@@ -50,23 +50,39 @@ def center_square_region(height: int, width: int) -> CropRegion:
     return CropRegion(y_min, x_min, y_min + box_h, x_min + box_w)
 
 
+# cv2.remap's fixed-point map holds int16 coordinates: larger images gather with numpy instead.
+_REMAP_MAX_SIDE = 32767
+
+
+def _gather(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """image[rows][:, cols] as float32 (len(rows), len(cols) * channels).
+
+    OpenCV's nearest-neighbour remap on integer coordinates copies exactly those pixels, 2x
+    faster than numpy's fancy indexing (README, Speed)."""
+    height, width, channels = image.shape
+    if max(height, width) <= _REMAP_MAX_SIDE:
+        import cv2
+
+        coords = np.empty((len(rows), len(cols), 2), np.int16)
+        coords[:, :, 0] = cols[None, :]
+        coords[:, :, 1] = rows[:, None]
+        picked = cv2.remap(image, coords, None, cv2.INTER_NEAREST)
+    else:
+        picked = image.reshape(-1, channels).take((rows * width)[:, None] + cols[None, :], axis=0)
+    return picked.astype(f32).reshape(len(rows), len(cols) * channels)
+
+
 def _bilinear(image: np.ndarray, ys: np.ndarray, xs: np.ndarray, top, bottom, left, right):
     """Blend the four neighbours in float32 in TF's order (top row, bottom row, then rows).
 
     Same float32 operations as `top + (bottom - top) * y_lerp` etc., done in place on (rows,
     cols * channels) arrays so that every broadcast runs along contiguous memory (20 % faster,
     bit-identical: a test compares against the oracle's recorded model inputs)."""
-    width, channels = image.shape[1], image.shape[2]
-    flat = image.reshape(-1, channels)
-    shape = (len(ys), len(xs) * channels)
+    channels = image.shape[2]
     y_lerp = (ys - top.astype(f32)).astype(f32)[:, None]
     x_lerp = np.repeat((xs - left.astype(f32)).astype(f32), channels)[None, :]
-
-    def corner(rows, cols):
-        return flat.take((rows * width)[:, None] + cols[None, :], axis=0).astype(f32).reshape(shape)
-
-    top_row, bottom_row = corner(top, right), corner(bottom, right)
-    top_left, bottom_left = corner(top, left), corner(bottom, left)
+    top_row, bottom_row = _gather(image, top, right), _gather(image, bottom, right)
+    top_left, bottom_left = _gather(image, top, left), _gather(image, bottom, left)
     top_row -= top_left
     top_row *= x_lerp
     top_row += top_left  # top_left + (top_right - top_left) * x_lerp
