@@ -24,7 +24,7 @@ from movenet.pipelines.single_pose import (
     SinglePoseDetector,
     SinglePoseOptions,
 )
-from movenet.preprocess.image_input import to_rgb_array
+from movenet.preprocess.image_input import mirror, to_rgb_array
 from movenet.registry import INPUT_MULTIPLE, ModelSpec, get_spec
 from movenet.runtime import default_runtime, runtime_class
 from movenet.temporal.tracker import MAX_AGE_MS, MAX_TRACKS, TRACKER_KINDS
@@ -112,7 +112,7 @@ class Detector:
     @staticmethod
     def _rgb(image, color: str, flip_horizontal: bool) -> np.ndarray:
         rgb = to_rgb_array(image, color)
-        return np.ascontiguousarray(rgb[:, ::-1]) if flip_horizontal else rgb
+        return mirror(rgb) if flip_horizontal else rgb
 
     def _estimate_batch(self, images, timestamp_ms, color, flip_horizontal, batch_size) -> list[list[Pose]]:
         if timestamp_ms is not None:

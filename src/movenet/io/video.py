@@ -99,6 +99,7 @@ class VideoSource(_ClosedOnExit):
             for index, file in enumerate(self._files):
                 yield Frame(index, index * 1000.0 / self.fps, load_image(file))
             return
+        cv2 = _cv2()
         index, start = 0, None
         while True:
             ok, bgr = self._capture.read()
@@ -110,7 +111,7 @@ class VideoSource(_ClosedOnExit):
                 timestamp = (now - start) * 1000.0
             else:
                 timestamp = index * 1000.0 / self.fps
-            yield Frame(index, timestamp, np.ascontiguousarray(bgr[:, :, ::-1]))
+            yield Frame(index, timestamp, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
             index += 1
         if index == 0:
             raise InvalidInputError(f"{self.source}: video has no readable frames (empty or corrupt)")
@@ -144,7 +145,7 @@ class VideoWriter(_ClosedOnExit):
             self.size = (width, height)
         if (width, height) != self.size:
             rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
-        self._writer.write(np.ascontiguousarray(rgb[:, :, ::-1]))
+        self._writer.write(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR))
 
     def close(self) -> None:
         if self._writer is not None:

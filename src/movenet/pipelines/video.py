@@ -21,10 +21,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from movenet.errors import InvalidOptionError
 from movenet.io.video import Frame, VideoSource
+from movenet.preprocess.image_input import mirror
 from movenet.types import Pose
 
 # Frames decoded ahead of inference, and results waiting to be drawn/encoded. Small: one 1080p RGB
@@ -56,7 +55,7 @@ def _frames(source: VideoSource, flip_horizontal: bool, max_frames: int | None) 
         if max_frames is not None and frame.index >= max_frames:
             return
         if flip_horizontal:
-            frame = Frame(frame.index, frame.timestamp_ms, np.ascontiguousarray(frame.image[:, ::-1]))
+            frame = Frame(frame.index, frame.timestamp_ms, mirror(frame.image))
         yield frame
 
 
