@@ -5,11 +5,13 @@ import hashlib
 import numpy as np
 import pytest
 from conftest import (
+    EXAMPLE_IMAGE,
     oracle_model_input,
     oracle_still,
     requires_oracle_results,
     shared_image,
 )
+from PIL import Image
 
 from movenet.preprocess.crop import (
     CropRegion,
@@ -77,3 +79,12 @@ def test_all_passes_match_the_oracle_inputs_bit_for_bit(name):
             assert hashlib.sha256(x.astype(np.uint8).tobytes()).hexdigest() == p["model_input"]["sha256_u8"], record["id"]
             count += 1
     assert count >= 122
+
+
+@pytest.mark.parametrize("workers", [2, 3, 8])
+def test_split_crop_is_identical(workers):
+    """Rows split between threads give the very same int32 input."""
+    image = np.asarray(Image.open(EXAMPLE_IMAGE).convert("RGB"))
+    for region in (padded_square_region(*image.shape[:2]), CropRegion(-0.2, 0.1, 0.7, 0.8), CropRegion(0.3, 0.3, 0.31, 0.31)):
+        for size in (192, 256):
+            assert np.array_equal(crop_and_resize(image, region, size, workers), crop_and_resize(image, region, size))

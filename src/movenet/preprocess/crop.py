@@ -95,8 +95,26 @@ def _bilinear(image: np.ndarray, ys: np.ndarray, xs: np.ndarray, top, bottom, le
     return bottom_row.reshape(len(ys), len(xs), channels)
 
 
-def crop_and_resize(image: np.ndarray, region: CropRegion, size: int) -> np.ndarray:
-    """(H, W, 3) uint8 -> (size, size, 3) int32, outside the image = 0."""
+# Output rows per worker below which splitting the crop costs more than it saves.
+MIN_ROWS_PER_WORKER = 32
+MAX_CROP_WORKERS = 8
+_POOL = None
+
+
+def _pool():
+    global _POOL
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(max_workers=MAX_CROP_WORKERS - 1, thread_name_prefix="movenet-crop")
+    return _POOL
+
+
+def crop_and_resize(image: np.ndarray, region: CropRegion, size: int, workers: int = 1) -> np.ndarray:
+    """(H, W, 3) uint8 -> (size, size, 3) int32, outside the image = 0.
+
+    `workers` > 1 splits the output rows between threads (OpenCV and numpy release the GIL): the
+    same float32 operations on each row, so the result is identical."""
     height, width = image.shape[:2]
     y1, x1, y2, x2 = (f32(v) for v in (region.y_min, region.x_min, region.y_max, region.x_max))
     steps = np.arange(size, dtype=f32)
@@ -113,10 +131,21 @@ def crop_and_resize(image: np.ndarray, region: CropRegion, size: int) -> np.ndar
     right = np.clip(np.ceil(xs), 0, width - 1).astype(np.intp)
     out = np.zeros((size, size, image.shape[2]), dtype=np.int32)
     rows, cols = np.flatnonzero(valid_y), np.flatnonzero(valid_x)  # contiguous: ys, xs increase
-    if rows.size and cols.size:
-        r, c = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
-        inside = _bilinear(image, ys[r], xs[c], top[r], bottom[r], left[c], right[c])
-        out[r, c] = inside  # assignment casts float32 -> int32 by truncation toward zero, as tf.cast
+    if not (rows.size and cols.size):
+        return out
+    c = slice(cols[0], cols[-1] + 1)
+
+    def fill(r: slice) -> None:
+        # the assignment casts float32 -> int32 by truncation toward zero, as tf.cast
+        out[r, c] = _bilinear(image, ys[r], xs[c], top[r], bottom[r], left[c], right[c])
+
+    parts = max(1, min(int(workers), MAX_CROP_WORKERS, rows.size // MIN_ROWS_PER_WORKER))
+    bounds = np.linspace(rows[0], rows[-1] + 1, parts + 1).round().astype(int)
+    slices = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+    futures = [_pool().submit(fill, r) for r in slices[1:]]
+    fill(slices[0])
+    for future in futures:
+        future.result()
     return out
 
 
