@@ -1,9 +1,11 @@
 """Latency benchmark: our runtimes side by side with Google's .tflite models in LiteRT.
 
 Model-only: one call of the network + decoding on a prepared int32 batch (LiteRT: set input,
-invoke, read output, the official graphs including their decoding). End-to-end: `estimate_poses`
-on a decoded RGB photo (preprocessing, model, poses in pixels; file decoding excluded). Median and
-minimum over `runs` calls after `warmup` calls, in milliseconds.
+invoke, read output, the official graphs including their decoding; PoseNet: the network on a
+float32 257x257 batch, its decoding runs in Python and is in the end-to-end rows only). End-to-end:
+`estimate_poses` on a decoded RGB photo (preprocessing, model, poses in pixels; file decoding
+excluded); peers (`movenet.peers`, e.g. BlazePose in MediaPipe) have end-to-end rows only. Median
+and minimum over `runs` calls after `warmup` calls, in milliseconds.
 """
 
 from __future__ import annotations
@@ -14,9 +16,18 @@ from pathlib import Path
 
 import numpy as np
 
-from movenet.runtime.litert_runtime import PEERS_DIR, tflite_file
+from movenet.runtime.litert_runtime import PEERS_DIR, TFLITE_FILES, tflite_file
 
-BENCH_SIZE = {"lightning": (192, 192), "thunder": (256, 256), "multipose": (256, 256)}
+BENCH_SIZE = {"lightning": (192, 192), "thunder": (256, 256), "multipose": (256, 256), "posenet": (257, 257)}
+
+
+def bench_input(model: str, batch: int) -> np.ndarray:
+    """A random model input of the model's bench size and input dtype (int32, PoseNet float32)."""
+    from movenet.registry import get_spec
+
+    spec = get_spec(model)
+    size = BENCH_SIZE.get(spec.name, spec.default_input_size)
+    return np.random.default_rng(0).integers(0, 256, (batch, *size, 3)).astype(spec.input_dtype)
 
 
 @dataclass(frozen=True)
@@ -61,7 +72,7 @@ def bench_runtime(model: str, runtime: str, threads: int, batch: int, warmup: in
     if precision != "fp32":
         options["precision"] = precision
     backend = create_runtime(model, runtime, **options)
-    x = np.random.default_rng(0).integers(0, 256, (batch, *BENCH_SIZE[model], 3)).astype(np.int32)
+    x = bench_input(model, batch)
     call = lambda: backend.run(x)
     default = runtime == default_runtime() and precision == "fp32" and batch == 1
     return _row("model", model, runtime, precision, threads, batch, time_call(call, warmup, runs), default)
@@ -91,14 +102,28 @@ def litert_available() -> bool:
 def bench_litert(model: str, threads: int, warmup: int, runs: int, peers_dir: Path = PEERS_DIR,
                  precision: str = "fp16") -> BenchRow | None:
     # LiteRT's float file is what Google publishes as "FP16" (float16-stored, float32 compute)
+    if (model, "fp32" if precision == "fp16" else precision) not in TFLITE_FILES:
+        return None  # Google publishes no .tflite file of this model here (PoseNet)
     path = tflite_file(model, "fp32" if precision == "fp16" else precision, peers_dir)
     if not litert_available() or not path.is_file():
         return None
     from movenet.runtime.litert_runtime import LiteRTRuntime
 
     backend = LiteRTRuntime(model, weights=path, threads=threads)
-    x = np.random.default_rng(0).integers(0, 256, (1, *BENCH_SIZE[model], 3)).astype(np.int32)
+    x = bench_input(model, 1)
     return _row("model", model, "litert", precision, threads, 1, time_call(lambda: backend.run(x), warmup, runs))
+
+
+def bench_peer(name: str, threads: int, image: np.ndarray, warmup: int, runs: int) -> BenchRow | None:
+    """End-to-end time of a comparison detector (`movenet.peers`) on a decoded image; None when its
+    package is not installed. MediaPipe chooses its own threads: `threads` is recorded only."""
+    from movenet.peers import create_peer_detector, peer_available
+
+    if not peer_available(name):
+        return None
+    detector = create_peer_detector(name)
+    timing = time_call(lambda: detector.estimate_poses(image), warmup, runs)
+    return _row("end_to_end", name, detector.runtime, "fp32", threads, 1, timing)
 
 
 def with_ratios(rows: list[BenchRow]) -> list[BenchRow]:

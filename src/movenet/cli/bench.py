@@ -9,6 +9,7 @@ import platform
 import sys
 from pathlib import Path
 
+from movenet.peers import list_peers
 from movenet.registry import list_models
 
 
@@ -20,7 +21,8 @@ def add_parser(sub) -> None:
         "Google's official .tflite models in LiteRT (when ai-edge-litert is installed and "
         "../shared/peers/tflite exists) in the same run. Default: all models at 1 and 2 threads.",
     )
-    p.add_argument("--models", nargs="+", choices=list_models(), default=list_models())
+    p.add_argument("--models", nargs="+", choices=list_models() + list_peers(), default=list_models(),
+                   help=f"default: {' '.join(list_models())}; {', '.join(list_peers())}: end to end only (its extra)")
     p.add_argument("--runtimes", nargs="+", choices=["onnxruntime", "torch"], help="default: all installed")
     p.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     p.add_argument("--precisions", nargs="+", choices=["fp32", "int8"], default=["fp32", "int8"], help="onnxruntime precisions (torch: fp32)")
@@ -53,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
     for runtime in [None, *ordered]:
         for model in args.models:
             for threads in args.threads:
+                if model in list_peers():  # comparison detectors: end to end, in the LiteRT pass
+                    if runtime is None and image is not None:
+                        jobs.append(lambda m=model, t=threads: b.bench_peer(m, t, image, args.warmup, args.runs))
+                    continue
                 if runtime is None:
                     for precision in ("fp16", "int8"):
                         jobs.append(lambda m=model, t=threads, p=precision: b.bench_litert(m, t, args.warmup, args.runs, peers, p))
@@ -68,13 +74,13 @@ def run(args: argparse.Namespace) -> int:
                     if runtime == "onnxruntime":
                         for precision in [p for p in args.precisions if p != "fp32"]:
                             jobs.append(lambda m=model, t=threads, p=precision: b.bench_end_to_end(m, "onnxruntime", t, image, args.warmup, args.runs, 1, p))
-    from movenet.errors import WeightsError
+    from movenet.errors import InvalidOptionError, WeightsError
 
     rows, missing = [], set()
     for job in tqdm(jobs, unit="config", file=sys.stderr, disable=None):
         try:
             row = job()
-        except WeightsError as exc:  # e.g. int8 models that were not made here
+        except (WeightsError, InvalidOptionError) as exc:  # e.g. int8 models that were not made here
             missing.add(str(exc))
             continue
         if row is not None:
