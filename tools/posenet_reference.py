@@ -5,13 +5,20 @@ pre- and post-processing), run under Node.js by `tools/posenet_reference/referen
     python tools/posenet_reference.py IMAGES... --out poses.json [--heads DIR] [--resolution 257]
 
 Images are decoded here (Pillow, as `movenet.io.image.load_image`) and handed to Node as raw RGB,
-so both sides see identical pixels. `--heads DIR` also writes the official model input and the four
-heads of every image (float32 files) into DIR. `--fixture` stores keypoints rounded to 1e-6 px.
+so both sides see identical pixels. `--heads FILE.npz` also stores the four official heads of
+every image (float32, compressed; keys `<image stem>/<head>`), and each record gets the sha256 of
+the official float32 model input (`input_sha256`).
+
+    python tools/posenet_reference.py examples/pose.jpg examples/three_people.jpg \
+        tests/fixtures/coco_mini/images --out tests/fixtures/posenet/official_257.json
+    python tools/posenet_reference.py examples/pose.jpg --heads tests/fixtures/posenet/official_pose_heads.npz \
+        --out /tmp/pose.json
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -53,15 +60,28 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("images", nargs="+", help="image files or folders")
     p.add_argument("--out", required=True)
-    p.add_argument("--heads", help="folder for the official model input and heads (float32 files)")
+    p.add_argument("--heads", help="write the official heads of every image to this .npz file")
     p.add_argument("--resolution", type=int, default=257)
     p.add_argument("--backend", default="wasm", choices=["wasm", "cpu"])
     p.add_argument("--relative-to", default=str(REPO), help="store image paths relative to this folder")
     args = p.parse_args(argv)
     from movenet.io.sources import expand_inputs
 
+    import numpy as np
+
     paths = expand_inputs(args.images).files
-    result = run_reference(paths, args.resolution, Path(args.heads) if args.heads else None, args.backend)
+    with tempfile.TemporaryDirectory() as heads_dir:
+        result = run_reference(paths, args.resolution, Path(heads_dir) if args.heads else None, args.backend)
+        arrays = {}
+        for record in result["results"]:
+            for name, tensor in record.pop("tensors", {}).items():
+                data = np.fromfile(Path(heads_dir) / tensor["file"], np.float32).reshape(tensor["shape"])
+                if name == "input":
+                    record["input_sha256"] = hashlib.sha256(data.tobytes()).hexdigest()
+                else:
+                    arrays[f"{Path(record['id']).stem}/{name}"] = data
+        if args.heads:
+            np.savez_compressed(args.heads, **arrays)
     base = Path(args.relative_to).resolve()
     for record in result["results"]:
         record["id"] = os.path.relpath(Path(record["id"]).resolve(), base)

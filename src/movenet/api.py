@@ -197,7 +197,7 @@ def create_detector(
     tracker: MultiPose video, "box" (IoU), "keypoints" (OKS) or None; max_tracks, max_track_age_ms.
     PoseNet: as Google's PoseNet client (no compat mode, no smoothing, fp32 only); max_poses 1 is
     single-pose decoding, more is multi-pose decoding (default 5); input_resolution: the model
-    input side, 16k + 1 (default 257; other sizes round down to one, as the official client does).
+    input side, 16k + 1 (default 257; another r becomes floor(r / 16) * 16 + 1, as in the official client).
     """
     spec = get_spec(model)
     runtime = runtime or default_runtime()
@@ -260,5 +260,5 @@ def _check_posenet_options(compat, precision: str, input_resolution) -> None:
     ):
         raise InvalidOptionError(
             f"input_resolution must be an integer in 17..{MAX_RESOLUTION} (16k + 1, e.g. 257; others "
-            f"round down to one), got {input_resolution!r}"
+            f"become floor(r / 16) * 16 + 1), got {input_resolution!r}"
         )

@@ -35,7 +35,7 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
     )
     p.add_argument(
         "--input-resolution", type=int, metavar="R",
-        help="posenet: side of the model input, 16k + 1 (default 257; others round down to one)",
+        help="posenet: side of the model input, 16k + 1 (default 257; another R becomes floor(R / 16) * 16 + 1)",
     )
     p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the runtime (default: all cores)")
     p.add_argument(

@@ -12,7 +12,7 @@
 The official client has no smart crop and no smoothing, and neither has this pipeline; with a
 timestamp (video), poses get track ids from our tracker (box IoU or keypoint OKS, as for MultiPose),
 which the official client does not do. `min_pose_score` drops poses below it (the official client
-returns every pose). Input resolutions that are not 16k + 1 are rounded down to one, as the
+returns every pose). Input resolutions r that are not 16k + 1 become floor(r / 16) * 16 + 1, as the
 official `toValidInputResolution` does.
 """
 
@@ -35,7 +35,7 @@ MAX_RESOLUTION = 1025  # ours: bounds the model input (64 x 16 + 1)
 
 
 def valid_resolution(resolution: int, output_stride: int = 16) -> int:
-    """`util.ts toValidInputResolution`: sizes that are not stride * k + 1 round down to one."""
+    """`util.ts toValidInputResolution`: sizes that are not stride * k + 1 become floor(r / stride) * stride + 1."""
     if (resolution - 1) % output_stride == 0:
         return resolution
     return resolution // output_stride * output_stride + 1
