@@ -65,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backend", default="wasm", choices=["wasm", "cpu"])
     p.add_argument("--relative-to", default=str(REPO), help="store image paths relative to this folder")
     args = p.parse_args(argv)
-    from movenet.io.sources import expand_inputs
-
     import numpy as np
+
+    from movenet.io.sources import expand_inputs
 
     paths = expand_inputs(args.images).files
     with tempfile.TemporaryDirectory() as heads_dir:

@@ -19,7 +19,12 @@ from movenet.pipelines.multi_pose import (
     MultiPoseDetector,
     MultiPoseOptions,
 )
-from movenet.pipelines.posenet import DEFAULT_RESOLUTION, MAX_RESOLUTION, PoseNetDetector, PoseNetOptions
+from movenet.pipelines.posenet import (
+    DEFAULT_RESOLUTION,
+    MAX_RESOLUTION,
+    PoseNetDetector,
+    PoseNetOptions,
+)
 from movenet.pipelines.single_pose import (
     DEFAULT_MIN_POSE_SCORE,
     SinglePoseDetector,

@@ -4,7 +4,12 @@ official queue's tie order. Expected values are worked out by hand from the head
 import numpy as np
 import pytest
 
-from movenet.codec.posenet import PoseNetHeads, decode_multiple_poses, decode_single_pose, split_output
+from movenet.codec.posenet import (
+    PoseNetHeads,
+    decode_multiple_poses,
+    decode_single_pose,
+    split_output,
+)
 from movenet.codec.posenet.heads import OUTPUT_CHANNELS
 from movenet.codec.posenet.max_heap import MaxHeap
 from movenet.codec.posenet.multi import js_round, local_maxima

@@ -41,7 +41,7 @@ def official_results(kind: str) -> list[dict]:
 @pytest.mark.parametrize("max_poses, protocol", [(5, "multi"), (1, "single-image"), (5, "single-image")])
 def test_posenet_scores_like_the_official_client(max_poses, protocol):
     detector = movenet.create_detector("posenet", max_poses=max_poses, min_pose_score=0.0, threads=1)
-    ours, results = evaluate(detector, ANNOTATIONS, MINI / "images", protocol, progress=False, bootstrap=0)
+    ours, _ = evaluate(detector, ANNOTATIONS, MINI / "images", protocol, progress=False, bootstrap=0)
     official = evaluate_results(ANNOTATIONS, official_results("single" if max_poses == 1 else "multi"), protocol, bootstrap=0)
     assert ours.model == "posenet" and ours.predictions == official.predictions
     for field in ("AP", "AP50", "AP75", "APm", "APl", "AR"):

@@ -12,6 +12,7 @@ import pytest
 from conftest import FIXTURES, REPO, SHARED
 
 import movenet
+from movenet.codec.posenet import DecodedPose
 from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.io.image import load_image
 from movenet.pipelines.posenet import (
@@ -22,7 +23,6 @@ from movenet.pipelines.posenet import (
     to_image_keypoints,
     valid_resolution,
 )
-from movenet.codec.posenet import DecodedPose
 from movenet.runtime import create_runtime
 
 POSENET = FIXTURES / "posenet"

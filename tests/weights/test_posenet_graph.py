@@ -36,9 +36,10 @@ def test_network_equals_the_graph_to_1e4(kind):
     graph = read_graph_model(TFJS_DIR / "posenet.json")
     runtime = create_runtime("posenet", kind, threads=1)
     rng = np.random.default_rng(0)
+    from conftest import EXAMPLE_IMAGE
+
     from movenet.io.image import load_image
     from movenet.pipelines.posenet import pad_and_resize
-    from conftest import EXAMPLE_IMAGE
 
     inputs = [rng.uniform(0, 255, (*size, 3)).astype(np.float32) for size in SIZES]
     inputs.append(pad_and_resize(load_image(EXAMPLE_IMAGE), 257, 257)[0])

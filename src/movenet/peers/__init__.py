@@ -17,8 +17,10 @@ from movenet.errors import InvalidOptionError
 PEERS = {
     "blazepose": (
         "movenet.peers.blazepose", "BlazePoseDetector", "mediapipe",
-        "pip install 'movenet[mediapipe]' (mediapipe 0.10.x before 0.10.30, which ships the "
-        "BlazePose full model and needs numpy < 2: use a separate environment)",
+        (
+            "pip install 'movenet[mediapipe]' (mediapipe 0.10.x before 0.10.30, which ships the "
+            "BlazePose full model and needs numpy < 2: use a separate environment)"
+        ),
     ),
 }
 

@@ -31,10 +31,10 @@ class BlazePoseDetector:
         import mediapipe as mp
 
         self._solution = mp.solutions.pose
-        self._options = dict(
-            static_image_mode=True, model_complexity=MODEL_COMPLEXITY, smooth_landmarks=False,
-            enable_segmentation=False, min_detection_confidence=min_detection_confidence,
-        )
+        self._options = {
+            "static_image_mode": True, "model_complexity": MODEL_COMPLEXITY, "smooth_landmarks": False,
+            "enable_segmentation": False, "min_detection_confidence": min_detection_confidence,
+        }
         self._pose = self._solution.Pose(**self._options)  # threads: mediapipe chooses its own
 
     @property

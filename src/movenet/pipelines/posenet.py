@@ -22,8 +22,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from movenet.codec.posenet import DecodedPose, decode_multiple_poses, decode_single_pose, split_output
-from movenet.codec.posenet.multi import DEFAULT_NMS_RADIUS, DEFAULT_SCORE_THRESHOLD, js_round
+from movenet.codec.posenet import (
+    DecodedPose,
+    decode_multiple_poses,
+    decode_single_pose,
+    split_output,
+)
+from movenet.codec.posenet.multi import (
+    DEFAULT_NMS_RADIUS,
+    DEFAULT_SCORE_THRESHOLD,
+    js_round,
+)
 from movenet.pipelines.single_pose import DEFAULT_MIN_POSE_SCORE, keypoints_box
 from movenet.preprocess.crop import resize_bilinear_legacy
 from movenet.temporal.tracker import MAX_AGE_MS, MAX_TRACKS, Tracker

@@ -58,14 +58,14 @@ def _fused_tail(node: GraphNode, y: np.ndarray, bias: np.ndarray) -> np.ndarray:
 
 
 def _conv(node: GraphNode, x: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    kh, kw, cin, cout = kernel.shape
+    kh, kw = kernel.shape[:2]
     taps = _patches(x, node, (kh, kw))
     y = sum(tap @ kernel[i // kw, i % kw] for i, tap in enumerate(taps))
     return _fused_tail(node, y, bias)
 
 
 def _depthwise(node: GraphNode, x: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    kh, kw, channels, multiplier = kernel.shape
+    kh, kw, _, multiplier = kernel.shape
     if multiplier != 1:
         raise WeightsError(f"{node.name}: depth multiplier {multiplier} is not supported")
     taps = _patches(x, node, (kh, kw))

@@ -40,7 +40,7 @@ def js_round(value: float) -> int:
 
 def local_maxima(scores: np.ndarray, score_threshold: float, radius: int = LOCAL_MAXIMUM_RADIUS) -> MaxHeap:
     """The queue of root candidates: (score, y, x, part), in the official scan order (y, x, part)."""
-    height, width, parts = scores.shape
+    height, width, _ = scores.shape
     scores = scores.astype(np.float64)  # compare as JavaScript does: float32 values as doubles
     padded = np.pad(scores, ((radius, radius), (radius, radius), (0, 0)), constant_values=-np.inf)
     window_max = np.full(scores.shape, -np.inf)
