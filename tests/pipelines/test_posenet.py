@@ -158,3 +158,19 @@ def test_bad_sizes_and_options_are_refused_clearly(runtime):
         from movenet.runtime.litert_runtime import tflite_file
 
         tflite_file("posenet")
+
+
+def test_cli_predict_and_track_with_posenet(tmp_path, capsys):
+    from io_helpers import make_video
+
+    from movenet.cli.main import main
+
+    assert main(["predict", str(REPO / "examples" / "three_people.jpg"), "--model", "posenet", "--json", "-",
+                 "--threads", "1"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert len(entry["poses"]) == 3 and all(p["id"] is None for p in entry["poses"])
+    clip = make_video(tmp_path / "clip.mp4", n=4, size=(320, 240), fps=10.0)
+    assert main(["track", str(clip), "--model", "posenet", "--max-poses", "1", "--jsonl", "-", "--threads", "1"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [len(line["poses"]) for line in lines] == [1, 1, 1, 1]
+    assert [line["poses"][0]["id"] for line in lines] == [1, 1, 1, 1]  # one person, one track
