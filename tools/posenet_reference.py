@@ -1,7 +1,8 @@
 """Google's PoseNet client on our images: the reference for movenet's PoseNet (network, decoding,
 pre- and post-processing), run under Node.js by `tools/posenet_reference/reference.js`.
 
-    npm install --prefix ~/.cache/movenet-posenet-reference tools/posenet_reference   # once
+    W=~/.cache/movenet-posenet-reference; mkdir -p $W && cp tools/posenet_reference/package.json $W/ \
+        && npm install --prefix $W --legacy-peer-deps      # once (posenet 2.2.2 names tfjs ^3 as peer)
     python tools/posenet_reference.py IMAGES... --out poses.json [--heads DIR] [--resolution 257]
 
 Images are decoded here (Pillow, as `movenet.io.image.load_image`) and handed to Node as raw RGB,

@@ -94,3 +94,22 @@ def test_numpy_graph_refuses_unknown_ops(tmp_path):
     _edit_node(path, "MobilenetV1/heatmap_2/BiasAdd", lambda n: n.update(op="Conv3D"))
     with pytest.raises(WeightsError, match="op Conv3D"):
         run_graph(read_graph_model(path), np.zeros((17, 17, 3)), ["MobilenetV1/heatmap_2/BiasAdd"])
+
+
+def test_shipped_onnx_is_the_torch_network():
+    """The shipped posenet.onnx (float32 weights, free 16k + 1 sizes) computes what the PyTorch
+    modules with the shipped weights compute."""
+    pytest.importorskip("torch", reason="needs the torch extra")
+    import onnx
+
+    from movenet.registry import get_spec
+    from movenet.runtime.onnx_runtime import onnx_file
+
+    model = onnx.load(str(onnx_file(get_spec("posenet"))))
+    assert model.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+    dims = [d.dim_param for d in model.graph.input[0].type.tensor_type.shape.dim[:3]]
+    assert dims == ["batch", "16*h16 + 1", "16*w16 + 1"]
+    x = np.random.default_rng(3).uniform(0, 255, (2, 49, 81, 3)).astype(np.float32)
+    ours = create_runtime("posenet", "onnxruntime", threads=1)(x)
+    torch_out = create_runtime("posenet", "torch", threads=1)(x)
+    np.testing.assert_allclose(ours, torch_out, rtol=1e-5, atol=1e-4)  # float32 rounding only

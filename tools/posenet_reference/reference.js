@@ -6,7 +6,8 @@
  * tools/posenet_reference.py. Writes the poses (and, when asked, the four heads and the model
  * input) for movenet's PoseNet to be checked against. Nothing is downloaded at run time.
  *
- *   npm install --prefix "$POSENET_REFERENCE_WORK" (this folder's package.json, pinned versions)
+ *   cp package.json "$POSENET_REFERENCE_WORK"/ && npm install --prefix "$POSENET_REFERENCE_WORK" --legacy-peer-deps
+ *   (pinned versions; posenet 2.2.2 declares tfjs ^3 as its peer, it runs on 4.22 unchanged)
  *   node reference.js --model posenet.json --list manifest.json --out poses.json [--backend wasm|cpu]
  *
  * Two edits to the graph's description, in memory, so that the official client accepts it:

@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     quant = sub.add_parser("quantize", help="regenerate the bundled int8 ONNX models (needs the torch extra)")
     quant.add_argument("--calibration", nargs="+", required=True, help="photos (files or folders), not the accuracy set")
-    quant.add_argument("--model", action="append", choices=list_models(), help="default: all")
+    quant.add_argument("--model", action="append", choices=list_models("movenet"), help="default: all MoveNet models")
     quant.set_defaults(func=cmd_quantize)
     return parser
 
