@@ -106,7 +106,8 @@ class PoseNetSpec:
 
     Channel widths and strides are read off `shared/models/tfjs/posenet.json`: a MobileNetV1 with
     width multiplier 0.75 whose last seven separable blocks stay at 384 channels, output stride 16
-    (the last stride-2 block of MobileNetV1 runs at stride 1), four 1x1 heads. Its convolutions
+    (block 12 has stride 1, as in PoseNet 1.x's `mobileNet75Architecture`; nothing is dilated),
+    four 1x1 heads. Its convolutions
     take any input of side 16k + 1 (TF "SAME" padding then pads 1 pixel on every side of every
     3x3 conv, stride 1 or 2); the output maps are (side - 1) / 16 + 1.
     """
