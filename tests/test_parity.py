@@ -42,7 +42,7 @@ def _official(entry) -> np.ndarray:
 
 
 @pytest.mark.parametrize("kind", RUNTIMES)
-@pytest.mark.parametrize("name", list_models())
+@pytest.mark.parametrize("name", list_models("movenet"))
 def test_golden_fixtures(name, kind):
     entries = golden_outputs()[name]
     assert len(entries) >= 20
@@ -78,7 +78,7 @@ def test_batch_equals_one_by_one(kind):
 
 @requires_oracle_results
 @pytest.mark.parametrize("kind", RUNTIMES)
-@pytest.mark.parametrize("name", list_models())
+@pytest.mark.parametrize("name", list_models("movenet"))
 def test_every_oracle_still_image(name, kind):
     images = oracle_still()["models"][name]["images"]
     assert len(images) >= 100
@@ -98,7 +98,7 @@ def test_every_oracle_still_image(name, kind):
 INT8_BOUNDS_PX = {"lightning": (1.0, 3.0), "thunder": (0.6, 2.0), "multipose": (0.8, 2.0)}
 
 
-@pytest.mark.parametrize("name", list_models())
+@pytest.mark.parametrize("name", list_models("movenet"))
 def test_int8_stays_close_to_the_official_outputs(name):
     from movenet.runtime.onnx_runtime import OnnxRuntime
 

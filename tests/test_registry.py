@@ -5,9 +5,25 @@ from movenet.errors import UnknownModelError
 from movenet.registry import get_spec, list_models
 
 
-def test_list_models_names_the_three_variants():
-    assert list_models() == ["lightning", "thunder", "multipose"]
+def test_list_models_names_the_variants_by_family():
+    assert list_models() == ["lightning", "thunder", "multipose", "posenet"]
     assert movenet.list_models() == list_models()
+    assert list_models("movenet") == ["lightning", "thunder", "multipose"]
+    assert list_models("posenet") == ["posenet"]
+    assert {get_spec(n).family for n in list_models()} == {"movenet", "posenet"}
+    with pytest.raises(UnknownModelError, match="unknown model family 'yolo'; valid families: movenet, posenet"):
+        list_models("yolo")
+
+
+def test_posenet_spec_matches_its_graph_and_client():
+    spec = get_spec("posenet")
+    assert spec.input_size is None and spec.default_input_size == (257, 257)
+    assert spec.output_stride == 16 and spec.input_dtype == "float32"
+    assert spec.head_channels == {"heatmap": 17, "offset": 34, "displacement_fwd": 32, "displacement_bwd": 32}
+    assert spec.output_size((257, 257)) == (17, 17) and spec.output_size((385, 161)) == (25, 11)
+    assert spec.accepts_size(257, 385) and spec.accepts_size(17, 17)
+    assert not spec.accepts_size(256, 256) and not spec.accepts_size(1, 17)
+    assert get_spec("multipose").accepts_size(256, 192) and not get_spec("multipose").accepts_size(257, 257)
 
 
 def test_specs_match_the_official_models():

@@ -52,7 +52,7 @@ def main() -> None:
 
 def report(backend: str) -> None:
     min_score = 1e-4 if backend == "onnxruntime" else 0.0  # see NEAR_TIE_SCORE in tests/test_parity.py
-    for name in list_models():
+    for name in list_models("movenet"):
         rows = {}
         for kind, x, official in cases(name):
             coord, score = raw_output_deviation(name, runtime(name, backend)(x), official, min_score)

@@ -19,6 +19,12 @@ from movenet.pipelines.multi_pose import (
     MultiPoseDetector,
     MultiPoseOptions,
 )
+from movenet.pipelines.posenet import (
+    DEFAULT_RESOLUTION,
+    MAX_RESOLUTION,
+    PoseNetDetector,
+    PoseNetOptions,
+)
 from movenet.pipelines.single_pose import (
     DEFAULT_MIN_POSE_SCORE,
     SinglePoseDetector,
@@ -49,6 +55,7 @@ class DetectorOptions:
     max_tracks: int = MAX_TRACKS
     max_track_age_ms: float = MAX_AGE_MS
     precision: str = "fp32"
+    input_resolution: int | None = None  # PoseNet: model input side (16k + 1)
 
 
 PRECISIONS = ("fp32", "int8")
@@ -71,7 +78,15 @@ class Detector:
         self.spec = spec
         self.options = options
         self.runtime = runtime
-        if spec.multi_pose:
+        if spec.family == "posenet":
+            self._pipeline = PoseNetDetector(
+                runtime,
+                PoseNetOptions(
+                    options.input_resolution or DEFAULT_RESOLUTION, options.max_poses, options.min_pose_score,
+                    tracker=options.tracker, max_tracks=options.max_tracks, max_track_age_ms=options.max_track_age_ms,
+                ),
+            )
+        elif spec.multi_pose:
             self._pipeline = MultiPoseDetector(
                 runtime,
                 MultiPoseOptions(
@@ -170,8 +185,10 @@ def create_detector(
     precision: str = "fp32",
     weights: str | Path | None = None,
     threads: int | None = None,
+    input_resolution: int | None = None,
 ) -> Detector:
-    """A detector for `model` ("lightning", "thunder" or "multipose").
+    """A detector for `model` ("lightning", "thunder", "multipose", or "posenet": the older
+    baseline, for comparison).
 
     runtime: "onnxruntime" (default when installed), "torch", or "litert" (Google's own .tflite
     files, for comparison); weights: another model file; threads: CPU threads of the runtime.
@@ -183,6 +200,9 @@ def create_detector(
     multipose_max_dimension: MultiPose, the longer side of the model input, a multiple of 32.
     smoothing: video, One-Euro smoothing of the keypoints (the official filter and constants).
     tracker: MultiPose video, "box" (IoU), "keypoints" (OKS) or None; max_tracks, max_track_age_ms.
+    PoseNet: as Google's PoseNet client (no compat mode, no smoothing, fp32 only); max_poses 1 is
+    single-pose decoding, more is multi-pose decoding (default 5); input_resolution: the model
+    input side, 16k + 1 (default 257; another r becomes floor(r / 16) * 16 + 1, as in the official client).
     """
     spec = get_spec(model)
     runtime = runtime or default_runtime()
@@ -197,8 +217,15 @@ def create_detector(
         raise InvalidOptionError(f"compat must be None or 'tfjs', got {compat!r}")
     if not isinstance(min_pose_score, (int, float)) or not 0.0 <= min_pose_score <= 1.0:
         raise InvalidOptionError(f"min_pose_score must be a number in 0..1, got {min_pose_score!r}")
+    if spec.family == "posenet":
+        _check_posenet_options(compat, precision, input_resolution)
+    elif input_resolution is not None:
+        raise InvalidOptionError(
+            f"input_resolution applies to posenet; {spec.name} uses "
+            + ("multipose_max_dimension" if spec.multi_pose else f"its fixed {spec.input_size[0]}x{spec.input_size[1]} input")
+        )
     if max_poses is None:
-        max_poses = spec.max_poses
+        max_poses = spec.default_max_poses
     if not isinstance(max_poses, int) or not 1 <= max_poses <= spec.max_poses:
         raise InvalidOptionError(f"max_poses must be an integer in 1..{spec.max_poses} for {spec.name}, got {max_poses!r}")
     if (
@@ -220,8 +247,23 @@ def create_detector(
         raise InvalidOptionError("refine applies to SinglePose models in the default (non-compat) mode")
     options = DetectorOptions(
         spec.name, runtime, compat, bool(refine), float(min_pose_score), max_poses, multipose_max_dimension,
-        bool(smoothing), tracker, max_tracks, float(max_track_age_ms), precision,
+        bool(smoothing), tracker, max_tracks, float(max_track_age_ms), precision, input_resolution,
     )
     extra = {"precision": precision} if precision != "fp32" else {}
     backend = backend_class(spec.name, weights=weights, threads=threads, **extra)
     return Detector(spec, options, backend)
+
+
+def _check_posenet_options(compat, precision: str, input_resolution) -> None:
+    if compat is not None:
+        raise InvalidOptionError("compat applies to MoveNet models; posenet always follows Google's PoseNet client")
+    if precision != "fp32":
+        raise InvalidOptionError(f"posenet has only fp32 weights (official float32), not {precision!r}")
+    if input_resolution is not None and (
+        isinstance(input_resolution, bool) or not isinstance(input_resolution, int)
+        or not 17 <= input_resolution <= MAX_RESOLUTION
+    ):
+        raise InvalidOptionError(
+            f"input_resolution must be an integer in 17..{MAX_RESOLUTION} (16k + 1, e.g. 257; others "
+            f"become floor(r / 16) * 16 + 1), got {input_resolution!r}"
+        )

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from movenet.runtime.litert_runtime import PEERS_DIR, tflite_file
+from movenet.runtime.litert_runtime import PEERS_DIR, TFLITE_FILES, tflite_file
 
-BENCH_SIZE = {"lightning": (192, 192), "thunder": (256, 256), "multipose": (256, 256)}
+BENCH_SIZE = {"lightning": (192, 192), "thunder": (256, 256), "multipose": (256, 256), "posenet": (257, 257)}
 DEFAULT_ROUNDS = 10
 DEFAULT_BLOCK = 5
 # Between two blocks: onnxruntime's and XNNPACK's workers spin for a few ms after a call, torch's
@@ -96,6 +96,15 @@ class Config:
                         median, float(np.min(self.times_ms)), self.batch * 1000.0 / median, self.default)
 
 
+def bench_input(model: str, batch: int) -> np.ndarray:
+    """A random model input of the model's bench size and input dtype (int32, PoseNet float32)."""
+    from movenet.registry import get_spec
+
+    spec = get_spec(model)
+    size = BENCH_SIZE.get(spec.name, spec.default_input_size)
+    return np.random.default_rng(0).integers(0, 256, (batch, *size, 3)).astype(spec.input_dtype)
+
+
 def time_block(call: Callable[[], object], n: int) -> list[float]:
     times = []
     for _ in range(n):
@@ -134,7 +143,7 @@ def model_config(model: str, runtime: str, threads: int, batch: int = 1, precisi
     if precision != "fp32":
         options["precision"] = precision
     backend = create_runtime(model, runtime, **options)
-    x = np.random.default_rng(0).integers(0, 256, (batch, *BENCH_SIZE[model], 3)).astype(np.int32)
+    x = bench_input(model, batch)
     default = runtime == default_runtime() and precision == "fp32" and batch == 1
     return Config("model", model, runtime, precision, threads, batch, lambda: backend.run(x), default)
 
@@ -162,14 +171,27 @@ def litert_available() -> bool:
 
 def litert_config(model: str, threads: int, peers_dir: Path = PEERS_DIR, precision: str = "fp16") -> Config | None:
     # LiteRT's float file is what Google publishes as "FP16" (float16-stored, float32 compute)
+    if (model, "fp32" if precision == "fp16" else precision) not in TFLITE_FILES:
+        return None  # Google publishes no .tflite file of this model here (PoseNet)
     path = tflite_file(model, "fp32" if precision == "fp16" else precision, peers_dir)
     if not litert_available() or not path.is_file():
         return None
     from movenet.runtime.litert_runtime import LiteRTRuntime
 
     backend = LiteRTRuntime(model, weights=path, threads=threads)
-    x = np.random.default_rng(0).integers(0, 256, (1, *BENCH_SIZE[model], 3)).astype(np.int32)
+    x = bench_input(model, 1)
     return Config("model", model, "litert", precision, threads, 1, lambda: backend.run(x))
+
+
+def peer_config(name: str, threads: int, image: np.ndarray) -> Config | None:
+    """End to end of a comparison detector (`movenet.peers`, e.g. BlazePose); None when its package
+    is not installed. MediaPipe chooses its own threads: `threads` is recorded only."""
+    from movenet.peers import create_peer_detector, peer_available
+
+    if not peer_available(name):
+        return None
+    detector = create_peer_detector(name)
+    return Config("end_to_end", name, detector.runtime, "fp32", threads, 1, lambda: detector.estimate_poses(image))
 
 
 # Which pairs to report: (a, b) as (kind, runtime, precision) with batch 1. The LiteRT peer of our

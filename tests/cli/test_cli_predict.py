@@ -112,7 +112,7 @@ def test_bad_options(args, message, capsys):
 def test_models_lists_the_registry(capsys):
     assert main(["models"]) == 0
     out = capsys.readouterr().out
-    assert out.count("\n") == 3 and "192x192" in out
+    assert out.count("\n") == 4 and "192x192" in out and "posenet    HxW 16k+1, 257" in out
 
 
 def test_runs_as_a_program_and_stays_quiet_when_piped(tmp_path):

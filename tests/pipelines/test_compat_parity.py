@@ -52,7 +52,7 @@ def run_passes(detector, image, passes):
     return per_pass
 
 
-@pytest.mark.parametrize("name", movenet.list_models())
+@pytest.mark.parametrize("name", movenet.list_models("movenet"))
 def test_example_image_matches_official(name):
     passes = json.loads((FIXTURES / "oracle_pose_jpg.json").read_text())["models"][name]["passes"]
     detector = movenet.create_detector(name, compat="tfjs")
@@ -74,7 +74,7 @@ def test_multipose_box_in_image_pixels():
 
 
 @requires_oracle_results
-@pytest.mark.parametrize("name", movenet.list_models())
+@pytest.mark.parametrize("name", movenet.list_models("movenet"))
 def test_every_oracle_still_image(name):
     detector = movenet.create_detector(name, compat="tfjs")
     first_px, later_px = [], []

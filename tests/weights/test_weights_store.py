@@ -14,7 +14,7 @@ from movenet.codec.constants import (
     SinglePoseDecoding,
 )
 from movenet.errors import WeightsError
-from movenet.registry import list_models
+from movenet.registry import get_spec, list_models
 from movenet.weights.store import load_model, read_weights, weights_path
 
 
@@ -26,7 +26,10 @@ def test_shipped_weights_load_in_float32(name):
     tensors, meta = read_weights(weights_path(name))
     assert meta["model"] == name
     stored = [v for k, v in tensors.items() if not k.startswith("decode.")]
-    assert all(v.dtype == np.float16 for v in stored)  # float16 on disk, as in the source
+    # on disk as in the source: MoveNet's graphs store float16, PoseNet's float32 (no decoding)
+    source_dtype = np.float32 if get_spec(name).family == "posenet" else np.float16
+    assert all(v.dtype == source_dtype for v in stored)
+    assert (decoding is None) == (get_spec(name).family == "posenet")
 
 
 def test_decoding_constants_equal_the_documented_defaults():

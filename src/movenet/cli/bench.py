@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from movenet import benchmark as b
+from movenet.peers import list_peers
 from movenet.registry import list_models
 
 
@@ -24,7 +25,8 @@ def add_parser(sub) -> None:
         "(ours / LiteRT, end-to-end / model-only) is the median of its per-round ratios. "
         "Default: all models at 1 and 2 threads.",
     )
-    p.add_argument("--models", nargs="+", choices=list_models(), default=list_models())
+    p.add_argument("--models", nargs="+", choices=list_models() + list_peers(), default=list_models(),
+                   help=f"default: {' '.join(list_models())}; {', '.join(list_peers())}: end to end only (its extra)")
     p.add_argument("--runtimes", nargs="+", choices=["onnxruntime", "torch"], help="default: all installed")
     p.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     p.add_argument("--precisions", nargs="+", choices=["fp32", "int8"], default=["fp32", "int8"], help="onnxruntime precisions (torch: fp32)")
@@ -53,27 +55,41 @@ def _check(args) -> None:
         raise InvalidOptionError(f"--batch sizes must be in 1..64, got {args.batch}")
 
 
-def build_groups(args, runtimes: list[str], image, peers: Path) -> list[list[b.Config]]:
-    """One group per (model, threads): the configurations timed against each other."""
+def build_groups(args, runtimes: list[str], image, peers: Path, skipped: set[str]) -> list[list[b.Config]]:
+    """One group per (model, threads): the configurations timed against each other. A
+    configuration that cannot be made (a model without int8 files, a peer's missing package) is
+    left out and named in `skipped`."""
+    from movenet.errors import InvalidOptionError, WeightsError
+
+    def make(factory, *a):
+        try:
+            return factory(*a)
+        except (WeightsError, InvalidOptionError) as exc:
+            skipped.add(str(exc))
+            return None
+
     groups = []
     for model in args.models:
         for threads in args.threads:
+            if model in list_peers():  # comparison detectors: end to end only
+                group = [make(b.peer_config, model, threads, image)] if image is not None else []
+                groups.append([c for c in group if c is not None])
+                continue
             group = [b.litert_config(model, threads, peers, p) for p in ("fp16", "int8")]
             for runtime in runtimes:
                 precisions = [p for p in args.precisions if runtime == "onnxruntime" or p == "fp32"]
                 for precision in precisions:
                     batches = args.batch if precision == "fp32" else [1]
-                    group += [b.model_config(model, runtime, threads, n, precision) for n in batches]
+                    group += [make(b.model_config, model, runtime, threads, n, precision) for n in batches]
                     if image is not None:
-                        group += [b.end_to_end_config(model, runtime, threads, image, n, precision) for n in batches]
+                        group += [make(b.end_to_end_config, model, runtime, threads, image, n, precision) for n in batches]
             groups.append([c for c in group if c is not None])
-    return groups
+    return [g for g in groups if g]
 
 
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from movenet.errors import WeightsError
     from movenet.io.image import load_image
     from movenet.runtime import available_runtimes
 
@@ -83,11 +99,8 @@ def run(args: argparse.Namespace) -> int:
     image_path = Path(args.image) if args.image else Path(__file__).resolve().parents[3] / "examples" / "pose.jpg"
     image = None if args.no_end_to_end else load_image(image_path)
     peers = Path(args.peers) if args.peers else b.PEERS_DIR
-    try:
-        groups = build_groups(args, runtimes, image, peers)
-    except WeightsError as exc:  # e.g. int8 models that were not made here
-        print(f"error: {exc}; leave that precision out with --precisions", file=sys.stderr)
-        return 2
+    skipped: set[str] = set()
+    groups = build_groups(args, runtimes, image, peers, skipped)
     total = sum(len(g) for g in groups) * args.rounds
     with tqdm(total=total, unit="block", file=sys.stderr, disable=None) as bar:
         for group in groups:
@@ -95,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     rows, pairs = b.results(groups)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"interleaved: {args.rounds} rounds x {args.block} calls per configuration, {args.pause_ms:g} ms pause, {args.warmup} warm-up calls")
+    for message in sorted(skipped):
+        print(f"(skipped: {message})")
     if not b.litert_available():
         print("(LiteRT rows skipped: pip install ai-edge-litert)")
     print(b.format_table(rows))

@@ -9,12 +9,15 @@ from movenet.registry import list_models
 from movenet.runtime import RUNTIMES
 
 
-def add_model_options(p, model_default: str | None = "lightning", default_help: str | None = None) -> None:
-    """--model, --runtime, --threads, --precision."""
+def add_model_options(p, model_default: str | None = "lightning", default_help: str | None = None,
+                      extra_models: tuple[str, ...] = ()) -> None:
+    """--model, --runtime, --threads, --precision, --multipose-max-dimension, --input-resolution."""
     p.add_argument(
-        "--model", default=model_default, type=str.lower, choices=list_models(),
+        "--model", default=model_default, type=str.lower, choices=list_models() + list(extra_models),
         help="lightning (fast, one person), thunder (accurate, one person), multipose (up to 6 "
-        f"people); default: {default_help or model_default}",
+        "people), posenet (Google's older PoseNet, for comparison)"
+        + (f", {', '.join(extra_models)} (comparison only)" if extra_models else "")
+        + f"; default: {default_help or model_default}",
     )
     p.add_argument(
         "--runtime", choices=list(RUNTIMES),
@@ -29,6 +32,10 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
         "--multipose-max-dimension", type=int, default=256, metavar="D",
         help="multipose: longer side of the model input, a multiple of 32 (default 256; larger "
         "finds smaller people, slower)",
+    )
+    p.add_argument(
+        "--input-resolution", type=int, metavar="R",
+        help="posenet: side of the model input, 16k + 1 (default 257; another R becomes floor(R / 16) * 16 + 1)",
     )
     p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the runtime (default: all cores)")
     p.add_argument(

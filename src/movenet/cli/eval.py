@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from movenet.cli.common import add_model_options, write_json
+from movenet.peers import list_peers
 
 EPILOG = """\
 protocols (README, Accuracy):
@@ -21,6 +22,8 @@ examples:
   movenet eval --annotations A.json --images DIR --model lightning --runtime litert   # Google's runtime
   movenet eval --annotations A.json --images DIR --protocol multi --json metrics.json
   movenet eval --annotations A.json --results poses.json --protocol single-image     # score a results file
+  movenet eval --annotations A.json --images DIR --model posenet --max-poses 1       # PoseNet, single-pose decoding
+  movenet eval --annotations A.json --images DIR --model blazepose                   # MediaPipe's BlazePose (mediapipe extra)
 
 --json FILE: {"AP", "AP50", "AP75", "APm", "APl", "AR" (percent), "AP_ci95", "protocol", "model",
 "samples", "people", "images", "predictions", "failed_images", "failures", "keypoints": [...]}.
@@ -42,7 +45,9 @@ def add_parser(sub) -> None:
     p.add_argument("--images", metavar="DIR", help="folder with the annotated images (file_name)")
     p.add_argument("--results", metavar="FILE", help="score this COCO results file instead of running a model")
     p.add_argument("--protocol", choices=["single-crop", "single-image", "multi"], default="single-crop")
-    add_model_options(p, model_default=None, default_help="lightning; multipose for --protocol multi")
+    add_model_options(p, model_default=None, default_help="lightning; multipose for --protocol multi",
+                      extra_models=tuple(list_peers()))
+    p.add_argument("--max-poses", type=int, metavar="N", help="multipose: at most N people; posenet: 1 = single-pose decoding (default 5)")
     p.add_argument("--compat", choices=["tfjs"], help="Google's TF.js still-image behaviour (centre-square first crop)")
     p.add_argument("--refine", action="store_true", help="single pose: second pass on the crop around the person")
     p.add_argument("--min-keypoints", type=int, default=1, metavar="K", help="people need K labelled keypoints to be a test sample (default 1)")
@@ -98,18 +103,24 @@ def run(args: argparse.Namespace) -> int:
         import movenet
 
         model = args.model or ("multipose" if args.protocol == "multi" else "lightning")
-        detector = movenet.create_detector(
-            model, runtime=args.runtime, threads=args.threads, weights=args.weights,
-            precision=args.precision, compat=args.compat, refine=args.refine,
-            min_pose_score=args.min_pose_score, smoothing=False,
-            multipose_max_dimension=args.multipose_max_dimension,
-        )
+        if model in list_peers():
+            from movenet.peers import create_peer_detector
+
+            detector = create_peer_detector(model)
+        else:
+            detector = movenet.create_detector(
+                model, runtime=args.runtime, threads=args.threads, weights=args.weights,
+                precision=args.precision, compat=args.compat, refine=args.refine,
+                min_pose_score=args.min_pose_score, smoothing=False, max_poses=args.max_poses,
+                multipose_max_dimension=args.multipose_max_dimension, input_resolution=args.input_resolution,
+            )
         report, results = evaluate(detector, dataset, args.images, args.protocol, args.min_keypoints,
                                    args.crop_margin, bootstrap=args.bootstrap)
         if args.save_results:
             write_json(args.save_results, results)
-    payload = {**report.to_dict(), "runtime": args.runtime, "precision": args.precision,
+    payload = {**report.to_dict(), "runtime": "mediapipe" if args.model in list_peers() else args.runtime, "precision": args.precision,
                "compat": args.compat, "refine": args.refine, "min_keypoints": args.min_keypoints,
+               "max_poses": args.max_poses, "input_resolution": args.input_resolution,
                "crop_margin": args.crop_margin,
                "bootstrap": args.bootstrap}
     if args.json:

@@ -14,7 +14,8 @@ from movenet.registry import get_spec, list_models
 def cmd_models(args: argparse.Namespace) -> int:
     for name in list_models():
         spec = get_spec(name)
-        size = "HxW multiple of 32" if spec.input_size is None else "x".join(map(str, spec.input_size))
+        free = "HxW multiple of 32" if spec.family == "movenet" else f"HxW {spec.output_stride}k+1, 257"
+        size = "x".join(map(str, spec.input_size)) if spec.input_size else free
         print(f"{name:<10} {size:<20} {spec.description}")
     return 0
 
@@ -77,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     quant = sub.add_parser("quantize", help="regenerate the bundled int8 ONNX models (needs the torch extra)")
     quant.add_argument("--calibration", nargs="+", required=True, help="photos (files or folders), not the accuracy set")
-    quant.add_argument("--model", action="append", choices=list_models(), help="default: all")
+    quant.add_argument("--model", action="append", choices=list_models("movenet"), help="default: all MoveNet models")
     quant.set_defaults(func=cmd_quantize)
     return parser
 

@@ -54,7 +54,7 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--refine", action="store_true", help="single pose: second pass on the crop around the person")
     p.add_argument("--min-pose-score", type=float, default=0.25, metavar="S", help="drop poses scoring below S (default 0.25; 0 keeps all)")
-    p.add_argument("--max-poses", type=int, metavar="N", help="multipose: at most N people (1..6, default 6)")
+    p.add_argument("--max-poses", type=int, metavar="N", help="multipose: at most N people (1..6, default 6); posenet: 1 = single-pose decoding, up to 20 (default 5)")
     p.add_argument("--flip-horizontal", action="store_true", help="mirror the images first")
     p.add_argument("--quiet", "-q", action="store_true", help="no table on standard output")
     p.set_defaults(func=run)
@@ -118,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
         min_pose_score=args.min_pose_score,
         max_poses=args.max_poses,
         multipose_max_dimension=args.multipose_max_dimension,
+        input_resolution=args.input_resolution,
     )
     expanded = expand_inputs(args.inputs, args.recursive)
     for message in expanded.errors:

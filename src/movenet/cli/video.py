@@ -58,7 +58,7 @@ def video_detector(args: argparse.Namespace):
         args.model, runtime=args.runtime, threads=args.threads, weights=args.weights,
         precision=args.precision, compat=args.compat, smoothing=not args.no_smoothing,
         tracker=args.tracker, min_pose_score=args.min_pose_score, max_poses=args.max_poses,
-        multipose_max_dimension=args.multipose_max_dimension,
+        multipose_max_dimension=args.multipose_max_dimension, input_resolution=args.input_resolution,
     )
 
 

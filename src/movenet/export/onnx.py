@@ -8,6 +8,9 @@ and W any multiples of 32). Output `output`: the official layout, (B, 1, 17, 3) 
 The official weights are float16 values, so the initializers are stored as float16 (lossless) and
 cast to float32 in the graph; onnxruntime folds the casts when it loads the model. Needs torch,
 onnx and onnxscript (the `torch` extra).
+
+PoseNet: input float32 (B, H, W, 3), H and W any 16k + 1; output (B, h, w, 115), the four heads
+(`movenet.codec.posenet.heads`); its official weights are float32 and stay float32.
 """
 
 from __future__ import annotations
@@ -40,13 +43,20 @@ def export(model: str, path: str | Path, float16_weights: bool = True) -> Path:
     module = TorchRuntime(spec).module.eval()
     # Example sizes: batch 2 (size-1 dims would be specialised); MultiPose H != W so that the
     # exporter cannot tie the two dimensions together.
-    h, w = spec.input_size or (256, 192)
-    example = torch.zeros((2, h, w, 3), dtype=torch.int32)
     batch = torch.export.Dim("batch", min=1, max=64)
     dims = {0: batch}
-    if spec.input_size is None:
-        dims[1] = INPUT_MULTIPLE * torch.export.Dim("h32", min=1, max=128)
-        dims[2] = INPUT_MULTIPLE * torch.export.Dim("w32", min=1, max=128)
+    if spec.family == "posenet":  # H, W = 16k + 1
+        h, w = 257, 193
+        stride = spec.output_stride
+        dims[1] = stride * torch.export.Dim("h16", min=1, max=128) + 1
+        dims[2] = stride * torch.export.Dim("w16", min=1, max=128) + 1
+        float16_weights = False  # the official PoseNet weights are float32
+    else:
+        h, w = spec.input_size or (256, 192)
+        if spec.input_size is None:
+            dims[1] = INPUT_MULTIPLE * torch.export.Dim("h32", min=1, max=128)
+            dims[2] = INPUT_MULTIPLE * torch.export.Dim("w32", min=1, max=128)
+    example = torch.zeros((2, h, w, 3), dtype=getattr(torch, spec.input_dtype))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         program = torch.onnx.export(

@@ -124,10 +124,11 @@ def quantize(model: str, calibration: list[Path], out: Path | None = None,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="movenet quantize", description=__doc__.split("\n\n")[0])
     parser.add_argument("--calibration", nargs="+", required=True, help="image files or folders (not the accuracy set)")
-    parser.add_argument("--model", action="append", choices=list_models(), help="default: all")
+    # MoveNet only: PoseNet is a float32 comparison baseline
+    parser.add_argument("--model", action="append", choices=list_models("movenet"), help="default: all MoveNet models")
     args = parser.parse_args(argv)
     images = expand_inputs(args.calibration, recursive=True).files
-    for name in args.model or list_models():
+    for name in args.model or list_models("movenet"):
         path = quantize(name, images)
         print(json.dumps({"model": name, "file": str(path), "bytes": path.stat().st_size,
                           "calibration_images": min(len(images), MAX_CALIBRATION_IMAGES)}))

@@ -15,9 +15,10 @@ from torch import nn
 _ACTIVATIONS = {None: nn.Identity, "relu": nn.ReLU, "relu6": nn.ReLU6}
 
 
-def tf_same_padding(kernel: int, stride: int) -> tuple[int, int]:
-    """(before, after) padding of TF 'SAME' for an input size divisible by `stride`."""
-    total = max(kernel - stride, 0)
+def tf_same_padding(kernel: int, stride: int, remainder: int = 0) -> tuple[int, int]:
+    """(before, after) padding of TF 'SAME' for an input size that leaves `remainder` when divided
+    by `stride` (0 for MoveNet's sizes; 1 for PoseNet's 16k + 1, where it is symmetric)."""
+    total = max(kernel - (remainder or stride), 0)
     return total // 2, total - total // 2
 
 
@@ -33,9 +34,10 @@ class ConvAct(nn.Module):
         groups: int = 1,
         bias: bool = True,
         act: str | None = None,
+        size_remainder: int = 0,
     ) -> None:
         super().__init__()
-        before, after = tf_same_padding(kernel_size, stride)
+        before, after = tf_same_padding(kernel_size, stride, size_remainder)
         symmetric = before == after
         self.pad = None if symmetric else (before, after, before, after)
         self.conv = nn.Conv2d(

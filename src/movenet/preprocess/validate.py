@@ -5,16 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from movenet.errors import InvalidInputError
-from movenet.registry import INPUT_MULTIPLE, ModelSpec
+from movenet.registry import AnySpec
 
 PIXEL_MIN, PIXEL_MAX = 0, 255
 
 
-def as_model_input(array: object, spec: ModelSpec) -> np.ndarray:
+def as_model_input(array: object, spec: AnySpec) -> np.ndarray:
     """(H, W, 3) or (B, H, W, 3) RGB 0..255 -> (B, H, W, 3) int32 (integer input) or float32.
 
     SinglePose models need exactly their input size; MultiPose any H, W that are positive
-    multiples of 32. Anything else raises InvalidInputError saying what was given and accepted.
+    multiples of 32; PoseNet any H, W of the form 16k + 1 (`spec.accepts_size`). Anything else
+    raises InvalidInputError saying what was given and accepted.
     """
     if hasattr(array, "detach") and hasattr(array, "numpy"):  # a torch tensor
         array = array.detach().cpu().numpy()
@@ -39,18 +40,8 @@ def as_model_input(array: object, spec: ModelSpec) -> np.ndarray:
     batch, height, width = array.shape[:3]
     if batch == 0:
         raise InvalidInputError("model input is an empty batch (B = 0)")
-    if spec.input_size is not None and (height, width) != spec.input_size:
-        raise InvalidInputError(
-            f"{spec.name} takes {spec.input_size[0]}x{spec.input_size[1]} inputs, "
-            f"got {height}x{width}"
-        )
-    if spec.input_size is None and (
-        height <= 0 or width <= 0 or height % INPUT_MULTIPLE or width % INPUT_MULTIPLE
-    ):
-        raise InvalidInputError(
-            f"{spec.name} takes any height and width that are positive multiples of "
-            f"{INPUT_MULTIPLE}, got {height}x{width}"
-        )
+    if not spec.accepts_size(height, width):
+        raise InvalidInputError(f"{spec.name} takes {spec.size_rule}, got {height}x{width}")
     if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
         raise InvalidInputError("model input contains NaN or infinite values")
     low, high = array.min(), array.max()

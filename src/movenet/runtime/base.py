@@ -28,6 +28,8 @@ class Runtime:
         raise NotImplementedError
 
     def __call__(self, images: np.ndarray) -> np.ndarray:
-        """Model output in the official layout for one image (H, W, 3) or a batch, uint8 or int32."""
+        """Model output in the official layout for one image (H, W, 3) or a batch, uint8 or int32
+        (PoseNet, whose official input is the resized image as float: float32 too)."""
         batch = as_model_input(images, self.spec)
-        return self.run(batch if batch.dtype == np.int32 else batch.astype(np.int32))
+        dtype = np.dtype(self.spec.input_dtype)  # int32 (MoveNet: float input is truncated) or float32
+        return self.run(batch if batch.dtype == dtype else batch.astype(dtype))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from movenet.errors import InvalidInputError, WeightsError
+from movenet.errors import InvalidInputError, InvalidOptionError, WeightsError
 from movenet.registry import ModelSpec, get_spec
 from movenet.runtime.base import Runtime, model_file
 
@@ -33,6 +33,9 @@ TFLITE_FILES = {
 
 
 def tflite_file(model: str, precision: str = "fp32", peers_dir: Path = PEERS_DIR) -> Path:
+    if (model, precision) not in TFLITE_FILES:
+        have = sorted({m for m, _ in TFLITE_FILES})
+        raise InvalidOptionError(f"no Google .tflite file for {model} ({precision}); LiteRT runs {', '.join(have)}")
     return peers_dir / TFLITE_FILES[(model, precision)]
 
 

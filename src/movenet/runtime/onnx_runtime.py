@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from movenet.errors import WeightsError
-from movenet.registry import ModelSpec, get_spec
+from movenet.registry import AnySpec, get_spec
 from movenet.runtime.base import Runtime, model_file
 
 PACKAGE_WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
 
 
-def onnx_file(spec: ModelSpec, precision: str = "fp32") -> Path:
+def onnx_file(spec: AnySpec, precision: str = "fp32") -> Path:
     suffix = "" if precision == "fp32" else f"_{precision}"
     return PACKAGE_WEIGHTS_DIR / f"{spec.name}{suffix}.onnx"
 
@@ -32,7 +32,7 @@ class OnnxRuntime(Runtime):
 
     def __init__(
         self,
-        model: str | ModelSpec = "lightning",
+        model: str | AnySpec = "lightning",
         weights: str | Path | None = None,
         threads: int | None = None,
         precision: str = "fp32",
@@ -56,8 +56,12 @@ class OnnxRuntime(Runtime):
         except Exception as exc:  # onnxruntime raises its own exception types
             raise WeightsError(f"{path}: not a valid ONNX model for onnxruntime ({exc})") from exc
         inputs = self.session.get_inputs()
-        if len(inputs) != 1 or inputs[0].type != "tensor(int32)":
-            raise WeightsError(f"{path}: expected one int32 input, found {[(i.name, i.type) for i in inputs]}")
+        onnx_type = {"int32": "tensor(int32)", "float32": "tensor(float)"}[self.spec.input_dtype]
+        if len(inputs) != 1 or inputs[0].type != onnx_type:
+            raise WeightsError(
+                f"{path}: expected one {self.spec.input_dtype} input for {self.spec.name}, "
+                f"found {[(i.name, i.type) for i in inputs]}"
+            )
         self._input = inputs[0].name
 
     def run(self, batch_int32: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ from torch import nn
 
 from movenet.codec import MultiPoseDecoding, decode_multi_pose, decode_single_pose
 from movenet.model.movenet import MoveNet
-from movenet.registry import ModelSpec, get_spec
+from movenet.model.posenet import PoseNet
+from movenet.registry import AnySpec, get_spec
 from movenet.runtime.base import Runtime
 from movenet.weights.store import Decoding, load_model
 
@@ -34,6 +35,21 @@ class DecodedMoveNet(nn.Module):
         return decode_single_pose(heads, self.decoding)
 
 
+class PoseNetOutputs(nn.Module):
+    """PoseNet network + what the official client does around the graph (`base_model.ts
+    predict`): (B, H, W, 3) float RGB 0..255 -> (B, h, w, 115) channels last = sigmoid(heatmap),
+    offsets, forward and backward displacements (`movenet.codec.posenet.heads`)."""
+
+    def __init__(self, network: PoseNet) -> None:
+        super().__init__()
+        self.network = network
+
+    def forward(self, images_nhwc: torch.Tensor) -> torch.Tensor:
+        heads = self.network(images_nhwc.permute(0, 3, 1, 2).float())
+        parts = [torch.sigmoid(heads["heatmap"]), heads["offset"], heads["displacement_fwd"], heads["displacement_bwd"]]
+        return torch.cat(parts, dim=1).permute(0, 2, 3, 1)
+
+
 class TorchRuntime(Runtime):
     """`runtime(batch)` -> numpy output in the official layout, for validated inputs."""
 
@@ -42,13 +58,16 @@ class TorchRuntime(Runtime):
 
     def __init__(
         self,
-        model: str | ModelSpec = "lightning",
+        model: str | AnySpec = "lightning",
         weights: str | Path | None = None,
         threads: int | None = None,
     ) -> None:
         self.spec = get_spec(model)
         network, decoding = load_model(self.spec, weights)
-        self.module = DecodedMoveNet(network, decoding).eval()
+        if self.spec.family == "posenet":
+            self.module = PoseNetOutputs(network).eval()
+        else:
+            self.module = DecodedMoveNet(network, decoding).eval()
         if threads is not None:
             torch.set_num_threads(int(threads))
 

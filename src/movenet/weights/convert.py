@@ -20,8 +20,10 @@ from safetensors.numpy import save
 
 from movenet.errors import WeightsError
 from movenet.model.movenet import MoveNet
+from movenet.model.posenet import PoseNet
 from movenet.registry import ModelSpec, get_spec, list_models
 from movenet.weights.mapping import ROOT, collect_weights
+from movenet.weights.posenet_mapping import collect_posenet_weights
 from movenet.weights.tfjs_graph import GraphModel, read_graph_model
 
 FORMAT_VERSION = "1"
@@ -79,10 +81,13 @@ def convert(spec: ModelSpec | str, tfjs_dir: str | Path) -> tuple[dict[str, np.n
     spec = get_spec(spec)
     path = Path(tfjs_dir) / f"{spec.tfjs_graph}.json"
     graph = read_graph_model(path)
-    _check_resizes(graph)
-    tensors = collect_weights(MoveNet(spec), graph)
-    decode, meta = decoding_tensors(spec, graph)
-    tensors.update(decode)
+    if spec.family == "posenet":  # float32 weights, no decoding in the graph (the client decodes)
+        tensors, meta = collect_posenet_weights(PoseNet(spec), graph), {}
+    else:
+        _check_resizes(graph)
+        tensors = collect_weights(MoveNet(spec), graph)
+        decode, meta = decoding_tensors(spec, graph)
+        tensors.update(decode)
     source = hashlib.sha256(path.read_bytes()).hexdigest()
     meta.update(
         {
@@ -106,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="movenet convert-weights",
         description="Convert Google's official TF.js MoveNet graph models into movenet weight files.",
     )
-    parser.add_argument("--tfjs-dir", required=True, help="folder with movenet-<model>.{json,bin}")
+    parser.add_argument("--tfjs-dir", required=True, help="folder with movenet-<model>.{json,bin} and posenet.{json,bin}")
     parser.add_argument("--out", default=str(PACKAGE_WEIGHTS_DIR), help="output folder (default: the package's)")
     parser.add_argument("--model", action="append", choices=list_models(), help="default: all")
     args = parser.parse_args(argv)

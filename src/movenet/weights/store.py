@@ -16,14 +16,16 @@ from safetensors.numpy import load
 
 from movenet.codec.constants import MultiPoseDecoding, SinglePoseDecoding
 from movenet.errors import WeightsError
+from movenet.model import build_network
 from movenet.model.movenet import MoveNet
-from movenet.registry import ModelSpec, get_spec
+from movenet.model.posenet import PoseNet
+from movenet.registry import AnySpec, get_spec
 
 PACKAGE_WEIGHTS_DIR = Path(__file__).resolve().parent
 Decoding = SinglePoseDecoding | MultiPoseDecoding
 
 
-def weights_path(spec: ModelSpec | str) -> Path:
+def weights_path(spec: AnySpec | str) -> Path:
     return PACKAGE_WEIGHTS_DIR / get_spec(spec).weights_file
 
 
@@ -52,15 +54,16 @@ def _metadata(data: bytes) -> dict[str, str]:
 
 
 def load_model(
-    spec: ModelSpec | str, path: str | Path | None = None
-) -> tuple[MoveNet, Decoding]:
-    """A MoveNet with the official weights (eval mode, float32) and its decoding constants."""
+    spec: AnySpec | str, path: str | Path | None = None
+) -> tuple[MoveNet | PoseNet, Decoding | None]:
+    """The network with the official weights (eval mode, float32) and its decoding constants
+    (PoseNet: None; its decoding runs in Python, `movenet.codec.posenet`)."""
     spec = get_spec(spec)
     path = Path(path) if path is not None else weights_path(spec)
     tensors, meta = read_weights(path)
     if meta.get("model") != spec.name:
         raise WeightsError(f"{path} holds weights of model {meta.get('model')!r}, not {spec.name!r}")
-    model = MoveNet(spec)
+    model = build_network(spec)
     state = model.state_dict()
     expected, given = set(state), {k for k in tensors if not k.startswith("decode.")}
     if expected != given:
@@ -75,6 +78,8 @@ def load_model(
         state[key] = torch.from_numpy(tensors[key].astype(np.float32))
     model.load_state_dict(state)
     model.eval()
+    if spec.family == "posenet":
+        return model, None
     return model, decoding_from_file(spec, tensors, meta, path)
 
 
@@ -85,7 +90,7 @@ def _scalar(array: np.ndarray) -> float:
 
 
 def decoding_from_file(
-    spec: ModelSpec, tensors: dict[str, np.ndarray], meta: dict[str, str], path: Path
+    spec: AnySpec, tensors: dict[str, np.ndarray], meta: dict[str, str], path: Path
 ) -> Decoding:
     try:
         if spec.multi_pose:
