@@ -87,7 +87,8 @@ def encode_targets(people: list[PersonLabel], output_size: tuple[int, int], mult
     h, w = output_size
     k = NUM_KEYPOINTS
     t = {
-        "center": np.zeros((1, h, w), np.float32), "kpt_heatmap": np.zeros((k, h, w), np.float32),
+        "center": np.zeros((1, h, w), np.float32), "center_weight": np.ones((1, h, w), np.float32),
+        "kpt_heatmap": np.zeros((k, h, w), np.float32),
         "kpt_regress": np.zeros((2 * k, h, w), np.float32), "kpt_offset": np.zeros((2 * k, h, w), np.float32),
         "kpt_regress_weight": np.zeros((2 * k, h, w), np.float32),
         "kpt_offset_weight": np.zeros((2 * k, h, w), np.float32),
