@@ -50,6 +50,7 @@ def add_parser(sub) -> None:
     p.add_argument("--epochs", type=int, help="default 10 (with --resume: the run's; more extends it)")
     p.add_argument("--batch-size", type=int, default=16, help="global batch, split over processes (default 16)")
     p.add_argument("--lr", type=float, help="peak learning rate; default 2e-5 (fine-tuning), 1e-3 with --from-scratch")
+    p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help="Adam (default) or SGD with momentum 0.9")
     p.add_argument("--rotate", type=float, default=0.0, metavar="DEG", help="rotation augmentation up to +-DEG (0..180)")
     p.add_argument("--rotate-prob", type=float, default=0.5, metavar="P", help="share of samples rotated (default 0.5)")
     p.add_argument("--no-augment", action="store_true", help="no augmentation at all")
@@ -81,7 +82,7 @@ def config_from_args(args: argparse.Namespace):
         val=(args.val, args.val_images) if args.val else None, val_rotations=args.val_rotations,
         teacher=args.teacher, unlabelled=tuple(args.unlabelled), teacher_rotations=args.teacher_rotations,
         teacher_refine=not args.no_teacher_refine, frame_step=args.frame_step, epochs=args.epochs or 10,
-        batch_size=args.batch_size, lr=args.lr, rotate=args.rotate, rotate_prob=args.rotate_prob,
+        batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer, rotate=args.rotate, rotate_prob=args.rotate_prob,
         augment=not args.no_augment, from_scratch=args.from_scratch, weights=args.weights, seed=args.seed,
         workers=args.workers, max_steps=args.max_steps, save_every=args.save_every, export_onnx=not args.no_onnx)
 

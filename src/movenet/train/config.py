@@ -20,6 +20,8 @@ WARMUP_FRACTION = 0.05
 WARMUP_START = 0.25
 FROM_SCRATCH_LR = 1e-3  # the CenterNet recipe's rate
 HEATMAP_PRIOR_BIAS = -2.19  # log(0.1 / 0.9): heatmap heads start at probability 0.1 (from scratch)
+SGD_MOMENTUM = 0.9
+OPTIMIZERS = ("adam", "sgd")
 MAX_BATCH = 1024
 MAX_WORKERS = 64
 
@@ -38,6 +40,7 @@ class TrainConfig:
     epochs: int = 10
     batch_size: int = 16  # global: split over the processes
     lr: float | None = None  # None: DEFAULT_LR, or FROM_SCRATCH_LR with from_scratch
+    optimizer: str = "adam"  # or "sgd" (momentum 0.9)
     rotate: float = 0.0
     rotate_prob: float = 0.5
     augment: bool = True
@@ -68,6 +71,8 @@ class TrainConfig:
                 raise InvalidOptionError(f"{name} must be an integer in {low}..{high}, got {value!r}")
         if self.max_steps is not None and self.max_steps < 1:
             raise InvalidOptionError(f"max steps must be >= 1, got {self.max_steps}")
+        if self.optimizer not in OPTIMIZERS:
+            raise InvalidOptionError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
         if self.lr is not None and not 0 < self.lr < 1:
             raise InvalidOptionError(f"learning rate must be in (0, 1), got {self.lr}")
         if not 0 <= self.rotate <= MAX_ROTATION or not 0 <= self.rotate_prob <= 1:
@@ -79,6 +84,13 @@ class TrainConfig:
     @property
     def learning_rate(self) -> float:
         return self.lr if self.lr is not None else (FROM_SCRATCH_LR if self.from_scratch else DEFAULT_LR)
+
+    def make_optimizer(self, parameters):
+        import torch
+
+        if self.optimizer == "sgd":
+            return torch.optim.SGD(parameters, lr=self.learning_rate, momentum=SGD_MOMENTUM)
+        return torch.optim.Adam(parameters, lr=self.learning_rate)
 
     def augmentation(self) -> AugmentConfig:
         if not self.augment:

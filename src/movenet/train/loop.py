@@ -132,7 +132,7 @@ def train(config: TrainConfig, out_dir: str | Path, resume: bool = False, overwr
     total_steps = schedule_steps if config.max_steps is None else min(schedule_steps, config.max_steps)
 
     model = _network(config).to(context.device).train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    optimizer = config.make_optimizer(model.parameters())
     epoch, step_in_epoch, global_step, history, best = 0, 0, 0, [], None
     if state is not None:
         from movenet.weights.store import load_model
