@@ -81,20 +81,28 @@ def test_multi_pose_round_trip():
 
 def test_targets_by_hand():
     kps = np.zeros((17, 3), np.float32)
-    kps[0] = (10.25, 20.75, 1)  # nose, labelled
-    person = PersonLabel(kps, (5.0, 15.0, 25.0, 27.0))  # centre (15, 21); keypoint 1..16 unlabelled
+    kps[0] = (10.25, 20.75, 1)  # nose
+    kps[15] = (20.25, 21.75, 1)  # left ankle; the other 15 keypoints unlabelled
+    person = PersonLabel(kps, (5.0, 15.0, 25.0, 27.0))  # centre = keypoint mean (15.25, 21.25): cell (15, 21)
     t = encode_targets([person], GRID)
     assert t["center"][0, 15, 21] == 1.0 and t["kpt_heatmap"][0, 10, 20] == 1.0
     np.testing.assert_allclose(t["kpt_regress"][0:2, 15, 21], (10.25 - 15, 20.75 - 21))
-    assert t["kpt_regress_weight"][:, 15, 21].sum() == 2  # only the nose
+    assert t["kpt_regress_weight"][:, 15, 21].sum() == 4  # nose and ankle, (y, x) each
     np.testing.assert_allclose(t["kpt_offset"][0:2, 10, 20], (0.25, 0.75))
     np.testing.assert_allclose(t["kpt_offset"][0:2, 12, 21], (10.25 - 12, 20.75 - 21))
     assert t["kpt_offset_weight"][0, 13, 20] == 1 and t["kpt_offset_weight"][0, 14, 20] == 0  # radius 3
     # unlabelled keypoints: masked inside the box, counted outside it
     assert t["kpt_heatmap_weight"][5, 5:25, 15:27].sum() == 0 and t["kpt_heatmap_weight"][5, 30, 30] == 1
-    assert t["num_people"] == 1 and t["num_keypoints"] == 1 and t["num_offsets"] == 29  # 29 cells in r <= 3
+    assert t["num_people"] == 1 and t["num_keypoints"] == 2 and t["num_offsets"] == 58  # 29 cells in r <= 3
     sigma = box_sigma(20, 12)
     assert abs(t["kpt_heatmap"][0, 10, 21] - np.exp(-1 / (2 * (KEYPOINT_STD_DEVS[0] * sigma) ** 2))) < 1e-6
+    # MultiPose: the box comes back around the peak (box centre (15, 21) = cell (15, 21) + offset)
+    m = encode_targets([person], GRID, multi_pose=True)
+    np.testing.assert_allclose(m["box_scale"][:, 15, 21], (20, 12))
+    np.testing.assert_allclose(m["box_offset"][:, 15, 21], (0.0, 0.0))
+    # nobody labelled: the box centre
+    kps[:, 2] = 0
+    assert encode_targets([PersonLabel(kps, (5.0, 15.0, 25.0, 27.0))], GRID)["center"][0, 15, 21] == 1.0
 
 
 def test_gaussian_radius_by_hand():

@@ -12,9 +12,12 @@ All in output-grid pixels (stride 4), continuous coordinates: cell c covers [c, 
 what the decoding's `(cell + offset) / size` assumes. Unlabelled keypoints get no target, and the
 heatmap of that keypoint is masked (weight 0) inside the box of the person who lacks it.
 
-Person centre: the box centre (the CenterNet keypoint task's rule). Measured on the official
-Lightning (tools/center_convention.py, README): its centre peak lies nearer the box centre than the
-keypoint mean on coco-train2017-mini crops, so box centres fine-tune it with the least disturbance.
+Person centre: the mean of the labelled keypoints (MoveNet's blog), not the CenterNet box centre:
+measured with the official models on the 24 coco-train2017-mini crops with >= 8 keypoints
+(`python tools/center_convention.py`), the centre peak lies a median 2.2 grid px from the keypoint
+mean and 3.8 px from the box centre (Lightning; Thunder 2.0 vs 6.6), so the official weights were
+trained on the keypoint mean and keep it when fine-tuned. A person without labelled keypoints gets
+the box centre. Sizes (sigma_box, MultiPose `box_scale`) come from the box.
 """
 
 from __future__ import annotations
@@ -79,6 +82,15 @@ def _inside(y: float, x: float, h: int, w: int) -> bool:
     return 0 <= y < h and 0 <= x < w
 
 
+def _center(keypoints: np.ndarray, box_center: tuple[float, float], h: int, w: int) -> tuple[float, float]:
+    """Mean (y, x) of the labelled keypoints inside the grid; the box centre when there is none."""
+    kps = np.asarray(keypoints, np.float64)
+    ok = (kps[:, 2] > 0) & (kps[:, 0] >= 0) & (kps[:, 0] < h) & (kps[:, 1] >= 0) & (kps[:, 1] < w)
+    if not ok.any():
+        return box_center
+    return float(kps[ok, 0].mean()), float(kps[ok, 1].mean())
+
+
 def encode_targets(people: list[PersonLabel], output_size: tuple[int, int], multi_pose: bool = False
                    ) -> dict[str, np.ndarray]:
     """Targets and weights for one image. Keys: the head names (targets), `<head>_weight` (same
@@ -102,7 +114,8 @@ def encode_targets(people: list[PersonLabel], output_size: tuple[int, int], mult
     yy, xx = np.mgrid[0:h, 0:w]
     for person in people:
         y_min, x_min, y_max, x_max = person.box
-        cy, cx = (y_min + y_max) / 2, (x_min + x_max) / 2
+        box_cy, box_cx = (y_min + y_max) / 2, (x_min + x_max) / 2
+        cy, cx = _center(person.keypoints, (box_cy, box_cx), h, w)
         if not _inside(cy, cx, h, w) or y_max <= y_min or x_max <= x_min:
             continue
         num_people += 1
@@ -111,7 +124,7 @@ def encode_targets(people: list[PersonLabel], output_size: tuple[int, int], mult
         _draw_gaussian(t["center"][0], fcy, fcx, sigma)
         if multi_pose:
             t["box_scale"][:, fcy, fcx] = (y_max - y_min, x_max - x_min)
-            t["box_offset"][:, fcy, fcx] = (cy - fcy, cx - fcx)
+            t["box_offset"][:, fcy, fcx] = (box_cy - fcy, box_cx - fcx)  # the decoding: box centre = peak + offset
             t["box_scale_weight"][:, fcy, fcx] = 1.0
             t["box_offset_weight"][:, fcy, fcx] = 1.0
         by0, by1 = max(0, int(math.floor(y_min))), min(h, int(math.ceil(y_max)))

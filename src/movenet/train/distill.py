@@ -107,7 +107,7 @@ def pseudo_label(sources: list[str], out_dir: Path, config: DistillConfig, exclu
         raise InvalidInputError(f"teacher rotations must be among {ROTATIONS}, got {config.rotations}")
     out_dir = Path(out_dir)
     labels = out_dir / LABELS_FILE
-    job = {"sources": [str(s) for s in sources], **asdict(config), "threads": None}
+    job = json.loads(json.dumps({"sources": [str(s) for s in sources], **asdict(config), "threads": None}))
     if labels.is_file():
         previous = json.loads(labels.read_text())
         if previous.get("job") == job:
