@@ -8,9 +8,9 @@ import sys
 import pytest
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "train"))
-from train_helpers import ANNOTATIONS, IMAGES  # noqa: E402
+from train_helpers import ANNOTATIONS, IMAGES
 
-from movenet.cli.main import main  # noqa: E402
+from movenet.cli.main import main
 
 BASE = ["train", "--train", str(ANNOTATIONS), "--train-images", str(IMAGES), "--batch-size", "2", "--threads", "1",
         "--no-onnx"]

@@ -9,7 +9,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from movenet.codec import MultiPoseDecoding, SinglePoseDecoding, decode_multi_pose, decode_single_pose
+from movenet.codec import (
+    MultiPoseDecoding,
+    SinglePoseDecoding,
+    decode_multi_pose,
+    decode_single_pose,
+)
 from movenet.codec.encode import (
     KEYPOINT_STD_DEVS,
     PersonLabel,

@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 import pytest
+from eval_helpers import STANDING
 from PIL import Image
 
-from eval_helpers import STANDING
 from movenet.errors import InvalidOptionError
 from movenet.eval.protocols import crop_region
 from movenet.eval.rotation import rotate_image, rotate_points, unrotate_points

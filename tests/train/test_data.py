@@ -35,7 +35,7 @@ def test_unloadable_images_are_skipped_and_listed(tmp_path):
     annotations, images, data = copy_mini(tmp_path)
     (images / "000000000785.jpg").write_bytes(b"not a jpeg")
     (images / "000000205401.jpg").unlink()
-    samples, report = build_samples(write(annotations, data), images)
+    _, report = build_samples(write(annotations, data), images)
     assert report.images == 2 and len(report.failures) == 2 and report.samples == 5
     assert any("000000000785.jpg" in f for f in report.failures)
 

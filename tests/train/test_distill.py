@@ -47,7 +47,7 @@ def test_pseudo_labels_from_images_and_video(tmp_path):
     assert report["labelled"] + report["low_score"] == report["frames"] and report["labelled"] >= 3
     data = load_coco_keypoints(labels)
     assert len(data.images) == report["labelled"] and all(a.num_keypoints >= 5 for a in data.annotations)
-    samples, data_report = build_samples(labels, folder)
+    _, data_report = build_samples(labels, folder)
     assert data_report.samples == report["labelled"] and not data_report.failures
     stamp = labels.stat().st_mtime_ns
     again = pseudo_label([str(photos), str(frames)], tmp_path / "pseudo", config, exclude, progress=False)

@@ -19,8 +19,8 @@ from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.train.config import TrainConfig
 from movenet.train.loop import train
 
-TINY = dict(model="lightning", train=((str(ANNOTATIONS), str(IMAGES)),), batch_size=2, rotate=180.0,
-            export_onnx=False, seed=5)
+TINY = {"model": "lightning", "train": ((str(ANNOTATIONS), str(IMAGES)),), "batch_size": 2, "rotate": 180.0,
+        "export_onnx": False, "seed": 5}
 
 
 @pytest.fixture(autouse=True)

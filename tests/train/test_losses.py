@@ -6,7 +6,13 @@ import math
 
 import torch
 
-from movenet.train.losses import LOSS_WEIGHTS, Normalizers, focal_loss_sum, l1_sum, movenet_losses
+from movenet.train.losses import (
+    LOSS_WEIGHTS,
+    Normalizers,
+    focal_loss_sum,
+    l1_sum,
+    movenet_losses,
+)
 
 
 def _logit(p: float) -> float:

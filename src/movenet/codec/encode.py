@@ -69,7 +69,7 @@ def box_sigma(height: float, width: float) -> float:
 def _draw_gaussian(plane: np.ndarray, cy: int, cx: int, sigma: float) -> None:
     """plane = max(plane, exp(-d^2 / (2 sigma^2))) around the cell (cy, cx), within 3 sigma."""
     h, w = plane.shape
-    r = max(1, int(math.ceil(3 * sigma)))
+    r = max(1, math.ceil(3 * sigma))
     y0, y1, x0, x1 = max(0, cy - r), min(h, cy + r + 1), max(0, cx - r), min(w, cx + r + 1)
     if y0 >= y1 or x0 >= x1:
         return
@@ -120,22 +120,22 @@ def encode_targets(people: list[PersonLabel], output_size: tuple[int, int], mult
             continue
         num_people += 1
         sigma = box_sigma(y_max - y_min, x_max - x_min)
-        fcy, fcx = int(math.floor(cy)), int(math.floor(cx))
+        fcy, fcx = math.floor(cy), math.floor(cx)
         _draw_gaussian(t["center"][0], fcy, fcx, sigma)
         if multi_pose:
             t["box_scale"][:, fcy, fcx] = (y_max - y_min, x_max - x_min)
             t["box_offset"][:, fcy, fcx] = (box_cy - fcy, box_cx - fcx)  # the decoding: box centre = peak + offset
             t["box_scale_weight"][:, fcy, fcx] = 1.0
             t["box_offset_weight"][:, fcy, fcx] = 1.0
-        by0, by1 = max(0, int(math.floor(y_min))), min(h, int(math.ceil(y_max)))
-        bx0, bx1 = max(0, int(math.floor(x_min))), min(w, int(math.ceil(x_max)))
+        by0, by1 = max(0, math.floor(y_min)), min(h, math.ceil(y_max))
+        bx0, bx1 = max(0, math.floor(x_min)), min(w, math.ceil(x_max))
         for j in range(k):
             ky, kx, labelled = (float(v) for v in person.keypoints[j])
             if not labelled or not _inside(ky, kx, h, w):
                 t["kpt_heatmap_weight"][j, by0:by1, bx0:bx1] = 0.0
                 continue
             num_keypoints += 1
-            fky, fkx = int(math.floor(ky)), int(math.floor(kx))
+            fky, fkx = math.floor(ky), math.floor(kx)
             _draw_gaussian(t["kpt_heatmap"][j], fky, fkx, KEYPOINT_STD_DEVS[j] * sigma)
             t["kpt_regress"][2 * j:2 * j + 2, fcy, fcx] = (ky - fcy, kx - fcx)
             t["kpt_regress_weight"][2 * j:2 * j + 2, fcy, fcx] = 1.0

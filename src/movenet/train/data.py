@@ -26,7 +26,13 @@ from movenet.io.image import load_image
 from movenet.registry import ModelSpec
 from movenet.skeleton import NUM_KEYPOINTS
 from movenet.train import views
-from movenet.train.augment import AugmentConfig, draw_geometry, flip_keypoints, photometric, sample_rng
+from movenet.train.augment import (
+    AugmentConfig,
+    draw_geometry,
+    flip_keypoints,
+    photometric,
+    sample_rng,
+)
 
 MULTIPOSE_TRAIN_SIZE = 256  # MultiPose training inputs: the default max dimension, padded square
 IMAGE_CACHE_BYTES = 2 << 30  # decoded images kept in memory (per process) up to this size

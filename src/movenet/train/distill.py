@@ -100,8 +100,9 @@ def pseudo_label(sources: list[str], out_dir: Path, config: DistillConfig, exclu
                  progress: bool | None = None) -> tuple[Path, Path, dict]:
     """Label `sources` with the teacher into `out_dir` (reused when it holds the same job).
     Returns (annotation file, images folder, report)."""
-    import movenet
     from tqdm import tqdm
+
+    import movenet
 
     if any(r not in ROTATIONS for r in config.rotations):
         raise InvalidInputError(f"teacher rotations must be among {ROTATIONS}, got {config.rotations}")

@@ -46,8 +46,8 @@ def _samples(config: TrainConfig, out_dir: Path, context, progress) -> tuple[lis
     spec = get_spec(config.model)
     samples: list[TrainSample] = []
     report = DataReport()
-    for annotations, images in config.train:
-        found, part = build_samples(annotations, images, spec.multi_pose)
+    for annotation_file, images in config.train:
+        found, part = build_samples(annotation_file, images, spec.multi_pose)
         samples += found
         report.add(part)
     teacher_report: dict = {}
@@ -94,7 +94,7 @@ def _evaluate(config: TrainConfig, weights: Path) -> dict:
 
 def _prepare_out(out_dir: Path, config: TrainConfig, resume: bool, overwrite: bool, context) -> tuple[TrainConfig, dict | None]:
     if resume:
-        weights, _, state = checkpoint.load_checkpoint(out_dir, "last", config.model)
+        _, _, state = checkpoint.load_checkpoint(out_dir, "last", config.model)
         stored = TrainConfig.from_dict(state["config"])
         return TrainConfig.from_dict({**stored.to_dict(), "epochs": config.epochs, "max_steps": config.max_steps}), state
     if checkpoint.holds_run(out_dir) and not overwrite:
