@@ -111,78 +111,65 @@ def _prepare_out(out_dir: Path, config: TrainConfig, resume: bool, overwrite: bo
     return config, None
 
 
-def train(config: TrainConfig, out_dir: str | Path, resume: bool = False, overwrite: bool = False,
-          threads: int | None = None, progress: bool | None = None, log=print) -> dict:
-    """Train (fine-tune by default) and return the run summary (also in RUN_DIR/run.json)."""
-    import json
+class _Run:
+    """The state of one run in one process: model, optimizer, counters, history; saving."""
 
-    from tqdm import tqdm
+    def __init__(self, config: TrainConfig, out_dir: Path, context, state: dict | None, run: dict, log) -> None:
+        self.config, self.out_dir, self.context, self.run, self.log = config, out_dir, context, run, log
+        self.spec = get_spec(config.model)
+        self.model = _network(config).to(context.device).train()
+        self.optimizer = config.make_optimizer(self.model.parameters())
+        self.epoch, self.step_in_epoch, self.global_step, self.history, self.best = 0, 0, 0, [], None
+        if state is not None:
+            from movenet.weights.store import load_model
 
-    context = distributed.init(threads)
-    out_dir = Path(out_dir)
-    config, state = _prepare_out(out_dir, config, resume, overwrite, context)
-    samples, report, teacher_report = _samples(config, out_dir, context, progress)
-    if config.batch_size % context.world_size:
-        raise InvalidOptionError(f"batch size {config.batch_size} must be a multiple of the {context.world_size} processes")
-    local_batch = config.batch_size // context.world_size
-    spec = get_spec(config.model)
-    dataset = PoseDataset(samples, spec, config.augmentation(), config.seed)
-    steps_per_epoch = len(dataset) // config.batch_size
-    schedule_steps = config.epochs * steps_per_epoch  # the learning-rate schedule's length
-    total_steps = schedule_steps if config.max_steps is None else min(schedule_steps, config.max_steps)
+            weights, optimizer_file, _ = checkpoint.load_checkpoint(out_dir, "last", config.model)
+            self.model.load_state_dict(load_model(self.spec, weights)[0].state_dict())
+            checkpoint.load_optimizer(self.optimizer, optimizer_file, state["optimizer"])
+            self.epoch, self.step_in_epoch = state["epoch"], state["step_in_epoch"]
+            self.global_step, self.history, self.best = state["global_step"], state.get("history", []), state.get("best")
+        self.network = torch.nn.parallel.DistributedDataParallel(self.model) if context.distributed else self.model
 
-    model = _network(config).to(context.device).train()
-    optimizer = config.make_optimizer(model.parameters())
-    epoch, step_in_epoch, global_step, history, best = 0, 0, 0, [], None
-    if state is not None:
-        from movenet.weights.store import load_model
+    def save(self, name: str) -> None:
+        checkpoint.save_checkpoint(self.out_dir, name, self.model, self.spec.name, self.optimizer, {
+            "model": self.spec.name, "config": self.config.to_dict(), "epoch": self.epoch,
+            "step_in_epoch": self.step_in_epoch, "global_step": self.global_step, "history": self.history,
+            "best": self.best})
 
-        weights, optimizer_file, _ = checkpoint.load_checkpoint(out_dir, "last", config.model)
-        model.load_state_dict(load_model(spec, weights)[0].state_dict())
-        checkpoint.load_optimizer(optimizer, optimizer_file, state["optimizer"])
-        epoch, step_in_epoch, global_step = state["epoch"], state["step_in_epoch"], state["global_step"]
-        history, best = state.get("history", []), state.get("best")
-    network = torch.nn.parallel.DistributedDataParallel(model) if context.distributed else model
-    run = {"model": spec.name, "config": config.to_dict(), "data": report.to_dict(), "teacher": teacher_report,
-           "samples": len(dataset), "steps_per_epoch": steps_per_epoch, "world_size": context.world_size}
-    if context.is_main:
-        checkpoint.write_json(out_dir / checkpoint.RUN_FILE, {**run, "history": history, "best": best})
-        log(f"{spec.name}: {len(dataset)} samples ({report.skipped_people} people without keypoints skipped, "
-            f"{report.keypoints_outside} keypoints outside their image, {len(report.failures)} images failed), "
-            f"{steps_per_epoch} steps of {config.batch_size} per epoch, {context.world_size} process(es)")
-        for failure in report.failures:
-            log(f"  skipped: {failure}")
+    def write_run(self) -> None:
+        checkpoint.write_json(self.out_dir / checkpoint.RUN_FILE, {**self.run, "history": self.history, "best": self.best})
 
-    def save(name: str) -> None:
-        checkpoint.save_checkpoint(out_dir, name, model, spec.name, optimizer, {
-            "model": spec.name, "config": config.to_dict(), "epoch": epoch, "step_in_epoch": step_in_epoch,
-            "global_step": global_step, "history": history, "best": best})
+    def train_epoch(self, dataset: PoseDataset, steps_per_epoch: int, schedule_steps: int, total_steps: int,
+                    progress: bool | None) -> dict:
+        """Steps until the epoch ends (or the step budget): the epoch's entry (losses, images/s)."""
+        from tqdm import tqdm
 
-    while epoch < config.epochs and global_step < total_steps:
+        config, context = self.config, self.context
+        local_batch = config.batch_size // context.world_size
         sampler = DistributedSampler(dataset, num_replicas=context.world_size, rank=context.rank, shuffle=True,
                                      seed=config.seed, drop_last=True)
-        sampler.set_epoch(epoch)
-        dataset.set_epoch(epoch)
-        indices = list(sampler)[: (steps_per_epoch * local_batch)][step_in_epoch * local_batch:]
+        sampler.set_epoch(self.epoch)
+        dataset.set_epoch(self.epoch)
+        indices = list(sampler)[: (steps_per_epoch * local_batch)][self.step_in_epoch * local_batch:]
         loader = DataLoader(dataset, batch_size=local_batch, sampler=indices, num_workers=config.workers,
                             drop_last=True)
         sums: dict[str, float] = {}
         seen, done, started = 0, 0, time.perf_counter()
         quiet = True if not context.is_main else (None if progress is None else not progress)
-        bar = tqdm(total=steps_per_epoch, initial=step_in_epoch, desc=f"epoch {epoch + 1}/{config.epochs}",
+        bar = tqdm(total=steps_per_epoch, initial=self.step_in_epoch, desc=f"epoch {self.epoch + 1}/{config.epochs}",
                    unit="step", file=sys.stderr, disable=quiet)
         for batch in loader:
-            for group in optimizer.param_groups:
-                group["lr"] = learning_rate_at(global_step, schedule_steps, config.learning_rate)
+            for group in self.optimizer.param_groups:
+                group["lr"] = learning_rate_at(self.global_step, schedule_steps, config.learning_rate)
             batch = {k: v.to(context.device) for k, v in batch.items()}
-            heads = network(batch["image"])
+            heads = self.network(batch["image"])
             norm = Normalizers(*distributed.sum_over_processes([float(batch[k].sum()) for k in COUNT_KEYS], context))
             losses = movenet_losses(heads, batch, norm, scale=float(context.world_size))
-            optimizer.zero_grad(set_to_none=True)
+            self.optimizer.zero_grad(set_to_none=True)
             losses["total"].backward()
-            optimizer.step()
-            global_step += 1
-            step_in_epoch += 1
+            self.optimizer.step()
+            self.global_step += 1
+            self.step_in_epoch += 1
             seen += local_batch * context.world_size
             done += 1
             for name, value in losses.items():  # this process's share (of a loss scaled by the world size)
@@ -190,42 +177,77 @@ def train(config: TrainConfig, out_dir: str | Path, resume: bool = False, overwr
             rate = seen / (time.perf_counter() - started)
             bar.set_postfix({k: f"{v / done:.3f}" for k, v in sums.items()} | {"img/s": f"{rate:.1f}"})
             bar.update(1)
-            if config.save_every and global_step % config.save_every == 0 and context.is_main:
-                save("last")
-            if global_step >= total_steps:
+            if config.save_every and self.global_step % config.save_every == 0 and context.is_main:
+                self.save("last")
+            if self.global_step >= total_steps:
                 break
         bar.close()
-        finished_epoch = step_in_epoch >= steps_per_epoch
-        entry = {"epoch": epoch + 1, "global_step": global_step, "images_per_s": round(seen / (time.perf_counter() - started), 2),
+        entry = {"epoch": self.epoch + 1, "global_step": self.global_step,
+                 "images_per_s": round(seen / (time.perf_counter() - started), 2),
                  "loss": {k: round(v / max(1, done), 5) for k, v in sums.items()}}
-        if finished_epoch:
-            epoch, step_in_epoch = epoch + 1, 0
+        if self.step_in_epoch >= steps_per_epoch:
+            self.epoch, self.step_in_epoch = self.epoch + 1, 0
+        return entry
+
+    def close_epoch(self, entry: dict) -> None:
+        """Rank 0: checkpoint, validation, the best epoch, run.json and the log line."""
+        import json
+
+        self.save("last")
+        if self.config.val is not None:
+            entry["val"] = _evaluate(self.config, self.out_dir / "last.safetensors")
+        score = entry.get("val", {}).get("mean_AP", float(self.global_step))  # no validation: the latest is best
+        if self.best is None or score >= self.best["score"]:
+            self.best = {"epoch": entry["epoch"], "global_step": self.global_step, "score": score}
+            for suffix in (".safetensors", ".json"):
+                shutil.copyfile(self.out_dir / f"last{suffix}", self.out_dir / f"best{suffix}")
+        self.history.append(entry)
+        self.save("last")  # with this epoch's metrics
+        self.write_run()
+        with open(self.out_dir / LOG_FILE, "a") as f:
+            f.write(json.dumps(entry) + "\n")
+        val = entry.get("val")
+        self.log(f"epoch {entry['epoch']}: loss {entry['loss'].get('total', float('nan')):.4f} "
+                 + " ".join(f"{k} {v:.4f}" for k, v in entry["loss"].items() if k != "total")
+                 + f", {entry['images_per_s']} img/s"
+                 + (f", val AP {val['AP']} (mean {val['mean_AP']})" if val else ""))
+
+
+def train(config: TrainConfig, out_dir: str | Path, resume: bool = False, overwrite: bool = False,
+          threads: int | None = None, progress: bool | None = None, log=print) -> dict:
+    """Train (fine-tune by default) and return the run summary (also in RUN_DIR/run.json)."""
+    context = distributed.init(threads)
+    out_dir = Path(out_dir)
+    config, state = _prepare_out(out_dir, config, resume, overwrite, context)
+    samples, report, teacher_report = _samples(config, out_dir, context, progress)
+    if config.batch_size % context.world_size:
+        raise InvalidOptionError(f"batch size {config.batch_size} must be a multiple of the {context.world_size} processes")
+    spec = get_spec(config.model)
+    dataset = PoseDataset(samples, spec, config.augmentation(), config.seed)
+    steps_per_epoch = len(dataset) // config.batch_size
+    schedule_steps = config.epochs * steps_per_epoch  # the learning-rate schedule's length
+    total_steps = schedule_steps if config.max_steps is None else min(schedule_steps, config.max_steps)
+    run_info = {"model": spec.name, "config": config.to_dict(), "data": report.to_dict(), "teacher": teacher_report,
+                "samples": len(dataset), "steps_per_epoch": steps_per_epoch, "world_size": context.world_size}
+    run = _Run(config, out_dir, context, state, run_info, log)
+    if context.is_main:
+        run.write_run()
+        log(f"{spec.name}: {len(dataset)} samples ({report.skipped_people} people without keypoints skipped, "
+            f"{report.keypoints_outside} keypoints outside their image, {len(report.failures)} images failed), "
+            f"{steps_per_epoch} steps of {config.batch_size} per epoch, {context.world_size} process(es)")
+        for failure in report.failures:
+            log(f"  skipped: {failure}")
+    while run.epoch < config.epochs and run.global_step < total_steps:
+        entry = run.train_epoch(dataset, steps_per_epoch, schedule_steps, total_steps, progress)
         if context.is_main:
-            save("last")
-            if config.val is not None:
-                entry["val"] = _evaluate(config, out_dir / "last.safetensors")
-            score = entry.get("val", {}).get("mean_AP", float(global_step))  # no validation: the latest is best
-            if best is None or score >= best["score"]:
-                best = {"epoch": entry["epoch"], "global_step": global_step, "score": score}
-                for suffix in (".safetensors", ".json"):
-                    shutil.copyfile(out_dir / f"last{suffix}", out_dir / f"best{suffix}")
-            history.append(entry)
-            save("last")  # with this epoch's metrics
-            checkpoint.write_json(out_dir / checkpoint.RUN_FILE, {**run, "history": history, "best": best})
-            with open(out_dir / LOG_FILE, "a") as f:
-                f.write(json.dumps(entry) + "\n")
-            val = entry.get("val")
-            log(f"epoch {entry['epoch']}: loss {entry['loss'].get('total', float('nan')):.4f} "
-                + " ".join(f"{k} {v:.4f}" for k, v in entry["loss"].items() if k != "total")
-                + f", {entry['images_per_s']} img/s"
-                + (f", val AP {val['AP']} (mean {val['mean_AP']})" if val else ""))
+            run.close_epoch(entry)
         distributed.barrier(context)
     if context.is_main and config.export_onnx and (out_dir / "best.safetensors").is_file():
         from movenet.export.onnx import export
 
         export(spec.name, out_dir / "best.onnx", weights=out_dir / "best.safetensors")
-        log(f"best epoch {best['epoch']} exported: {out_dir / 'best.onnx'}")
+        log(f"best epoch {run.best['epoch']} exported: {out_dir / 'best.onnx'}")
     distributed.barrier(context)
-    summary = {**run, "history": history, "best": best, "global_step": global_step}
+    summary = {**run_info, "history": run.history, "best": run.best, "global_step": run.global_step}
     distributed.shutdown(context)
     return summary
