@@ -86,3 +86,10 @@ def test_refusals(tmp_path):
         TrainConfig(**{**TINY, "rotate": 270.0})
     # --overwrite replaces the run
     train(TrainConfig(**{**TINY, "max_steps": 1}), out, overwrite=True, threads=1, progress=False, log=lambda *_: None)
+
+
+def test_multipose_steps(tmp_path):
+    config = TrainConfig(**{**TINY, "model": "multipose", "max_steps": 2})
+    summary = train(config, tmp_path / "mp", threads=1, progress=False, log=lambda *_: None)
+    assert summary["samples"] == 4 and summary["global_step"] == 2  # whole images
+    assert {"box_scale", "box_offset"} <= set(summary["history"][0]["loss"])
