@@ -46,7 +46,7 @@ def file_digest(path: Path) -> str:
 
 
 def _frames(source: str, frame_step: int):
-    """(name, RGB frame or the exception) of an image, a folder of images or a video."""
+    """(name, RGB frame or image path) of an image, a folder of images or a video."""
     from movenet.io.video import VideoSource
 
     path = Path(source)
@@ -54,7 +54,7 @@ def _frames(source: str, frame_step: int):
         with VideoSource(path) as video:
             for frame in video:
                 if frame.index % frame_step == 0:
-                    yield f"{path.stem}_{frame.index:05d}", frame.image, None
+                    yield f"{path.stem}_{frame.index:05d}", frame.image
         return
     expanded = expand_inputs([source], recursive=True)
     if expanded.errors and not expanded.files:
@@ -63,7 +63,7 @@ def _frames(source: str, frame_step: int):
         if file.suffix.lower() not in IMAGE_SUFFIXES:
             raise InvalidInputError(f"{file}: neither an image ({', '.join(sorted(IMAGE_SUFFIXES))}) nor a "
                                     f"video ({', '.join(sorted(VIDEO_SUFFIXES))})")
-        yield file.stem, file, None
+        yield file.stem, file
 
 
 def teacher_pose(detector, rgb: np.ndarray, rotations: tuple[int, ...]) -> tuple[np.ndarray, float, int]:
@@ -121,7 +121,7 @@ def pseudo_label(sources: list[str], out_dir: Path, config: DistillConfig, exclu
     bar = tqdm(unit="frame", desc="teacher", file=sys.stderr, disable=None if progress is None else not progress)
     for source in sources:
         try:
-            for name, item, _ in _frames(source, config.frame_step):
+            for name, item in _frames(source, config.frame_step):
                 if isinstance(item, Path):
                     if file_digest(item) in exclude:
                         report["excluded_validation_images"] += 1
