@@ -128,7 +128,10 @@ class _Run:
             checkpoint.load_optimizer(self.optimizer, optimizer_file, state["optimizer"])
             self.epoch, self.step_in_epoch = state["epoch"], state["step_in_epoch"]
             self.global_step, self.history, self.best = state["global_step"], state.get("history", []), state.get("best")
-        self.network = torch.nn.parallel.DistributedDataParallel(self.model) if context.distributed else self.model
+        self.network = self.model
+        if context.distributed:
+            ids = [context.device.index] if context.device.type == "cuda" else None
+            self.network = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=ids)
 
     def save(self, name: str) -> None:
         checkpoint.save_checkpoint(self.out_dir, name, self.model, self.spec.name, self.optimizer, {
