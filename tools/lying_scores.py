@@ -117,7 +117,7 @@ def main() -> None:
             axes[0].hist(r["scores"], bins=bins, alpha=0.55, label=name)
             axes[1].hist(np.clip(r["errors"], 0, 2), bins=np.linspace(0, 2, 21), alpha=0.55, label=name)
         axes[0].set_xlabel("pose score on lying frames")
-        axes[1].set_xlabel("median keypoint error vs Thunder-TTA (torso lengths, clipped at 2)")
+        axes[1].set_xlabel("keypoint error vs Thunder-TTA (median, torso lengths)")
         for ax in axes:
             ax.set_ylabel("frames")
             ax.legend()
