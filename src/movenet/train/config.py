@@ -12,8 +12,8 @@ from movenet.train.augment import MAX_ROTATION, AugmentConfig
 # Fine-tuning defaults for the official weights (TRAINING.md: low learning rate). Their batch norm is
 # folded into the convolutions, so nothing renormalises a layer after an update, and Adam's first
 # steps move every weight by about the learning rate: measured on the 6 people of
-# tests/fixtures/coco_mini (README, Training), 3 steps at 2e-4 took Lightning's AP from 48.6 to 0,
-# while 30 steps at 1e-5 overfit it to 77.7 (2e-6: 61.2). Hence 2e-5, a linear warm-up over the
+# tests/fixtures/coco_mini (README, Training), 3 steps at 2e-4 (rotation augmentation) took
+# Lightning's AP from 48.6 to 0, while 30 steps at 1e-5 overfit it to 77.7 (2e-6: 61.2). Hence 2e-5, a linear warm-up over the
 # first 5 % of the steps from a quarter of it (CenterNet's 2.5e-4 -> 1e-3 ratio), then cosine to 0.
 DEFAULT_LR = 2e-5
 WARMUP_FRACTION = 0.05
