@@ -21,6 +21,7 @@ examples:
   movenet eval --annotations coco/annotations.json --images coco/images --model thunder
   movenet eval --annotations A.json --images DIR --model lightning --runtime litert   # Google's runtime
   movenet eval --annotations A.json --images DIR --protocol multi --json metrics.json
+  movenet eval --annotations A.json --images DIR --rotate 90     # people turned a quarter (lying)
   movenet eval --annotations A.json --results poses.json --protocol single-image     # score a results file
   movenet eval --annotations A.json --images DIR --model posenet --max-poses 1       # PoseNet, single-pose decoding
   movenet eval --annotations A.json --images DIR --model blazepose                   # MediaPipe's BlazePose (mediapipe extra)
@@ -53,6 +54,8 @@ def add_parser(sub) -> None:
     p.add_argument("--min-keypoints", type=int, default=1, metavar="K", help="people need K labelled keypoints to be a test sample (default 1)")
     p.add_argument("--crop-margin", type=float, default=1.25, metavar="M", help="single-crop: crop side = M x the longer side of the person's box (default 1.25)")
     p.add_argument("--min-pose-score", type=float, default=0.0, metavar="S", help="drop poses below S before scoring (default 0: AP ranks all)")
+    p.add_argument("--rotate", type=int, choices=[0, 90, 180, 270], default=0, metavar="DEG",
+                   help="turn each test image (crop) by 90, 180 or 270 degrees, the ground truth with it (default 0)")
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples for the AP interval (0: none)")
     p.add_argument("--save-results", metavar="FILE", help="write the poses as COCO keypoint results")
     p.add_argument("--json", metavar="FILE", help="write the metrics as JSON (- for standard output)")
@@ -115,13 +118,13 @@ def run(args: argparse.Namespace) -> int:
                 multipose_max_dimension=args.multipose_max_dimension, input_resolution=args.input_resolution,
             )
         report, results = evaluate(detector, dataset, args.images, args.protocol, args.min_keypoints,
-                                   args.crop_margin, bootstrap=args.bootstrap)
+                                   args.crop_margin, bootstrap=args.bootstrap, rotate=args.rotate)
         if args.save_results:
             write_json(args.save_results, results)
     payload = {**report.to_dict(), "runtime": "mediapipe" if args.model in list_peers() else args.runtime, "precision": args.precision,
                "compat": args.compat, "refine": args.refine, "min_keypoints": args.min_keypoints,
                "max_poses": args.max_poses, "input_resolution": args.input_resolution,
-               "crop_margin": args.crop_margin,
+               "crop_margin": args.crop_margin, "rotate": args.rotate,
                "bootstrap": args.bootstrap}
     if args.json:
         write_json(args.json, payload)

@@ -37,6 +37,7 @@ from movenet.eval.protocols import (
     Sample,
     select_samples,
 )
+from movenet.eval.rotation import check_rotation, rotate_image, unrotate_points
 from movenet.skeleton import NUM_KEYPOINTS
 
 # One predicted pose: (17, 3) array of (x, y, score) in image pixels, and the pose score.
@@ -135,11 +136,12 @@ def _load_checked(image: ImageRecord, images_dir: Path, load_image) -> np.ndarra
     return rgb
 
 
-def predict(detector, samples: list[Sample], images_dir: str | Path, progress: bool | None = None
-            ) -> tuple[dict[int, list[Prediction]], tuple[str, ...]]:
+def predict(detector, samples: list[Sample], images_dir: str | Path, progress: bool | None = None,
+            rotate: int = 0) -> tuple[dict[int, list[Prediction]], tuple[str, ...]]:
     """Each sample through a fresh detector state; keypoints back in full-image pixels. Each image
     is decoded once for all its samples; one that cannot be read is reported in the failures and
-    the rest still run."""
+    the rest still run. `rotate` (90, 180, 270) turns each test image (crop) first and the poses
+    back (`rotation.py`)."""
     from tqdm import tqdm
 
     from movenet.io.image import load_image
@@ -165,13 +167,20 @@ def predict(detector, samples: list[Sample], images_dir: str | Path, progress: b
                 x0, y0, x1, y1 = sample.region or (0, 0, rgb.shape[1], rgb.shape[0])
                 detector.reset()
                 offset = np.array([x0, y0, 0], dtype=np.float32)
-                predictions[sample.id] = [
-                    (pose.to_array() + offset, pose.score) for pose in detector.estimate_poses(rgb[y0:y1, x0:x1])
-                ]
+                poses = detector.estimate_poses(rotate_image(rgb[y0:y1, x0:x1], rotate))
+                predictions[sample.id] = [(_unrotated(pose.to_array(), rotate, y1 - y0, x1 - x0) + offset, pose.score)
+                                          for pose in poses]
                 bar.update(1)
     if samples and not predictions:
         raise InvalidInputError(f"no test image could be read from {images_dir}: {failures[0]}")
     return predictions, tuple(failures)
+
+
+def _unrotated(xy_score: np.ndarray, rotate: int, height: int, width: int) -> np.ndarray:
+    if rotate:
+        xy_score = xy_score.copy()
+        xy_score[:, :2] = unrotate_points(xy_score[:, :2], rotate, height, width)
+    return xy_score
 
 
 def evaluate(
@@ -183,15 +192,18 @@ def evaluate(
     crop_margin: float = CROP_MARGIN,
     progress: bool | None = None,
     bootstrap: int = BOOTSTRAP_RESAMPLES,
+    rotate: int = 0,
 ) -> tuple[EvalReport, list[dict]]:
     """Run `detector` (from `create_detector`; min_pose_score=0 recommended) on the protocol's
-    test images and score it. Returns the report and the poses as COCO keypoint results."""
+    test images and score it. Returns the report and the poses as COCO keypoint results.
+    `rotate`: each test image turned by 90, 180 or 270 degrees (the ground truth with it)."""
     require_pycocotools()
     dataset = _as_dataset(annotations)
     samples = select_samples(dataset, protocol, min_keypoints, crop_margin)
     if not samples:
         raise InvalidInputError(f"protocol {protocol!r}: no test images in {dataset.path}")
-    predictions, failures = predict(detector, samples, images_dir, progress)
+    check_rotation(rotate)
+    predictions, failures = predict(detector, samples, images_dir, progress, rotate)
     model = getattr(getattr(detector, "spec", None), "name", None)
     report = score(samples, predictions, protocol, model, failures, bootstrap)
     results = [_to_coco(s, p) for s in samples for p in _top(predictions.get(s.id, []), s.max_poses)]

@@ -33,14 +33,16 @@ def onnx_path(model: str, directory: Path = PACKAGE_DIR) -> Path:
     return directory / f"{get_spec(model).name}.onnx"
 
 
-def export(model: str, path: str | Path, float16_weights: bool = True) -> Path:
+def export(model: str, path: str | Path, float16_weights: bool = True, weights: str | Path | None = None) -> Path:
+    """`weights`: another movenet weight file (e.g. a `movenet train` checkpoint) instead of the
+    shipped one; weights not exactly representable in float16 stay float32."""
     import onnx
     import torch
 
     from movenet.runtime.torch_runtime import TorchRuntime
 
     spec = get_spec(model)
-    module = TorchRuntime(spec).module.eval()
+    module = TorchRuntime(spec, weights=weights).module.eval()
     # Example sizes: batch 2 (size-1 dims would be specialised); MultiPose H != W so that the
     # exporter cannot tie the two dimensions together.
     batch = torch.export.Dim("batch", min=1, max=64)

@@ -1,0 +1,1 @@
+"""Training and fine-tuning: data, augmentation, losses, distillation, the loop (`movenet train`)."""
