@@ -10,11 +10,12 @@ Browser -> server
 
 Server -> browser (text JSON)
 - `hello`: the session's settings and limits, once, after the handshake.
-- `poses`: `{"type": "poses", "frame": id, "width", "height", "poses": [Pose.to_dict()...],
-  "decode_ms", "inference_ms", "server_ms", "dropped"}` for every frame processed.
+- `poses`: `{"type": "poses", "frame": id, "width", "height", "model", "settings_id", "poses":
+  [Pose.to_dict()...], "decode_ms", "inference_ms", "server_ms", "dropped"}` for every frame
+  processed (`settings_id` counts the settings applied: each one starts a fresh detector).
 - `analysis`: `{"type": "analysis", "frame": id, "results": {analyser: {...}}}` after `poses`,
   when analysers are on (reps and angles, fall alerts).
-- `settings`: the settings now in force, after a settings message; `error`: a message that was
+- `settings`: the settings now in force (and their `settings_id`), after a settings message; `error`: a message that was
   refused (bad settings, undecodable image), the session goes on.
 
 The server keeps one frame in flight per client: frames that arrive while one is being processed

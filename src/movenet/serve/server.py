@@ -52,8 +52,14 @@ class BackgroundServer:
         self.sock = bind(config.host, config.port)
         self.port = self.sock.getsockname()[1]
         self.url = page_url(config, self.port)
-        self.server = _uvicorn_server(create_app(config, self.port, engine))
+        self.app = create_app(config, self.port, engine)
+        self.server = _uvicorn_server(self.app)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    @property
+    def state(self):
+        """The app's `Server` (engine, sessions, video jobs): for tests."""
+        return self.app.app.state.server
 
     def start(self) -> BackgroundServer:
         self.thread.start()

@@ -55,6 +55,7 @@ class LiveSession:
         self.analyser_options: dict = {}
         self.dropped = 0
         self.frames = 0
+        self.settings_id = 0  # counts the settings applied: each one starts a fresh detector
         self._frame: tuple[protocol.FrameMessage, float] | None = None
         self._settings: list[dict] = []
         self._ready = asyncio.Event()
@@ -111,9 +112,11 @@ class LiveSession:
         except InvalidOptionError as exc:
             return protocol.dumps({"type": "error", "message": str(exc)})
         self.settings, self.detector = settings, detector
+        self.settings_id += 1
         if made is not None:
             self.analysers, self.analyser_options = made, analysers
-        return protocol.dumps({"type": "settings", "settings": settings.to_dict(), "analysers": self.analyser_options})
+        return protocol.dumps({"type": "settings", "settings_id": self.settings_id, "settings": settings.to_dict(),
+                               "analysers": self.analyser_options})
 
     def process(self, frame: protocol.FrameMessage, received: float) -> list[str]:
         if self.detector is None:
@@ -132,7 +135,7 @@ class LiveSession:
         self.frames += 1
         poses = {
             "type": "poses", "frame": frame.frame_id, "width": result.width, "height": result.height,
-            "model": self.settings.model, "poses": round_poses(result.poses),
+            "model": self.settings.model, "settings_id": self.settings_id, "poses": round_poses(result.poses),
             "decode_ms": round(result.decode_ms, 2), "inference_ms": round(result.inference_ms, 2),
             "server_ms": round((time.perf_counter() - received) * 1000.0, 2), "dropped": self.dropped,
         }

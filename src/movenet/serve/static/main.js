@@ -13,7 +13,11 @@ function status(text, isError = false) {
 }
 
 // For tests and tools: the last answer, the frame it was computed on, the timings.
-const page = { info: null, last: null, lastFrame: null, lastAnalysis: null, stats: new Stats(), settings: null, closed: null };
+// `record` set to an array keeps every frame sent with its answer (tests replay them).
+const page = {
+  info: null, last: null, lastFrame: null, lastAnalysis: null, lastUpload: null, stats: new Stats(),
+  settings: null, closed: null, record: null,
+};
 window.movenet = page;
 
 async function main() {
@@ -79,6 +83,7 @@ async function main() {
       drawer.draw(ctx, result.poses, { threshold: controls.threshold, mirrored: $("mirror").checked });
       page.last = result;
       page.lastFrame = blob;
+      if (page.record) page.record.push({ blob, timestamp: captured, result });
       page.stats.dropped = result.dropped;
       page.stats.add({ t: now, rtt: now - sentAt, latency: now - captured, inference: result.inference_ms,
         server: result.server_ms, decode: result.decode_ms });

@@ -37,7 +37,7 @@ export class ImageUpload {
       method: "POST", body: file, headers: { "Content-Type": file.type || "application/octet-stream" },
     });
     const result = await answer(response);
-    this.lastResult = result;
+    window.movenet.lastUpload = result;
     const bitmap = await createImageBitmap(file); // EXIF orientation applied, as on the server
     const canvas = $("image-canvas");
     canvas.width = result.width;
