@@ -32,7 +32,11 @@ async function main() {
 
   const connection = new LiveConnection({
     hello: (m) => { page.settings = m.settings; },
-    settings: (m) => { page.settings = m.settings; status(`connected · ${m.settings.model}`); },
+    settings: (m) => {
+      page.settings = m.settings;
+      page.settingsId = m.settings_id;
+      status(`connected · ${m.settings.model}`);
+    },
     analysis: (m) => { page.lastAnalysis = m; panels.render(m.results); },
     error: (m) => status(m.message, true),
     close: ({ code, reason }) => {
