@@ -1,0 +1,191 @@
+"""Speed of the live page of `movenet serve` in headless Chromium (a benchmark script, not a test).
+
+    python tools/bench_serve.py [--sizes 640x480 320x240] [--qualities 0.7] [--seconds 20]
+                                [--rounds 2] [--threads 2] [--fps 60] [--memory-minutes 10]
+
+Starts `movenet serve` as its own process and a headless Chromium (Debian's chromium and
+chromium-driver, as the browser tests) whose fake camera plays a clip of examples/pose.jpg panning
+(`--fps` frames per second: 60 measures what the page sustains; a 30 fps webcam caps it at 30).
+For each configuration (frame size x JPEG quality x server threads), interleaved over `--rounds`
+so that the machine's load hits all alike: the page streams for a warm-up, then `--seconds`;
+the figures come from the page's own timings (`window.movenet.stats`): sustained fps (answers per
+second), round trip (frame sent -> poses back) and frame-to-pose latency (frame grabbed -> poses
+back, JPEG encoding included), p50 and p95; the server's inference and total time per frame; CPU
+seconds per frame of the server process.
+
+`--memory-minutes N` then streams 640x480 for N minutes and prints the server's resident memory
+(VmRSS) every 30 s: it must stay flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "serve"))
+from browser import Browser, panned_frames, write_y4m  # noqa: E402
+
+WARMUP_S = 4.0
+CLIP_FRAMES = 60
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    def __init__(self, threads: int | None) -> None:
+        self.port = free_port()
+        command = [sys.executable, "-m", "movenet", "serve", "--port", str(self.port)]
+        if threads:
+            command += ["--threads", str(threads)]
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        self.process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{self.port}/"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "api/info", timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("movenet serve did not start")
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def cpu_s(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def stream(browser: Browser, url: str, size: str, quality: float):
+    driver = browser.driver
+    driver.get(url)
+    deadline = time.monotonic() + 60
+    while not driver.execute_script("return window.movenet?.settingsId === 1"):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the page did not connect")
+        time.sleep(0.1)
+    driver.execute_script(
+        "const q = document.getElementById('quality'); q.value = arguments[0]; q.dispatchEvent(new Event('input'));"
+        "document.getElementById('resolution').value = arguments[1];", quality, size)
+    driver.find_element("id", "start").click()
+
+
+def measure(browser: Browser, server: ServerProcess, seconds: float) -> dict:
+    driver = browser.driver
+    time.sleep(WARMUP_S)
+    driver.execute_script("window.movenet.stats.all = []")
+    cpu0, t0 = server.cpu_s(), time.monotonic()
+    time.sleep(seconds)
+    records = driver.execute_script("return window.movenet.stats.all")
+    cpu = server.cpu_s() - cpu0
+    elapsed = time.monotonic() - t0
+    driver.find_element("id", "stop").click()
+    pick = lambda key: np.array([r[key] for r in records])  # noqa: E731
+    p = lambda key, q: float(np.percentile(pick(key), q)) if records else float("nan")  # noqa: E731
+    return {
+        "frames": len(records), "fps": len(records) / elapsed,
+        "rtt_p50": p("rtt", 50), "rtt_p95": p("rtt", 95), "latency_p50": p("latency", 50), "latency_p95": p("latency", 95),
+        "inference_p50": p("inference", 50), "server_p50": p("server", 50), "decode_p50": p("decode", 50),
+        "server_cpu_ms_per_frame": 1000 * cpu / max(1, len(records)),
+    }
+
+
+def clip_for(size: str, fps: int, folder: Path) -> Path:
+    width, height = map(int, size.split("x"))
+    path = folder / f"clip_{size}_{fps}.y4m"
+    if not path.exists():
+        write_y4m(path, panned_frames(width, height, CLIP_FRAMES, step=2), fps)
+    return path
+
+
+def memory_run(minutes: float, fps: int, folder: Path) -> None:
+    server = ServerProcess(None)
+    try:
+        with Browser(clip_for("640x480", fps, folder)) as browser:
+            stream(browser, server.url, "640x480", 0.7)
+            time.sleep(WARMUP_S)
+            start = time.monotonic()
+            samples = []
+            while time.monotonic() - start < minutes * 60:
+                frames = browser.driver.execute_script("return window.movenet.stats.all.length")
+                samples.append((time.monotonic() - start, server.rss_mb(), frames))
+                print(f"  t {samples[-1][0]:6.0f} s  RSS {samples[-1][1]:7.1f} MB  frames {frames}", flush=True)
+                time.sleep(30)
+            rss = [s[1] for s in samples]
+            print(f"server RSS over {minutes:g} min at 640x480: first {rss[0]:.1f} MB, min {min(rss):.1f}, "
+                  f"max {max(rss):.1f}, last {rss[-1]:.1f}; {samples[-1][2]} frames")
+    finally:
+        server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="+", default=["640x480", "320x240"])
+    parser.add_argument("--qualities", nargs="+", type=float, default=[0.7])
+    parser.add_argument("--threads", nargs="+", type=int, default=[0], help="server --threads (0: its default, all cores)")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--fps", type=int, default=60, help="frame rate of the fake camera")
+    parser.add_argument("--memory-minutes", type=float, default=0.0)
+    parser.add_argument("--json", help="write every run's figures here")
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="movenet-bench-serve-"))
+    configs = list(itertools.product(args.sizes, args.qualities, args.threads))
+    runs = []
+    servers = {t: ServerProcess(t) for t in args.threads}
+    try:
+        for round_index in range(args.rounds):
+            for size, quality, threads in configs:
+                with Browser(clip_for(size, args.fps, folder)) as browser:
+                    stream(browser, servers[threads].url, size, quality)
+                    figures = measure(browser, servers[threads], args.seconds)
+                run = {"round": round_index, "size": size, "quality": quality, "threads": threads or "default", **figures}
+                runs.append(run)
+                print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in run.items()}), flush=True)
+    finally:
+        for server in servers.values():
+            server.stop()
+    print("\nmedian over rounds (Lightning, fp32):")
+    print(f"{'size':>8} {'q':>5} {'thr':>7} {'fps':>6} {'rtt p50':>8} {'rtt p95':>8} {'lat p50':>8} {'lat p95':>8} {'infer':>6} {'server':>7} {'cpu/fr':>7}")
+    for size, quality, threads in configs:
+        mine = [r for r in runs if (r["size"], r["quality"], r["threads"]) == (size, quality, threads or "default")]
+        med = {k: float(np.median([r[k] for r in mine])) for k in mine[0] if isinstance(mine[0][k], float)}
+        print(f"{size:>8} {quality:>5} {threads or 'default':>7} {med['fps']:6.1f} {med['rtt_p50']:8.1f} {med['rtt_p95']:8.1f} "
+              f"{med['latency_p50']:8.1f} {med['latency_p95']:8.1f} {med['inference_p50']:6.1f} {med['server_p50']:7.1f} "
+              f"{med['server_cpu_ms_per_frame']:7.1f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(runs, indent=1))
+    if args.memory_minutes:
+        memory_run(args.memory_minutes, args.fps, folder)
+    for clip in folder.iterdir():
+        clip.unlink()
+    folder.rmdir()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
