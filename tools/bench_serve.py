@@ -80,7 +80,7 @@ class ServerProcess:
         self.process.wait(timeout=30)
 
 
-def stream(browser: Browser, url: str, size: str, quality: float):
+def stream(browser: Browser, url: str, size: str, quality: float, pipelined: bool = False, encoding: str = "jpeg"):
     driver = browser.driver
     driver.get(url)
     deadline = time.monotonic() + 60
@@ -90,7 +90,9 @@ def stream(browser: Browser, url: str, size: str, quality: float):
         time.sleep(0.1)
     driver.execute_script(
         "const q = document.getElementById('quality'); q.value = arguments[0]; q.dispatchEvent(new Event('input'));"
-        "document.getElementById('resolution').value = arguments[1];", quality, size)
+        "document.getElementById('resolution').value = arguments[1];"
+        "document.getElementById('pipelined').checked = arguments[2];"
+        "document.getElementById('encoding').value = arguments[3];", quality, size, pipelined, encoding)
     driver.find_element("id", "start").click()
 
 
@@ -109,7 +111,7 @@ def measure(browser: Browser, server: ServerProcess, seconds: float) -> dict:
     return {
         "frames": len(records), "fps": len(records) / elapsed,
         "rtt_p50": p("rtt", 50), "rtt_p95": p("rtt", 95), "latency_p50": p("latency", 50), "latency_p95": p("latency", 95),
-        "inference_p50": p("inference", 50), "server_p50": p("server", 50), "decode_p50": p("decode", 50),
+        "encode_p50": p("encode", 50), "inference_p50": p("inference", 50), "server_p50": p("server", 50), "decode_p50": p("decode", 50),
         "server_cpu_ms_per_frame": 1000 * cpu / max(1, len(records)),
     }
 
@@ -145,8 +147,10 @@ def memory_run(minutes: float, fps: int, folder: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="+", default=["640x480", "320x240"])
+    parser.add_argument("--encodings", nargs="+", default=["jpeg"], choices=["jpeg", "rgba"])
     parser.add_argument("--qualities", nargs="+", type=float, default=[0.7])
     parser.add_argument("--threads", nargs="+", type=int, default=[0], help="server --threads (0: its default, all cores)")
+    parser.add_argument("--pipelined", nargs="+", type=int, default=[0], help="1: encode the next frame during inference")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--fps", type=int, default=60, help="frame rate of the fake camera")
@@ -154,28 +158,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write every run's figures here")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="movenet-bench-serve-"))
-    configs = list(itertools.product(args.sizes, args.qualities, args.threads))
+    configs = list(itertools.product(args.sizes, args.encodings, args.qualities, args.threads, args.pipelined))
     runs = []
     servers = {t: ServerProcess(t) for t in args.threads}
     try:
         for round_index in range(args.rounds):
-            for size, quality, threads in configs:
+            for size, encoding, quality, threads, pipelined in configs:
                 with Browser(clip_for(size, args.fps, folder)) as browser:
-                    stream(browser, servers[threads].url, size, quality)
+                    stream(browser, servers[threads].url, size, quality, bool(pipelined), encoding)
                     figures = measure(browser, servers[threads], args.seconds)
-                run = {"round": round_index, "size": size, "quality": quality, "threads": threads or "default", **figures}
+                run = {"round": round_index, "size": size, "encoding": encoding, "quality": quality, "threads": threads or "default",
+                       "pipelined": pipelined, **figures}
                 runs.append(run)
                 print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in run.items()}), flush=True)
     finally:
         for server in servers.values():
             server.stop()
     print("\nmedian over rounds (Lightning, fp32):")
-    print(f"{'size':>8} {'q':>5} {'thr':>7} {'fps':>6} {'rtt p50':>8} {'rtt p95':>8} {'lat p50':>8} {'lat p95':>8} {'infer':>6} {'server':>7} {'cpu/fr':>7}")
-    for size, quality, threads in configs:
-        mine = [r for r in runs if (r["size"], r["quality"], r["threads"]) == (size, quality, threads or "default")]
+    print(f"{'size':>8} {'enc':>5} {'q':>5} {'thr':>7} {'pipe':>4} {'fps':>6} {'rtt p50':>8} {'rtt p95':>8} {'lat p50':>8} {'lat p95':>8} {'encode':>6} {'infer':>6} {'server':>7} {'cpu/fr':>7}")
+    for size, encoding, quality, threads, pipelined in configs:
+        key = (size, encoding, quality, threads or "default", pipelined)
+        mine = [r for r in runs if (r["size"], r["encoding"], r["quality"], r["threads"], r["pipelined"]) == key]
         med = {k: float(np.median([r[k] for r in mine])) for k in mine[0] if isinstance(mine[0][k], float)}
-        print(f"{size:>8} {quality:>5} {threads or 'default':>7} {med['fps']:6.1f} {med['rtt_p50']:8.1f} {med['rtt_p95']:8.1f} "
-              f"{med['latency_p50']:8.1f} {med['latency_p95']:8.1f} {med['inference_p50']:6.1f} {med['server_p50']:7.1f} "
+        print(f"{size:>8} {encoding:>5} {quality:>5} {threads or 'default':>7} {pipelined:>4} {med['fps']:6.1f} {med['rtt_p50']:8.1f} {med['rtt_p95']:8.1f} "
+              f"{med['latency_p50']:8.1f} {med['latency_p95']:8.1f} {med['encode_p50']:6.1f} {med['inference_p50']:6.1f} {med['server_p50']:7.1f} "
               f"{med['server_cpu_ms_per_frame']:7.1f}")
     if args.json:
         Path(args.json).write_text(json.dumps(runs, indent=1))

@@ -52,8 +52,9 @@ const analysis = window.movenet.lastAnalysis;  // of a recorded frame: it follow
 window.movenet.record = null;
 Promise.all(records.map((r) => new Promise((resolve) => {
   const reader = new FileReader();
-  reader.onload = () => resolve({ timestamp: r.timestamp, result: r.result, jpeg: reader.result.split(",")[1] });
-  reader.readAsDataURL(r.blob);
+  reader.onload = () => resolve({ timestamp: r.timestamp, result: r.result, format: r.format,
+                                  size: [r.width, r.height], data: reader.result.split(",")[1] });
+  reader.readAsDataURL(r.data instanceof Blob ? r.data : new Blob([r.data]));
 }))).then((read) => done({ records: read, analysis }));
 """
 
@@ -67,8 +68,12 @@ def recorded(driver, count, condition="true"):
 
 
 def decode(record):
-    data = np.frombuffer(base64.b64decode(record["jpeg"]), np.uint8)
-    return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)  # as the server does
+    """The frame the page sent, as the server read it: a JPEG decoded by OpenCV, or raw RGBA."""
+    data = np.frombuffer(base64.b64decode(record["data"]), np.uint8)
+    if record["format"] == "rgba":
+        width, height = record["size"]
+        return data.reshape(height, width, 4)[:, :, :3]
+    return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
 def replay(records, detector):
@@ -97,6 +102,7 @@ def test_stream_starts_and_poses_are_the_detectors(page):
     replay(records, movenet.create_detector("lightning", threads=1))
     frames = {decode(r).tobytes() for r in records}
     assert len(frames) > 1  # the camera moves: different frames, each sent once
+    assert all(r["format"] == "jpeg" for r in records)
 
 
 def test_poses_are_drawn_where_they_are(page):
@@ -124,16 +130,18 @@ def test_switching_the_model(page):
     from selenium.webdriver.support.ui import Select
 
     page.execute_script("window.movenet.record = []")
+    Select(page.find_element("id", "encoding")).select_by_value("rgba")  # raw pixels: the other path
     Select(page.find_element("id", "model")).select_by_value("multipose")
     page.find_element("id", "smoothing").click()  # off
     wait(page, "return window.movenet.settingsId === 3")
     records = recorded(page, 6, "r.result.settings_id === 3")
     after = [r for r in records if r["result"]["settings_id"] == 3]
-    assert all(r["result"]["model"] == "multipose" for r in after)
+    assert all(r["result"]["model"] == "multipose" and r["format"] == "rgba" for r in after)
     replay(after, movenet.create_detector("multipose", smoothing=False, threads=1))
     assert after[0]["result"]["poses"][0]["id"] == 1  # tracked (a fresh tracker; replay checks the rest)
     assert "multipose" in page.find_element("id", "status").text
     page.find_element("id", "smoothing").click()
+    Select(page.find_element("id", "encoding")).select_by_value("jpeg")
     Select(page.find_element("id", "model")).select_by_value("lightning")
     wait(page, "return window.movenet.last.model === 'lightning' && window.movenet.settingsId === 5")
 

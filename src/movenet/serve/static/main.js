@@ -68,29 +68,46 @@ async function main() {
     status(e.message, true);
   }
 
+  const ctx = overlay.getContext("2d");
+  function show(frame, result) {
+    const now = performance.now();
+    if (overlay.width !== result.width || overlay.height !== result.height) {
+      overlay.width = result.width;
+      overlay.height = result.height;
+    }
+    drawer.draw(ctx, result.poses, { threshold: controls.threshold, mirrored: $("mirror").checked });
+    page.last = result;
+    page.lastFrame = frame;
+    if (page.record) page.record.push({ ...frame, timestamp: frame.captured, result });
+    page.stats.dropped = result.dropped;
+    page.stats.add({ t: now, rtt: now - frame.sentAt, latency: now - frame.captured, encode: frame.sentAt - frame.captured,
+      inference: result.inference_ms, server: result.server_ms, decode: result.decode_ms });
+  }
+
+  // One frame in flight. Pipelined: the next frame is grabbed and encoded while the server works
+  // on the previous one, and sent as soon as its answer is back (more fps, a little more latency).
   async function loop(clock, grabber) {
-    let sent = 0;
-    const ctx = overlay.getContext("2d");
+    let seen = 0;
+    let inFlight = null;
     while (running && connection.ready) {
-      sent = await clock.next(sent);
-      if (sent < 0 || !running) break;
+      seen = await clock.next(seen);
+      if (seen < 0 || !running) break;
       const captured = performance.now();
-      const { blob, width, height } = await grabber.grab(controls.quality);
-      const sentAt = performance.now();
-      const result = await connection.sendFrame(blob, captured, width, height);
-      if (!result || !running) continue;
-      const now = performance.now();
-      if (overlay.width !== result.width || overlay.height !== result.height) {
-        overlay.width = result.width;
-        overlay.height = result.height;
+      const frame = await grabber.grab(controls.encoding, controls.quality);
+      frame.captured = captured;
+      if (inFlight) {
+        const result = await inFlight.promise;
+        if (result && running) show(inFlight.frame, result);
+        inFlight = null;
       }
-      drawer.draw(ctx, result.poses, { threshold: controls.threshold, mirrored: $("mirror").checked });
-      page.last = result;
-      page.lastFrame = blob;
-      if (page.record) page.record.push({ blob, timestamp: captured, result });
-      page.stats.dropped = result.dropped;
-      page.stats.add({ t: now, rtt: now - sentAt, latency: now - captured, inference: result.inference_ms,
-        server: result.server_ms, decode: result.decode_ms });
+      frame.sentAt = performance.now();
+      const promise = connection.sendFrame(frame.data, frame.format, captured, frame.width, frame.height);
+      if (controls.pipelined) {
+        inFlight = { frame, promise };
+      } else {
+        const result = await promise;
+        if (result && running) show(frame, result);
+      }
     }
   }
 

@@ -82,6 +82,8 @@ export class Controls {
 
   get threshold() { return Number($("threshold").value); }
   get quality() { return Number($("quality").value); }
+  get pipelined() { return $("pipelined").checked; }
+  get encoding() { return $("encoding").value; }
 
   // The detector settings the page shows (sent when the connection opens).
   settings() {

@@ -1,7 +1,7 @@
 // The live WebSocket (protocol.py): binary frames out, JSON messages in, one frame in flight.
 
 const HEADER_BYTES = 20;
-const FORMAT_JPEG = 1;
+const FORMATS = { jpeg: 1, rgba: 2 };
 
 export class LiveConnection {
   // handlers: { hello, settings, analysis, error, close } (each optional)
@@ -49,8 +49,9 @@ export class LiveConnection {
     if (pending) pending.resolve(result);
   }
 
-  // Sends one JPEG frame; resolves with its `poses` message (null if refused or closed).
-  sendFrame(blob, timestampMs, width, height) {
+  // Sends one frame (data: a JPEG Blob or RGBA ArrayBuffer); resolves with its `poses` message
+  // (null if refused or closed).
+  sendFrame(data, format, timestampMs, width, height) {
     if (!this.ready) return Promise.resolve(null);
     const id = this.nextId++;
     const header = new DataView(new ArrayBuffer(HEADER_BYTES));
@@ -58,10 +59,17 @@ export class LiveConnection {
     header.setFloat64(4, timestampMs, true);
     header.setUint16(12, width, true);
     header.setUint16(14, height, true);
-    header.setUint8(16, FORMAT_JPEG);
+    header.setUint8(16, FORMATS[format]);
     return new Promise((resolve) => {
       this.pending = { id, resolve };
-      this.ws.send(new Blob([header.buffer, blob]));
+      if (data instanceof Blob) {
+        this.ws.send(new Blob([header.buffer, data]));
+      } else {
+        const message = new Uint8Array(HEADER_BYTES + data.byteLength);
+        message.set(new Uint8Array(header.buffer), 0);
+        message.set(new Uint8Array(data), HEADER_BYTES);
+        this.ws.send(message);
+      }
     });
   }
 
