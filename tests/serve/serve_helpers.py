@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+import http.client
 import json
-import urllib.error
-import urllib.request
+import urllib.parse
 
 import pytest
 
@@ -14,13 +14,18 @@ for _module in ("starlette", "uvicorn", "websockets"):
 
 
 def request(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
-    """(status, headers, JSON or bytes) of one HTTP request; error statuses are returned, not raised."""
-    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    """(status, headers, JSON or bytes) of one HTTP request. A keep-alive client, as browsers and
+    curl are: a server may answer 413 before the body is sent, and the client can still read it
+    (urllib sends `Connection: close`, after which uvicorn closes on the answer: a broken pipe)."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     try:
-        with urllib.request.urlopen(req, timeout=60) as response:
-            status, got, body = response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        status, got, body = exc.code, exc.headers, exc.read()
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request(method or ("POST" if data is not None else "GET"), path, body=data, headers=headers or {})
+        response = connection.getresponse()
+        status, got, body = response.status, response.headers, response.read()
+    finally:
+        connection.close()
     if got.get("content-type", "").startswith("application/json"):
         body = json.loads(body)
     return status, got, body

@@ -13,6 +13,7 @@ import pytest
 import serve_helpers  # noqa: F401 - skips without the serve extra
 from browser import Browser, browser_missing, panned_frames, write_y4m
 from conftest import EXAMPLE_IMAGE
+from io_helpers import make_video
 
 import movenet
 from movenet.analysis.geometry import joint_angle
@@ -173,6 +174,23 @@ def test_image_upload_gives_estimate_poses(page):
     assert (result["width"], result["height"]) == (1000, 667)
     assert page.find_element("id", "image-json").is_displayed()
     assert page.find_element("id", "image-state").text == "1 pose(s)"
+
+
+def test_video_upload_progress_downloads_and_delete(page, server, tmp_path):
+    clip = make_video(tmp_path / "clip.mp4", n=6, size=(320, 240), fps=10.0)
+    page.find_element("id", "video-file").send_keys(str(clip))
+    wait(page, "return !document.getElementById('video-download').hidden")
+    assert page.find_element("id", "video-state").text == "6 frames done"
+    jobs = list(server.state.jobs._jobs.values())
+    assert len(jobs) == 1 and jobs[0].state == "done"
+    href = page.find_element("id", "jsonl-download").get_attribute("href")
+    assert href.endswith(f"/api/videos/{jobs[0].id}/poses.jsonl")
+    lines = page.execute_async_script("const done = arguments[arguments.length - 1];"
+                                      "fetch(arguments[0]).then((r) => r.text()).then(done);", href)
+    assert len(lines.splitlines()) == 6
+    page.find_element("id", "video-delete").click()  # nothing kept on the server
+    wait(page, "return document.getElementById('video-state').textContent === 'deleted from the server'")
+    assert not jobs[0].folder.exists() and not server.state.jobs._jobs
 
 
 def test_oversized_upload_from_the_page_gets_413(page):

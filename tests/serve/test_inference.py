@@ -20,6 +20,7 @@ from movenet.serve.inference import (
     decode_upload,
     estimate,
     jpeg_size,
+    rgba_frame,
 )
 
 JPEG = EXAMPLE_IMAGE.read_bytes()
@@ -44,6 +45,12 @@ def test_pixel_limits_checked_before_decoding():
     with pytest.raises(TooLargeError, match="1000x667 is over the limit"):
         decode_jpeg_frame(JPEG, 600_000)
     assert jpeg_size(JPEG) == Image.open(EXAMPLE_IMAGE).size
+
+
+def test_raw_rgba_frames_lose_only_alpha():
+    rgb = load_image(EXAMPLE_IMAGE)
+    rgba = np.dstack([rgb, np.full(rgb.shape[:2], 7, np.uint8)])
+    assert np.array_equal(rgba_frame(rgba.tobytes(), 1000, 667), rgb)
 
 
 @pytest.mark.parametrize("data", [b"\xff\xd8\xff\xe0" + b"\0" * 40, JPEG[: len(JPEG) // 3] + b"\0" * 10])

@@ -134,8 +134,11 @@ def decode_jpeg_frame(data: bytes, max_pixels: int) -> np.ndarray:
 
 
 def rgba_frame(data: bytes, width: int, height: int) -> np.ndarray:
-    """Raw RGBA pixels (already checked by the protocol) -> (H, W, 4) uint8 view, no copy."""
-    return np.frombuffer(data, np.uint8).reshape(height, width, 4)
+    """Raw RGBA pixels (sizes already checked by the protocol) -> RGB uint8. OpenCV's SIMD copy:
+    numpy's strided one (`rgba[:, :, :3]` made contiguous) took 2-8 ms at 640x480 here."""
+    import cv2
+
+    return cv2.cvtColor(np.frombuffer(data, np.uint8).reshape(height, width, 4), cv2.COLOR_RGBA2RGB)
 
 
 def jpeg_size(data: bytes) -> tuple[int, int]:

@@ -163,7 +163,7 @@ class SecurityMiddleware:
         if refusal is None:
             refusal, limit = check_body(self.rules.get((method, scope["path"])), self.default_max_bytes, headers)
         if refusal is not None:
-            await _respond(send, refusal)
+            await _respond(send, refusal)  # uvicorn discards the rest of the body (keep-alive clients read the answer)
             return
         await self._guarded(scope, receive, send, limit)
 
@@ -207,8 +207,6 @@ def _header_bytes() -> list[tuple[bytes, bytes]]:
 async def _respond(send: Send, refusal: Refusal) -> None:
     body = json.dumps({"error": refusal.message}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    if refusal.status == 413:
-        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": refusal.status, "headers": headers + _header_bytes()})
     await send({"type": "http.response.body", "body": body})
 
