@@ -35,7 +35,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "serve"))
-from browser import Browser, panned_frames, write_y4m  # noqa: E402
+from browser import Browser, panned_frames, write_y4m
 
 WARMUP_S = 4.0
 CLIP_FRAMES = 60
@@ -106,8 +106,8 @@ def measure(browser: Browser, server: ServerProcess, seconds: float) -> dict:
     cpu = server.cpu_s() - cpu0
     elapsed = time.monotonic() - t0
     driver.find_element("id", "stop").click()
-    pick = lambda key: np.array([r[key] for r in records])  # noqa: E731
-    p = lambda key, q: float(np.percentile(pick(key), q)) if records else float("nan")  # noqa: E731
+    pick = lambda key: np.array([r[key] for r in records])
+    p = lambda key, q: float(np.percentile(pick(key), q)) if records else float("nan")
     return {
         "frames": len(records), "fps": len(records) / elapsed,
         "rtt_p50": p("rtt", 50), "rtt_p95": p("rtt", 95), "latency_p50": p("latency", 50), "latency_p95": p("latency", 95),

@@ -19,9 +19,9 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "serve"))
-from browser import Browser, panned_frames, write_y4m  # noqa: E402
+from browser import Browser, panned_frames, write_y4m
 
-from movenet.serve import BackgroundServer, ServeConfig  # noqa: E402
+from movenet.serve import BackgroundServer, ServeConfig
 
 
 def main(argv: list[str] | None = None) -> int:

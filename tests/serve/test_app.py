@@ -218,7 +218,7 @@ def test_too_many_sessions_get_busy(server):
 def _wait_done(server, job_id):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        status, _, job = request(f"{server.url}api/videos/{job_id}")
+        _status, _, job = request(f"{server.url}api/videos/{job_id}")
         if job["state"] not in ("running", "receiving"):
             return job
         time.sleep(0.1)

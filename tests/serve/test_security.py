@@ -99,7 +99,7 @@ OWN = {"host": "127.0.0.1:8000"}
 def test_own_page_and_scripts_pass_with_security_headers():
     for headers in (OWN, {**OWN, "origin": "http://127.0.0.1:8000", "sec-fetch-site": "same-origin"},
                     {"host": "localhost:8000", "origin": "http://localhost:8000"}):
-        status, response_headers, body, calls = http(headers)
+        status, response_headers, _body, calls = http(headers)
         assert (status, calls) == (200, 1)
         assert "frame-ancestors 'none'" in response_headers["content-security-policy"]
         assert response_headers["cross-origin-resource-policy"] == "same-origin"

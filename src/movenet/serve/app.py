@@ -16,6 +16,7 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -28,13 +29,33 @@ from movenet.registry import get_spec, list_models
 from movenet.serve import protocol
 from movenet.serve.analysers import list_analysers
 from movenet.serve.config import MAX_FRAME_PIXELS, ServeConfig
-from movenet.serve.inference import TRACKERS, Engine, Settings, TooLargeError, decode_upload, estimate
+from movenet.serve.inference import (
+    TRACKERS,
+    Engine,
+    Settings,
+    TooLargeError,
+    decode_upload,
+    estimate,
+)
 from movenet.serve.openapi import OPENAPI
-from movenet.serve.security import IMAGE_TYPES, VIDEO_TYPES, BodyRule, SecurityMiddleware, sniff_image, sniff_video
+from movenet.serve.security import (
+    IMAGE_TYPES,
+    VIDEO_TYPES,
+    BodyRule,
+    SecurityMiddleware,
+    sniff_image,
+    sniff_video,
+)
 from movenet.serve.sessions import LiveSession, SessionLimit
 from movenet.serve.video_jobs import ANNOTATED, POSES, VideoJobs
 from movenet.skeleton import KEYPOINT_NAMES, SKELETON_EDGES
-from movenet.viz import CENTER_COLOR, DEFAULT_THRESHOLD, LEFT_COLOR, PERSON_COLORS, RIGHT_COLOR
+from movenet.viz import (
+    CENTER_COLOR,
+    DEFAULT_THRESHOLD,
+    LEFT_COLOR,
+    PERSON_COLORS,
+    RIGHT_COLOR,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 # A JPEG frame is far smaller than raw pixels; the raw RGBA limit bounds both.
@@ -139,10 +160,10 @@ async def create_video(request: Request) -> Response:
     if job is None:
         return error(503, "busy: a video is being processed; try again when it is done", **{"retry-after": "5"})
     try:
-        with open(job.input, "wb") as out:
-            out.write(head)
+        async with await anyio.open_file(job.input, "wb") as out:  # writes in a worker thread
+            await out.write(head)
             async for chunk in chunks:
-                out.write(chunk)
+                await out.write(chunk)
     except BaseException:
         server.jobs.delete(job.id)
         raise

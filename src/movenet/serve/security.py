@@ -36,9 +36,9 @@ VIDEO_TYPES = frozenset({
 # Sent with every HTTP response. `connect-src 'self'` covers the page's own ws:// origin (CSP 3).
 SECURITY_HEADERS = (
     ("content-security-policy",
-     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+     ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
      "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-     "frame-ancestors 'none'; form-action 'none'"),
+     "frame-ancestors 'none'; form-action 'none'")),
     ("x-content-type-options", "nosniff"),
     ("x-frame-options", "DENY"),
     ("referrer-policy", "no-referrer"),
@@ -103,7 +103,7 @@ def check_request(
     if host not in allowed_hosts:
         return Refusal(421 if kind == "http" else 403,
                        f"Host {host or '(none)'!r} is not this server's (DNS rebinding protection); "
-                       f"open it as {sorted(allowed_hosts)[0]}")
+                       f"open it as {min(allowed_hosts)}")
     origin = headers.get("origin")
     if origin is not None and origin.lower() not in allowed_origins:
         return Refusal(403, f"Origin {origin!r} may not use this server: only its own page may")

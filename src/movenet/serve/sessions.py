@@ -10,6 +10,7 @@ holds more than one waiting frame per client, and latency cannot pile up whateve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -17,7 +18,14 @@ from collections.abc import Awaitable, Callable
 from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.serve import protocol
 from movenet.serve.analysers import make_analysers, run_analysers
-from movenet.serve.inference import Engine, Settings, decode_jpeg_frame, estimate, rgba_frame, round_poses
+from movenet.serve.inference import (
+    Engine,
+    Settings,
+    decode_jpeg_frame,
+    estimate,
+    rgba_frame,
+    round_poses,
+)
 
 
 class SessionLimit:
@@ -100,7 +108,11 @@ class LiveSession:
         """Apply settings, then process the frame (in the inference thread); the messages to send."""
         out = [self.apply(change) for change in changes]
         if taken is not None:
-            out += self.process(*taken)
+            try:
+                out += self.process(*taken)
+            except Exception as exc:  # noqa: BLE001 - reported to the page; the session goes on
+                message = f"the server failed on this frame ({type(exc).__name__}: {exc})"
+                out.append(protocol.dumps({"type": "error", "frame": taken[0].frame_id, "message": message}))
         return out
 
     def apply(self, changes: dict) -> str:
@@ -169,11 +181,12 @@ class LiveSession:
         for task in done:
             exc = task.exception()
             if isinstance(exc, protocol.ProtocolError):
-                await close(exc.code, protocol.reason(str(exc)))
+                with contextlib.suppress(Exception):  # the client may have left already
+                    await close(exc.code, protocol.reason(str(exc)))
             elif exc is not None and not _is_disconnect(exc):
                 raise exc
 
 
 def _is_disconnect(exc: BaseException) -> bool:
-    # Starlette's WebSocketDisconnect, or a send after the peer left
+    """The client left: Starlette's WebSocketDisconnect, or a send refused after the close."""
     return type(exc).__name__ in ("WebSocketDisconnect", "ClientDisconnected") or isinstance(exc, (ConnectionError, RuntimeError))

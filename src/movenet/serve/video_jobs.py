@@ -79,11 +79,6 @@ class VideoJobs:
         job.state = "running"
         threading.Thread(target=self._run, args=(job,), name=f"movenet-video-{job.id[:6]}", daemon=True).start()
 
-    def fail(self, job: VideoJob, message: str) -> None:
-        job.state, job.error, job.ended_at = "failed", message, time.monotonic()
-        with contextlib.suppress(OSError):
-            job.input.unlink()
-
     def get(self, job_id: str) -> VideoJob | None:
         self.expire()
         return self._jobs.get(job_id)
@@ -122,6 +117,10 @@ class VideoJobs:
                 job.input.unlink()  # the upload is not needed any more
             if job.id not in self._jobs:  # deleted while running
                 shutil.rmtree(job.folder, ignore_errors=True)
+            else:  # deleted after ttl_s even if nobody asks again
+                timer = threading.Timer(self.ttl_s, self.delete, args=(job.id,))
+                timer.daemon = True
+                timer.start()
 
     def _process(self, job: VideoJob) -> None:
         from movenet.errors import InvalidInputError
