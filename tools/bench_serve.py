@@ -1,12 +1,14 @@
 """Speed of the live page of `movenet serve` in headless Chromium (a benchmark script, not a test).
 
-    python tools/bench_serve.py [--sizes 640x480 320x240] [--qualities 0.7] [--seconds 20]
-                                [--rounds 2] [--threads 2] [--fps 60] [--memory-minutes 10]
+    python tools/bench_serve.py [--sizes 640x480 320x240] [--encodings jpeg rgba] [--qualities 0.7]
+                                [--servers default 1 2+spin] [--pipelined 0 1] [--seconds 20]
+                                [--rounds 2] [--fps 60] [--memory-minutes 10]
 
 Starts `movenet serve` as its own process and a headless Chromium (Debian's chromium and
 chromium-driver, as the browser tests) whose fake camera plays a clip of examples/pose.jpg panning
 (`--fps` frames per second: 60 measures what the page sustains; a 30 fps webcam caps it at 30).
-For each configuration (frame size x JPEG quality x server threads), interleaved over `--rounds`
+For each configuration (frame size x frame encoding x JPEG quality x server threads and spinning x
+pipelining), interleaved over `--rounds`
 so that the machine's load hits all alike: the page streams for a warm-up, then `--seconds`;
 the figures come from the page's own timings (`window.movenet.stats`): sustained fps (answers per
 second), round trip (frame sent -> poses back) and frame-to-pose latency (frame grabbed -> poses
@@ -29,6 +31,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -48,11 +51,13 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, threads: int | None) -> None:
+    def __init__(self, threads: int | None, spinning: bool = False) -> None:
         self.port = free_port()
         command = [sys.executable, "-m", "movenet", "serve", "--port", str(self.port)]
         if threads:
             command += ["--threads", str(threads)]
+        if spinning:
+            command.append("--spinning")
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         self.process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -125,7 +130,7 @@ def clip_for(size: str, fps: int, folder: Path) -> Path:
 
 
 def memory_run(minutes: float, fps: int, folder: Path) -> None:
-    server = ServerProcess(None)
+    server = ServerProcess(None)  # the defaults
     try:
         with Browser(clip_for("640x480", fps, folder)) as browser:
             stream(browser, server.url, "640x480", 0.7)
@@ -144,12 +149,31 @@ def memory_run(minutes: float, fps: int, folder: Path) -> None:
         server.stop()
 
 
+@dataclass(frozen=True)
+class Config:
+    size: str
+    encoding: str
+    quality: float
+    server: str  # "default" (all cores), "1", "2", ... threads; "+spin": onnxruntime threads busy-wait
+    pipelined: int
+
+    def label(self) -> dict:
+        return {"size": self.size, "encoding": self.encoding, "quality": self.quality, "server": self.server,
+                "pipelined": self.pipelined}
+
+
+def start_server(spec: str) -> ServerProcess:
+    threads, _, spin = spec.partition("+")
+    return ServerProcess(None if threads == "default" else int(threads), spinning=spin == "spin")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="+", default=["640x480", "320x240"])
     parser.add_argument("--encodings", nargs="+", default=["jpeg"], choices=["jpeg", "rgba"])
     parser.add_argument("--qualities", nargs="+", type=float, default=[0.7])
-    parser.add_argument("--threads", nargs="+", type=int, default=[0], help="server --threads (0: its default, all cores)")
+    parser.add_argument("--servers", nargs="+", default=["default"],
+                        help="server settings: default (all cores), 1, 2 (threads), with +spin to let onnxruntime's threads busy-wait")
     parser.add_argument("--pipelined", nargs="+", type=int, default=[0], help="1: encode the next frame during inference")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rounds", type=int, default=2)
@@ -158,31 +182,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write every run's figures here")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="movenet-bench-serve-"))
-    configs = list(itertools.product(args.sizes, args.encodings, args.qualities, args.threads, args.pipelined))
+    configs = [Config(*c) for c in itertools.product(args.sizes, args.encodings, args.qualities, args.servers, args.pipelined)]
     runs = []
-    servers = {t: ServerProcess(t) for t in args.threads}
+    servers = {spec: start_server(spec) for spec in args.servers}
     try:
         for round_index in range(args.rounds):
-            for size, encoding, quality, threads, pipelined in configs:
-                with Browser(clip_for(size, args.fps, folder)) as browser:
-                    stream(browser, servers[threads].url, size, quality, bool(pipelined), encoding)
-                    figures = measure(browser, servers[threads], args.seconds)
-                run = {"round": round_index, "size": size, "encoding": encoding, "quality": quality, "threads": threads or "default",
-                       "pipelined": pipelined, **figures}
+            for config in configs:
+                server = servers[config.server]
+                with Browser(clip_for(config.size, args.fps, folder)) as browser:
+                    stream(browser, server.url, config.size, config.quality, bool(config.pipelined), config.encoding)
+                    figures = measure(browser, server, args.seconds)
+                run = {"round": round_index, **config.label(), **figures}
                 runs.append(run)
                 print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in run.items()}), flush=True)
     finally:
         for server in servers.values():
             server.stop()
-    print("\nmedian over rounds (Lightning, fp32):")
-    print(f"{'size':>8} {'enc':>5} {'q':>5} {'thr':>7} {'pipe':>4} {'fps':>6} {'rtt p50':>8} {'rtt p95':>8} {'lat p50':>8} {'lat p95':>8} {'encode':>6} {'infer':>6} {'server':>7} {'cpu/fr':>7}")
-    for size, encoding, quality, threads, pipelined in configs:
-        key = (size, encoding, quality, threads or "default", pipelined)
-        mine = [r for r in runs if (r["size"], r["encoding"], r["quality"], r["threads"], r["pipelined"]) == key]
-        med = {k: float(np.median([r[k] for r in mine])) for k in mine[0] if isinstance(mine[0][k], float)}
-        print(f"{size:>8} {encoding:>5} {quality:>5} {threads or 'default':>7} {pipelined:>4} {med['fps']:6.1f} {med['rtt_p50']:8.1f} {med['rtt_p95']:8.1f} "
-              f"{med['latency_p50']:8.1f} {med['latency_p95']:8.1f} {med['encode_p50']:6.1f} {med['inference_p50']:6.1f} {med['server_p50']:7.1f} "
-              f"{med['server_cpu_ms_per_frame']:7.1f}")
+    columns = ("fps", "rtt_p50", "rtt_p95", "latency_p50", "latency_p95", "encode_p50", "inference_p50", "server_p50",
+               "server_cpu_ms_per_frame")
+    print(f"\nmedian over {args.rounds} round(s), Lightning fp32, fake camera {args.fps} fps:")
+    print(f"{'size':>8} {'enc':>5} {'q':>5} {'server':>10} {'pipe':>4} " + " ".join(f"{c[:11]:>11}" for c in columns))
+    for config in configs:
+        mine = [r for r in runs if all(r[k] == v for k, v in config.label().items())]
+        med = {c: float(np.median([r[c] for r in mine])) for c in columns}
+        print(f"{config.size:>8} {config.encoding:>5} {config.quality:>5} {config.server:>10} {config.pipelined:>4} "
+              + " ".join(f"{med[c]:11.1f}" for c in columns))
     if args.json:
         Path(args.json).write_text(json.dumps(runs, indent=1))
     if args.memory_minutes:

@@ -32,6 +32,7 @@ def add_parser(sub) -> None:
     p.add_argument("--model", default="lightning", type=str.lower, choices=list_models(), help="the model the page starts with (default lightning)")
     p.add_argument("--precision", choices=["fp32", "int8"], default="fp32", help="the precision the page starts with")
     p.add_argument("--threads", type=int, metavar="N", help="CPU threads of the runtime (default: all cores)")
+    p.add_argument("--spinning", action="store_true", help="let onnxruntime's threads busy-wait between frames (faster alone, slower beside a browser on few cores)")
     p.add_argument("--open", action="store_true", help="open the page in the default browser")
     p.add_argument("--allow-remote", action="store_true", help="allow --host to be an address other machines can reach")
     p.add_argument("--allowed-host", action="append", default=[], metavar="NAME", help="with --allow-remote: another host name the page is opened by (repeatable)")
@@ -45,7 +46,7 @@ def config_from_args(args: argparse.Namespace):
     from movenet.serve.config import MIB, ServeConfig
 
     return ServeConfig(
-        host=args.host, port=args.port, model=args.model, precision=args.precision, threads=args.threads,
+        host=args.host, port=args.port, model=args.model, precision=args.precision, threads=args.threads, spinning=args.spinning,
         allow_remote=args.allow_remote, allowed_hosts=tuple(args.allowed_host), max_sessions=args.max_sessions,
         max_image_bytes=int(args.max_upload_mb * MIB), max_video_bytes=int(args.max_video_mb * MIB),
     )

@@ -213,7 +213,7 @@ async def live(websocket: WebSocket) -> None:
 
 def create_app(config: ServeConfig, port: int, engine: Engine | None = None):
     """The ASGI app for a server listening on `port` (the Host and Origin checks need it)."""
-    engine = engine or Engine(threads=config.threads)
+    engine = engine or Engine(threads=config.threads, spinning=config.spinning)
     server = Server(config, engine, SessionLimit(config.max_sessions), VideoJobs(
         engine, max_jobs=config.max_video_jobs, max_frames=config.max_video_frames, ttl_s=config.video_ttl_s))
 

@@ -49,6 +49,7 @@ class ServeConfig:
     model: str = "lightning"
     precision: str = "fp32"
     threads: int | None = None
+    spinning: bool = False  # onnxruntime threads busy-waiting between calls (see inference.Engine)
     allow_remote: bool = False
     allowed_hosts: tuple[str, ...] = ()  # extra host names the page may be reached by (remote use)
     max_sessions: int = DEFAULT_MAX_SESSIONS

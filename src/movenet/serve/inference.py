@@ -76,8 +76,9 @@ class Settings:
 class Engine:
     """Loads runtimes once, builds detectors for settings, runs every model call in one thread."""
 
-    def __init__(self, threads: int | None = None, runtime: str | None = None) -> None:
+    def __init__(self, threads: int | None = None, runtime: str | None = None, spinning: bool = False) -> None:
         self.threads = threads
+        self.spinning = spinning  # onnxruntime's busy-waiting threads: off, the browser needs the cores
         self.runtime_name = runtime or default_runtime()
         self._runtimes: dict[tuple[str, str], object] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="movenet-inference")
@@ -86,6 +87,8 @@ class Engine:
         key = (model, precision)
         if key not in self._runtimes:
             extra = {"precision": precision} if precision != "fp32" else {}
+            if self.runtime_name == "onnxruntime":
+                extra["spinning"] = self.spinning
             self._runtimes[key] = runtime_class(self.runtime_name)(model, threads=self.threads, **extra)
         return self._runtimes[key]
 
