@@ -86,12 +86,14 @@ async function main() {
 
   // One frame in flight. Pipelined: the next frame is grabbed and encoded while the server works
   // on the previous one, and sent as soon as its answer is back (more fps, a little more latency).
+  let generation = 0; // a Stop then Start while a frame is in flight must not leave two loops
   async function loop(clock, grabber) {
+    const mine = ++generation;
     let seen = 0;
     let inFlight = null;
-    while (running && connection.ready) {
+    while (running && mine === generation && connection.ready) {
       seen = await clock.next(seen);
-      if (seen < 0 || !running) break;
+      if (seen < 0 || !running || mine !== generation) break;
       const captured = performance.now();
       const frame = await grabber.grab(controls.encoding, controls.quality);
       frame.captured = captured;
