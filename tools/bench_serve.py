@@ -13,7 +13,9 @@ so that the machine's load hits all alike: the page streams for a warm-up, then 
 the figures come from the page's own timings (`window.movenet.stats`): sustained fps (answers per
 second), round trip (frame sent -> poses back) and frame-to-pose latency (frame grabbed -> poses
 back, JPEG encoding included), p50 and p95; the server's inference and total time per frame; CPU
-seconds per frame of the server process.
+milliseconds per frame of the server process and of the browser's processes, and `cpu_bound_fps`:
+2 cores / (their sum), what two otherwise idle cores could sustain (a figure that a loaded
+machine disturbs far less than the wall-clock ones).
 
 `--memory-minutes N` then streams 640x480 for N minutes and prints the server's resident memory
 (VmRSS) every 30 s: it must stay flat.
@@ -50,6 +52,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (the browser's processes under chromedriver)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None:
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes (and of their waited-for children)."""
+    total = 0
+    for pid in pids:
+        fields = _stat(pid)
+        if fields is not None:
+            total += sum(int(v) for v in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 class ServerProcess:
     def __init__(self, threads: int | None, spinning: bool = False) -> None:
         self.port = free_port()
@@ -77,8 +109,7 @@ class ServerProcess:
         return float("nan")
 
     def cpu_s(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds([self.process.pid])
 
     def stop(self) -> None:
         self.process.terminate()
@@ -104,11 +135,12 @@ def stream(browser: Browser, url: str, size: str, quality: float, pipelined: boo
 def measure(browser: Browser, server: ServerProcess, seconds: float) -> dict:
     driver = browser.driver
     time.sleep(WARMUP_S)
+    browser_pids = descendants(driver.service.process.pid)
     driver.execute_script("window.movenet.stats.all = []")
-    cpu0, t0 = server.cpu_s(), time.monotonic()
+    cpu0, browser0, t0 = server.cpu_s(), cpu_seconds(browser_pids), time.monotonic()
     time.sleep(seconds)
     records = driver.execute_script("return window.movenet.stats.all")
-    cpu = server.cpu_s() - cpu0
+    cpu, browser_cpu = server.cpu_s() - cpu0, cpu_seconds(browser_pids) - browser0
     elapsed = time.monotonic() - t0
     driver.find_element("id", "stop").click()
     pick = lambda key: np.array([r[key] for r in records])
@@ -118,6 +150,9 @@ def measure(browser: Browser, server: ServerProcess, seconds: float) -> dict:
         "rtt_p50": p("rtt", 50), "rtt_p95": p("rtt", 95), "latency_p50": p("latency", 50), "latency_p95": p("latency", 95),
         "encode_p50": p("encode", 50), "inference_p50": p("inference", 50), "server_p50": p("server", 50), "decode_p50": p("decode", 50),
         "server_cpu_ms_per_frame": 1000 * cpu / max(1, len(records)),
+        "browser_cpu_ms_per_frame": 1000 * browser_cpu / max(1, len(records)),
+        # what two otherwise idle cores could sustain at this CPU cost per frame (server + browser)
+        "cpu_bound_fps": 2000 * len(records) / max(1e-9, 1000 * (cpu + browser_cpu)),
     }
 
 
@@ -167,6 +202,20 @@ def start_server(spec: str) -> ServerProcess:
     return ServerProcess(None if threads == "default" else int(threads), spinning=spin == "spin")
 
 
+COLUMNS = ("fps", "rtt_p50", "rtt_p95", "latency_p50", "latency_p95", "encode_p50", "inference_p50", "server_p50",
+           "server_cpu_ms_per_frame", "browser_cpu_ms_per_frame", "cpu_bound_fps")
+
+
+def print_summary(runs: list[dict], configs: list[Config], title: str) -> None:
+    print("\n" + title)
+    print(f"{'size':>8} {'enc':>5} {'q':>5} {'server':>10} {'pipe':>4} " + " ".join(f"{c[:11]:>11}" for c in COLUMNS))
+    for config in configs:
+        mine = [r for r in runs if all(r[k] == v for k, v in config.label().items())]
+        med = {c: float(np.median([r[c] for r in mine])) for c in COLUMNS}
+        print(f"{config.size:>8} {config.encoding:>5} {config.quality:>5} {config.server:>10} {config.pipelined:>4} "
+              + " ".join(f"{med[c]:11.1f}" for c in COLUMNS))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="+", default=["640x480", "320x240"])
@@ -179,17 +228,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--fps", type=int, default=60, help="frame rate of the fake camera")
     parser.add_argument("--memory-minutes", type=float, default=0.0)
+    parser.add_argument("--browser-flag", action="append", default=[], help="another Chromium flag (repeatable)")
     parser.add_argument("--json", help="write every run's figures here")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="movenet-bench-serve-"))
     configs = [Config(*c) for c in itertools.product(args.sizes, args.encodings, args.qualities, args.servers, args.pipelined)]
     runs = []
-    servers = {spec: start_server(spec) for spec in args.servers}
+    servers = {spec: start_server(spec) for spec in args.servers} if args.rounds else {}
     try:
         for round_index in range(args.rounds):
             for config in configs:
                 server = servers[config.server]
-                with Browser(clip_for(config.size, args.fps, folder)) as browser:
+                with Browser(clip_for(config.size, args.fps, folder), flags=tuple(args.browser_flag)) as browser:
                     stream(browser, server.url, config.size, config.quality, bool(config.pipelined), config.encoding)
                     figures = measure(browser, server, args.seconds)
                 run = {"round": round_index, **config.label(), **figures}
@@ -198,15 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for server in servers.values():
             server.stop()
-    columns = ("fps", "rtt_p50", "rtt_p95", "latency_p50", "latency_p95", "encode_p50", "inference_p50", "server_p50",
-               "server_cpu_ms_per_frame")
-    print(f"\nmedian over {args.rounds} round(s), Lightning fp32, fake camera {args.fps} fps:")
-    print(f"{'size':>8} {'enc':>5} {'q':>5} {'server':>10} {'pipe':>4} " + " ".join(f"{c[:11]:>11}" for c in columns))
-    for config in configs:
-        mine = [r for r in runs if all(r[k] == v for k, v in config.label().items())]
-        med = {c: float(np.median([r[c] for r in mine])) for c in columns}
-        print(f"{config.size:>8} {config.encoding:>5} {config.quality:>5} {config.server:>10} {config.pipelined:>4} "
-              + " ".join(f"{med[c]:11.1f}" for c in columns))
+    if runs:
+        print_summary(runs, configs, f"median over {args.rounds} round(s), Lightning fp32, fake camera {args.fps} fps:")
     if args.json:
         Path(args.json).write_text(json.dumps(runs, indent=1))
     if args.memory_minutes:

@@ -59,14 +59,14 @@ def write_y4m(path: Path, frames: list[np.ndarray], fps: int) -> Path:
 class Browser:
     """A headless Chromium with a fresh profile whose camera plays `clip`; `driver` is Selenium's."""
 
-    def __init__(self, clip: Path | None, window: tuple[int, int] = (1280, 900)) -> None:
+    def __init__(self, clip: Path | None, window: tuple[int, int] = (1280, 900), flags: tuple[str, ...] = ()) -> None:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
         self.profile = tempfile.mkdtemp(prefix="movenet-chromium-")
         options = webdriver.ChromeOptions()
         options.binary_location = str(CHROMIUM)
-        for flag in CHROMIUM_FLAGS:
+        for flag in (*CHROMIUM_FLAGS, *flags):
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={self.profile}")
         options.add_argument(f"--window-size={window[0]},{window[1]}")
