@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from movenet.cli import bench, eval, predict, track, train
+from movenet.cli import bench, eval, predict, serve, track, train
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
 
@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     eval.add_parser(sub)
     bench.add_parser(sub)
     train.add_parser(sub)
+    serve.add_parser(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)

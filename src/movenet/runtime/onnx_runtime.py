@@ -36,7 +36,10 @@ class OnnxRuntime(Runtime):
         weights: str | Path | None = None,
         threads: int | None = None,
         precision: str = "fp32",
+        spinning: bool = True,
     ) -> None:
+        """spinning: intra-op threads busy-wait between calls (faster back-to-back calls; off where
+        other work needs the cores between calls, as in `movenet serve` beside a browser)."""
         import onnxruntime as ort
 
         self.spec = get_spec(model)
@@ -49,7 +52,7 @@ class OnnxRuntime(Runtime):
         options.inter_op_num_threads = 1
         if threads is not None:
             options.intra_op_num_threads = int(threads)
-        options.add_session_config_entry("session.intra_op.allow_spinning", "1")
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
         options.log_severity_level = 3
         try:
             self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

@@ -1,0 +1,117 @@
+"""The hook where analysis meets the live stream: per-session analysers, chosen from one table.
+
+An analyser is anything with `update(poses, timestamp_ms) -> dict | None` and `reset()` (the
+shape of every stateful class in `movenet.analysis`): each live session keeps its own, calls it
+with the poses of every frame, and sends what it returns to the page as an `analysis` message.
+The page shows a result in the panel its spec names ("reps": reps and angles; "alerts": falls),
+reading these optional fields: `count` (a number shown large), `phase`, `message`, `angles`
+({name: degrees or null}), `people` (a list of such dicts, with "id"), and `alert`
+({"level": "warning" | "alarm", "message": ...}: a visible and, for "alarm", audible alert).
+
+Analysers added later (rep counting, fall detection) are one more entry in `ANALYSERS`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from movenet.analysis.geometry import DEFAULT_MIN_SCORE, JOINTS, SIDES, joint_angle
+from movenet.errors import InvalidOptionError
+from movenet.types import Pose
+
+
+class Analyser(Protocol):
+    def update(self, poses: list[Pose], timestamp_ms: float) -> dict | None: ...
+
+    def reset(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class AnalyserSpec:
+    name: str
+    panel: str  # "reps" or "alerts"
+    description: str
+    make: Callable[[dict], Analyser]  # options (JSON object from the page) -> a fresh analyser
+
+
+class JointAngles:
+    """Elbow, shoulder, hip and knee angles of each person, both sides (degrees; null when a
+    keypoint scores below `min_score`). Stateless, but shaped like every analyser."""
+
+    def __init__(self, min_score: float = DEFAULT_MIN_SCORE) -> None:
+        self.min_score = min_score
+
+    def update(self, poses: list[Pose], timestamp_ms: float) -> dict | None:
+        people = []
+        for pose in poses:
+            angles = {
+                f"{side}_{joint}": _number(joint_angle(pose, joint, side, self.min_score).value)
+                for joint in JOINTS for side in SIDES
+            }
+            people.append({"id": pose.id, "angles": angles})
+        return {"people": people}
+
+    def reset(self) -> None:
+        pass
+
+
+def _make_angles(options: dict) -> JointAngles:
+    unknown = sorted(set(options) - {"min_score"})
+    if unknown:
+        raise InvalidOptionError(f"angles: unknown option(s) {', '.join(unknown)}; known: min_score")
+    score = options.get("min_score", DEFAULT_MIN_SCORE)
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0.0 <= score <= 1.0:
+        raise InvalidOptionError(f"angles: min_score must be a number in 0..1, got {score!r}")
+    return JointAngles(float(score))
+
+
+ANALYSERS: dict[str, AnalyserSpec] = {
+    "angles": AnalyserSpec("angles", "reps", "joint angles (elbows, shoulders, hips, knees)", _make_angles),
+}
+
+
+def list_analysers() -> list[dict]:
+    return [{"name": s.name, "panel": s.panel, "description": s.description} for s in ANALYSERS.values()]
+
+
+def make_analysers(requested: dict) -> dict[str, Analyser]:
+    """{name: options} from the page -> {name: fresh analyser}; unknown names are listed."""
+    if not isinstance(requested, dict):
+        raise InvalidOptionError('analysers must be an object {"name": {options}}')
+    unknown = sorted(set(requested) - set(ANALYSERS))
+    if unknown:
+        raise InvalidOptionError(f"unknown analyser(s) {', '.join(unknown)}; available: {', '.join(ANALYSERS) or 'none'}")
+    made = {}
+    for name, options in requested.items():
+        if not isinstance(options, dict):
+            raise InvalidOptionError(f"{name}: options must be an object, got {options!r}")
+        made[name] = ANALYSERS[name].make(options)
+    return made
+
+
+def run_analysers(analysers: dict[str, Analyser], poses: list[Pose], timestamp_ms: float) -> dict:
+    """{name: result} of the analysers that returned something, JSON-safe (NaN -> null)."""
+    results = {}
+    for name, analyser in analysers.items():
+        result = analyser.update(poses, timestamp_ms)
+        if result is not None:
+            results[name] = json_safe(result)
+    return results
+
+
+def json_safe(value):
+    """NaN and infinities -> None, recursively (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def _number(value: float) -> float | None:
+    return round(value, 1) if math.isfinite(value) else None

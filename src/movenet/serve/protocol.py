@@ -1,0 +1,116 @@
+"""The live WebSocket protocol (`/ws`), in one place: message types, frame header, close codes.
+
+Browser -> server
+- **binary**: one frame. A 20-byte little-endian header, then the image:
+  `uint32 frame id | float64 capture time (ms, increasing) | uint16 width | uint16 height |
+  uint8 format | 3 bytes zero`, format 1 = JPEG (width/height may be 0: read from the JPEG),
+  2 = raw RGBA pixels (width x height x 4 bytes).
+- **text** JSON: `{"type": "settings", ...}` (model, precision, smoothing, tracker, max_poses,
+  min_pose_score, analysers); applied before the next frame, without a reload.
+
+Server -> browser (text JSON)
+- `hello`: the session's settings and limits, once, after the handshake.
+- `poses`: `{"type": "poses", "frame": id, "width", "height", "model", "settings_id", "poses":
+  [Pose.to_dict()...], "decode_ms", "inference_ms", "server_ms", "dropped"}` for every frame
+  processed (`settings_id` counts the settings applied: each one starts a fresh detector).
+- `analysis`: `{"type": "analysis", "frame": id, "results": {analyser: {...}}}` after `poses`,
+  when analysers are on (reps and angles, fall alerts).
+- `settings`: the settings now in force (and their `settings_id`), after a settings message; `error`: a message that was
+  refused (bad settings, undecodable image), the session goes on.
+
+The server keeps one frame in flight per client: frames that arrive while one is being processed
+replace each other (only the newest waits), so latency never piles up; `dropped` counts them.
+Protocol violations close the connection with a code and a reason (`CLOSE_*`).
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass
+
+from movenet.errors import InvalidInputError
+
+HEADER = struct.Struct("<IdHHB3x")
+HEADER_BYTES = HEADER.size  # 20
+FORMAT_JPEG = 1
+FORMAT_RGBA = 2
+FORMATS = {FORMAT_JPEG: "jpeg", FORMAT_RGBA: "rgba"}
+
+# RFC 6455 close codes (section 7.4.1) and the IANA registry (1013).
+CLOSE_NORMAL = 1000
+CLOSE_UNSUPPORTED = 1003  # data of a type the endpoint cannot accept
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+CLOSE_BUSY = 1013  # "try again later"
+MAX_REASON_BYTES = 123  # a close frame's payload is at most 125 bytes, 2 of them the code
+MAX_TEXT_BYTES = 16 * 1024  # settings messages are a few hundred bytes
+
+
+class ProtocolError(InvalidInputError):
+    """A message that breaks the protocol: the connection closes with `code` and the message."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class FrameMessage:
+    frame_id: int
+    timestamp_ms: float
+    width: int
+    height: int
+    format: str  # "jpeg" or "rgba"
+    data: bytes
+
+
+def pack_frame(frame_id: int, timestamp_ms: float, data: bytes, fmt: int = FORMAT_JPEG, width: int = 0, height: int = 0) -> bytes:
+    """What the page sends (tests and tools use it to act as a client)."""
+    return HEADER.pack(frame_id, timestamp_ms, width, height, fmt) + data
+
+
+def parse_frame(message: bytes, max_bytes: int, max_pixels: int) -> FrameMessage:
+    """A binary message -> FrameMessage; ProtocolError with the close code for what is wrong."""
+    if len(message) > max_bytes:
+        raise ProtocolError(CLOSE_TOO_BIG, f"frame of {len(message)} bytes is over the limit of {max_bytes}")
+    if len(message) <= HEADER_BYTES:
+        raise ProtocolError(CLOSE_UNSUPPORTED, f"a frame is a {HEADER_BYTES}-byte header and an image; got {len(message)} bytes")
+    frame_id, timestamp_ms, width, height, fmt = HEADER.unpack_from(message)
+    data = bytes(memoryview(message)[HEADER_BYTES:])
+    if fmt not in FORMATS:
+        raise ProtocolError(CLOSE_UNSUPPORTED, f"frame format {fmt} is unknown; 1 = JPEG, 2 = RGBA")
+    if fmt == FORMAT_JPEG and not data.startswith(b"\xff\xd8\xff"):
+        raise ProtocolError(CLOSE_UNSUPPORTED, "frames must be JPEG images (they start with FF D8 FF)")
+    if fmt == FORMAT_RGBA:
+        if width * height > max_pixels or width == 0 or height == 0:
+            raise ProtocolError(CLOSE_TOO_BIG, f"RGBA frame {width}x{height} is outside 1..{max_pixels} pixels")
+        if len(data) != width * height * 4:
+            raise ProtocolError(CLOSE_UNSUPPORTED, f"RGBA frame {width}x{height} needs {width * height * 4} bytes, got {len(data)}")
+    return FrameMessage(frame_id, timestamp_ms, width, height, FORMATS[fmt], data)
+
+
+def parse_text(message: str) -> dict:
+    """A text message -> its JSON object (with a "type"); ProtocolError if it is not one."""
+    if len(message) > MAX_TEXT_BYTES:
+        raise ProtocolError(CLOSE_TOO_BIG, f"text message of {len(message)} characters is over the limit of {MAX_TEXT_BYTES}")
+    try:
+        payload = json.loads(message)
+    except ValueError as exc:
+        raise ProtocolError(CLOSE_UNSUPPORTED, f"text messages must be JSON ({exc})") from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+        raise ProtocolError(CLOSE_UNSUPPORTED, 'text messages must be JSON objects with a "type"')
+    return payload
+
+
+def reason(message: str) -> str:
+    """A close reason that fits a close frame (UTF-8, at most 123 bytes)."""
+    data = message.encode()
+    if len(data) <= MAX_REASON_BYTES:
+        return message
+    return data[: MAX_REASON_BYTES - 3].decode(errors="ignore") + "..."
+
+
+def dumps(payload: dict) -> str:
+    """Compact JSON for the wire."""
+    return json.dumps(payload, separators=(",", ":"), allow_nan=False)

@@ -1,0 +1,192 @@
+"""Live sessions: a bounded number at once, one frame in flight each, settings applied in order.
+
+`LiveSession.serve(receive, send, close)` runs one WebSocket connection (the ASGI messages in,
+text out): a receiving task puts frames into a one-frame slot (a newer frame replaces one still
+waiting: `dropped`), settings into a queue; a working task takes them, runs decoding, the detector
+and the analysers in the engine's inference thread, and sends the results. So the server never
+holds more than one waiting frame per client, and latency cannot pile up whatever the client does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Awaitable, Callable
+
+from movenet.errors import InvalidInputError, InvalidOptionError
+from movenet.serve import protocol
+from movenet.serve.analysers import make_analysers, run_analysers
+from movenet.serve.inference import (
+    Engine,
+    Settings,
+    decode_jpeg_frame,
+    estimate,
+    rgba_frame,
+    round_poses,
+)
+
+
+class SessionLimit:
+    """At most `max_sessions` live sessions; `try_open()` is False when full (the "busy" answer)."""
+
+    def __init__(self, max_sessions: int) -> None:
+        self.max_sessions = max_sessions
+        self._open = 0
+        self._lock = threading.Lock()
+
+    def try_open(self) -> bool:
+        with self._lock:
+            if self._open >= self.max_sessions:
+                return False
+            self._open += 1
+            return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._open -= 1
+
+    @property
+    def open(self) -> int:
+        return self._open
+
+
+class LiveSession:
+    def __init__(self, engine: Engine, settings: Settings, *, max_frame_bytes: int, max_pixels: int) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.max_frame_bytes = max_frame_bytes
+        self.max_pixels = max_pixels
+        self.detector = None  # built in the inference thread (a model may load)
+        self.analysers: dict = {}
+        self.analyser_options: dict = {}
+        self.dropped = 0
+        self.frames = 0
+        self.settings_id = 0  # counts the settings applied: each one starts a fresh detector
+        self._frame: tuple[protocol.FrameMessage, float] | None = None
+        self._settings: list[dict] = []
+        self._ready = asyncio.Event()
+
+    # -- receiving side (event loop) ---------------------------------------------------------
+    def offer_frame(self, frame: protocol.FrameMessage) -> None:
+        if self._frame is not None:
+            self.dropped += 1  # the waiting frame is stale now
+        self._frame = (frame, time.perf_counter())
+        self._ready.set()
+
+    def offer_settings(self, changes: dict) -> None:
+        self._settings.append(changes)
+        self._ready.set()
+
+    async def _receive_loop(self, receive: Callable[[], Awaitable[dict]]) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            if message.get("bytes") is not None:
+                self.offer_frame(protocol.parse_frame(message["bytes"], self.max_frame_bytes, self.max_pixels))
+            elif message.get("text") is not None:
+                payload = protocol.parse_text(message["text"])
+                kind = payload.pop("type")
+                if kind != "settings":
+                    raise protocol.ProtocolError(protocol.CLOSE_UNSUPPORTED, f"unknown message type {kind!r}; known: settings")
+                self.offer_settings(payload)
+
+    # -- working side ------------------------------------------------------------------------
+    async def _work_loop(self, send: Callable[[str], Awaitable[None]]) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._ready.wait()
+            self._ready.clear()
+            changes, self._settings = self._settings, []
+            taken, self._frame = self._frame, None
+            for text in await loop.run_in_executor(self.engine.executor, self.handle, changes, taken):
+                await send(text)
+
+    def handle(self, changes: list[dict], taken: tuple[protocol.FrameMessage, float] | None) -> list[str]:
+        """Apply settings, then process the frame (in the inference thread); the messages to send."""
+        out = [self.apply(change) for change in changes]
+        if taken is not None:
+            try:
+                out += self.process(*taken)
+            except Exception as exc:  # noqa: BLE001 - reported to the page; the session goes on
+                message = f"the server failed on this frame ({type(exc).__name__}: {exc})"
+                out.append(protocol.dumps({"type": "error", "frame": taken[0].frame_id, "message": message}))
+        return out
+
+    def apply(self, changes: dict) -> str:
+        try:
+            analysers = changes.pop("analysers", None)
+            settings = self.settings.updated(changes)
+            made = make_analysers(analysers) if analysers is not None else None
+            detector = self.engine.detector(settings)  # loads the model now if it is new
+        except InvalidOptionError as exc:
+            return protocol.dumps({"type": "error", "message": str(exc)})
+        self.settings, self.detector = settings, detector
+        self.settings_id += 1
+        if made is not None:
+            self.analysers, self.analyser_options = made, analysers
+        return protocol.dumps({"type": "settings", "settings_id": self.settings_id, "settings": settings.to_dict(),
+                               "analysers": self.analyser_options})
+
+    def process(self, frame: protocol.FrameMessage, received: float) -> list[str]:
+        if self.detector is None:
+            self.detector = self.engine.detector(self.settings)
+        try:
+            started = time.perf_counter()
+            if frame.format == "jpeg":
+                image = decode_jpeg_frame(frame.data, self.max_pixels)
+            else:
+                image = rgba_frame(frame.data, frame.width, frame.height)
+            decode_ms = (time.perf_counter() - started) * 1000.0
+            result = estimate(self.detector, image, frame.timestamp_ms, decode_ms)
+            analysis = run_analysers(self.analysers, result.poses, frame.timestamp_ms) if self.analysers else {}
+        except InvalidInputError as exc:
+            return [protocol.dumps({"type": "error", "frame": frame.frame_id, "message": str(exc)})]
+        self.frames += 1
+        poses = {
+            "type": "poses", "frame": frame.frame_id, "width": result.width, "height": result.height,
+            "model": self.settings.model, "settings_id": self.settings_id, "poses": round_poses(result.poses),
+            "decode_ms": round(result.decode_ms, 2), "inference_ms": round(result.inference_ms, 2),
+            "server_ms": round((time.perf_counter() - received) * 1000.0, 2), "dropped": self.dropped,
+        }
+        out = [protocol.dumps(poses)]
+        if analysis:
+            out.append(protocol.dumps({"type": "analysis", "frame": frame.frame_id, "results": analysis}))
+        return out
+
+    def hello(self) -> str:
+        return protocol.dumps({
+            "type": "hello", "settings": self.settings.to_dict(), "analysers": self.analyser_options,
+            "limits": {"max_frame_bytes": self.max_frame_bytes, "max_frame_pixels": self.max_pixels},
+        })
+
+    async def serve(
+        self,
+        receive: Callable[[], Awaitable[dict]],
+        send: Callable[[str], Awaitable[None]],
+        close: Callable[[int, str], Awaitable[None]],
+    ) -> None:
+        """Run the connection until the client leaves or breaks the protocol (closed with its code)."""
+        await send(self.hello())
+        receiving = asyncio.ensure_future(self._receive_loop(receive))
+        working = asyncio.ensure_future(self._work_loop(send))
+        try:
+            done, _ = await asyncio.wait({receiving, working}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (receiving, working):
+                task.cancel()
+            await asyncio.gather(receiving, working, return_exceptions=True)
+        for task in done:
+            exc = task.exception()
+            if isinstance(exc, protocol.ProtocolError):
+                with contextlib.suppress(Exception):  # the client may have left already
+                    await close(exc.code, protocol.reason(str(exc)))
+            elif exc is not None and not _is_disconnect(exc):
+                raise exc
+
+
+def _is_disconnect(exc: BaseException) -> bool:
+    """The client left: Starlette's WebSocketDisconnect, or a send refused after the close."""
+    return type(exc).__name__ in ("WebSocketDisconnect", "ClientDisconnected") or isinstance(exc, (ConnectionError, RuntimeError))

@@ -1,0 +1,149 @@
+// The page: wires the camera, the connection, the drawing and the panels together.
+import { FrameClock, FrameGrabber, startCamera, stopCamera } from "./capture.js";
+import { PoseDrawer } from "./draw.js";
+import { Alerts, AnalysisPanels, Controls, Stats } from "./panels.js";
+import { LiveConnection } from "./transport.js";
+import { ImageUpload, VideoUpload } from "./upload.js";
+
+const $ = (id) => document.getElementById(id);
+
+function status(text, isError = false) {
+  $("status").textContent = text;
+  $("status").classList.toggle("error", isError);
+}
+
+// For tests and tools: the last answer, the frame it was computed on, the timings.
+// `record` set to an array keeps every frame sent with its answer (tests replay them).
+const page = {
+  info: null, last: null, lastFrame: null, lastAnalysis: null, lastUpload: null, stats: new Stats(),
+  settings: null, closed: null, record: null,
+};
+window.movenet = page;
+
+async function main() {
+  const info = await (await fetch("/api/info")).json();
+  page.info = info;
+  const drawer = new PoseDrawer(info);
+  const alerts = new Alerts();
+  const panels = new AnalysisPanels(info, alerts);
+  const video = $("video");
+  const overlay = $("overlay");
+  let running = false;
+
+  const connection = new LiveConnection({
+    hello: (m) => { page.settings = m.settings; },
+    settings: (m) => {
+      page.settings = m.settings;
+      page.settingsId = m.settings_id;
+      status(`connected · ${m.settings.model}`);
+    },
+    analysis: (m) => { page.lastAnalysis = m; panels.render(m.results); },
+    error: (m) => status(m.message, true),
+    close: ({ code, reason }) => {
+      page.closed = { code, reason };
+      running = false;
+      status(`disconnected (${code}${reason ? `: ${reason}` : ""})`, true);
+    },
+  });
+  const controls = new Controls(info, (changes) => connection.sendSettings(changes));
+  new ImageUpload(info, drawer, controls);
+  new VideoUpload(info, controls);
+  page.analysers = () => {
+    const requested = {};
+    if ($("angles-on").checked) requested.angles = {};
+    const exercise = $("exercise").value;
+    if (exercise) requested.reps = { exercise };
+    return requested;
+  };
+  const sendAnalysers = () => { connection.sendSettings({ analysers: page.analysers() }); panels.clear(); };
+  $("angles-on").addEventListener("change", sendAnalysers);
+  $("exercise").addEventListener("change", sendAnalysers);
+  $("mirror").addEventListener("change", () => $("stage").classList.toggle("mirrored", $("mirror").checked));
+
+  try {
+    await connection.open();
+    connection.sendSettings({ ...controls.settings(), analysers: page.analysers() });
+    status(`connected · ${controls.settings().model}`);
+  } catch (e) {
+    status(e.message, true);
+  }
+
+  const ctx = overlay.getContext("2d");
+  function show(frame, result) {
+    const now = performance.now();
+    if (overlay.width !== result.width || overlay.height !== result.height) {
+      overlay.width = result.width;
+      overlay.height = result.height;
+    }
+    drawer.draw(ctx, result.poses, { threshold: controls.threshold, mirrored: $("mirror").checked });
+    page.last = result;
+    page.lastFrame = frame;
+    if (page.record) page.record.push({ ...frame, timestamp: frame.captured, result });
+    page.stats.dropped = result.dropped;
+    page.stats.add({ t: now, rtt: now - frame.sentAt, latency: now - frame.captured, encode: frame.sentAt - frame.captured,
+      inference: result.inference_ms, server: result.server_ms, decode: result.decode_ms });
+  }
+
+  // One frame in flight. Pipelined: the next frame is grabbed and encoded while the server works
+  // on the previous one, and sent as soon as its answer is back (more fps, a little more latency).
+  let generation = 0; // a Stop then Start while a frame is in flight must not leave two loops
+  async function loop(clock, grabber) {
+    const mine = ++generation;
+    let seen = 0;
+    let inFlight = null;
+    while (running && mine === generation && connection.ready) {
+      seen = await clock.next(seen);
+      if (seen < 0 || !running || mine !== generation) break;
+      const captured = performance.now();
+      const frame = await grabber.grab(controls.encoding, controls.quality);
+      frame.captured = captured;
+      if (inFlight) {
+        const result = await inFlight.promise;
+        if (result && running) show(inFlight.frame, result);
+        inFlight = null;
+      }
+      frame.sentAt = performance.now();
+      const promise = connection.sendFrame(frame.data, frame.format, captured, frame.width, frame.height);
+      if (controls.pipelined) {
+        inFlight = { frame, promise };
+      } else {
+        const result = await promise;
+        if (result && running) show(frame, result);
+      }
+    }
+  }
+
+  let clock = null;
+  $("start").addEventListener("click", async () => {
+    alerts.unlockSound();
+    const [w, h] = $("resolution").value.split("x").map(Number);
+    try {
+      await startCamera(video, w, h);
+    } catch (e) {
+      status(`camera: ${e.message}`, true);
+      return;
+    }
+    if (!connection.ready) {
+      await connection.open().catch((e) => status(e.message, true));
+      connection.sendSettings({ ...controls.settings(), analysers: page.analysers() });
+    }
+    $("placeholder").hidden = true;
+    $("start").disabled = true;
+    $("stop").disabled = false;
+    running = true;
+    clock = new FrameClock(video);
+    loop(clock, new FrameGrabber(video));
+  });
+  $("stop").addEventListener("click", () => {
+    running = false;
+    if (clock) clock.stop();
+    stopCamera(video);
+    overlay.getContext("2d").clearRect(0, 0, overlay.width, overlay.height);
+    $("start").disabled = false;
+    $("stop").disabled = true;
+    $("placeholder").hidden = false;
+  });
+  setInterval(() => page.stats.render(), 250);
+}
+
+main().catch((e) => status(e.message, true));

@@ -1,0 +1,113 @@
+// Uploads: an image (poses drawn, JSON downloadable) and a video (processed on the server with
+// progress; the annotated video and the JSON lines downloadable, then deleted from the server).
+
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 500;
+
+async function answer(response) {
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
+  return body;
+}
+
+function query(settings) {
+  const params = new URLSearchParams({ model: settings.model, precision: settings.precision });
+  if (settings.max_poses) params.set("max_poses", settings.max_poses);
+  return params.toString();
+}
+
+export class ImageUpload {
+  constructor(info, drawer, controls) {
+    this.info = info;
+    this.drawer = drawer;
+    this.controls = controls;
+    this.jsonUrl = null;
+    $("image-file").addEventListener("change", () => {
+      const file = $("image-file").files[0];
+      if (file) this.send(file).catch((e) => { $("image-state").textContent = e.message; });
+    });
+  }
+
+  async send(file) {
+    if (file.size > this.info.limits.image_bytes) {
+      throw new Error(`${file.name} is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${(this.info.limits.image_bytes / 1e6).toFixed(0)} MB`);
+    }
+    $("image-state").textContent = "estimating…";
+    const response = await fetch(`/api/poses?${query(this.controls.settings())}`, {
+      method: "POST", body: file, headers: { "Content-Type": file.type || "application/octet-stream" },
+    });
+    const result = await answer(response);
+    window.movenet.lastUpload = result;
+    const bitmap = await createImageBitmap(file); // EXIF orientation applied, as on the server
+    const canvas = $("image-canvas");
+    canvas.width = result.width;
+    canvas.height = result.height;
+    const ctx = canvas.getContext("2d");
+    ctx.drawImage(bitmap, 0, 0, result.width, result.height);
+    this.drawer.draw(ctx, result.poses, { threshold: this.controls.threshold, clear: false });
+    canvas.hidden = false;
+    if (this.jsonUrl) URL.revokeObjectURL(this.jsonUrl);
+    this.jsonUrl = URL.createObjectURL(new Blob([JSON.stringify({ file: file.name, ...result }, null, 2)], { type: "application/json" }));
+    $("image-json").href = this.jsonUrl;
+    $("image-json").hidden = false;
+    $("image-state").textContent = `${result.poses.length} pose(s)`;
+    return result;
+  }
+}
+
+export class VideoUpload {
+  constructor(info, controls) {
+    this.info = info;
+    this.controls = controls;
+    this.job = null;
+    $("video-file").addEventListener("change", () => {
+      const file = $("video-file").files[0];
+      if (file) this.send(file).catch((e) => { $("video-state").textContent = e.message; });
+    });
+    $("video-delete").addEventListener("click", () => this.remove());
+    // nothing kept: the job's files go when the page goes
+    window.addEventListener("pagehide", () => this.remove(true));
+  }
+
+  async send(file) {
+    if (file.size > this.info.limits.video_bytes) {
+      throw new Error(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB; the limit is ${(this.info.limits.video_bytes / 1e6).toFixed(0)} MB`);
+    }
+    await this.remove();
+    ["video-download", "jsonl-download", "video-delete"].forEach((id) => { $(id).hidden = true; });
+    $("video-state").textContent = "uploading…";
+    const response = await fetch(`/api/videos?${query(this.controls.settings())}`, {
+      method: "POST", body: file, headers: { "Content-Type": file.type || "application/octet-stream" },
+    });
+    this.job = await answer(response);
+    $("video-progress").hidden = false;
+    $("video-delete").hidden = false;
+    while (this.job && (this.job.state === "running" || this.job.state === "receiving")) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (!this.job) return;
+      this.job = await answer(await fetch(`/api/videos/${this.job.id}`));
+      const total = this.job.total || this.job.frames || 1;
+      $("video-progress").value = this.job.frames / total;
+      $("video-state").textContent = `${this.job.frames} / ${this.job.total ?? "?"} frames`;
+    }
+    if (!this.job) return;
+    if (this.job.state !== "done") throw new Error(this.job.error || this.job.state);
+    $("video-progress").value = 1;
+    $("video-state").textContent = `${this.job.frames} frames done${this.job.truncated ? " (cut at the frame limit)" : ""}`;
+    $("video-download").href = this.job.downloads.video;
+    $("jsonl-download").href = this.job.downloads.poses;
+    $("video-download").hidden = false;
+    $("jsonl-download").hidden = false;
+  }
+
+  async remove(leaving = false) {
+    if (!this.job) return;
+    const id = this.job.id;
+    this.job = null;
+    await fetch(`/api/videos/${id}`, { method: "DELETE", keepalive: leaving }).catch(() => {});
+    if (!leaving) {
+      ["video-download", "jsonl-download", "video-delete", "video-progress"].forEach((el) => { $(el).hidden = true; });
+      $("video-state").textContent = "deleted from the server";
+    }
+  }
+}

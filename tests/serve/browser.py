@@ -1,0 +1,96 @@
+"""Headless Chromium for the web app's tests and tools: Debian's `chromium` and `chromium-driver`
+driven by Selenium, with a fake camera fed from a clip made of the example photo."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("MOVENET_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("MOVENET_CHROMEDRIVER", "/usr/bin/chromedriver"))
+# Quiet, private, reproducible: no first-run UI, no background traffic, no sandbox (containers).
+CHROMIUM_FLAGS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
+    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+)
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "needs selenium (the test extra)"
+    for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
+        if not path.is_file():
+            return f"needs {path} (apt-get install {package})"
+    return None
+
+
+def panned_frames(width: int, height: int, count: int, step: int = 4) -> list[np.ndarray]:
+    """`count` RGB frames of examples/pose.jpg panning right then back (a person who moves)."""
+    photo = Image.open(REPO / "examples" / "pose.jpg").convert("RGB")
+    scale = height / photo.height
+    wide = np.asarray(photo.resize((max(width + count * step, round(photo.width * scale)), height), Image.BILINEAR))
+    half = count // 2
+    offsets = [i * step for i in range(half)] + [(count - i) * step for i in range(half, count)]
+    return [np.ascontiguousarray(wide[:, o:o + width]) for o in offsets]
+
+
+def write_y4m(path: Path, frames: list[np.ndarray], fps: int) -> Path:
+    """A YUV4MPEG2 (4:2:0) clip, what Chromium's fake camera reads (and loops)."""
+    height, width = frames[0].shape[:2]
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for rgb in frames:
+            out.write(b"FRAME\n")
+            out.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420).tobytes())
+    return path
+
+
+class Browser:
+    """A headless Chromium with a fresh profile whose camera plays `clip`; `driver` is Selenium's."""
+
+    def __init__(self, clip: Path | None, window: tuple[int, int] = (1280, 900), flags: tuple[str, ...] = ()) -> None:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        self.profile = tempfile.mkdtemp(prefix="movenet-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        for flag in (*CHROMIUM_FLAGS, *flags):
+            options.add_argument(flag)
+        options.add_argument(f"--user-data-dir={self.profile}")
+        options.add_argument(f"--window-size={window[0]},{window[1]}")
+        if clip is not None:
+            options.add_argument(f"--use-file-for-fake-video-capture={clip}")
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        try:
+            self.driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        except BaseException:
+            shutil.rmtree(self.profile, ignore_errors=True)
+            raise
+        self.driver.set_script_timeout(30)
+
+    def console(self) -> list[str]:
+        return [entry["message"] for entry in self.driver.get_log("browser")]
+
+    def close(self) -> None:
+        try:
+            self.driver.quit()
+        finally:
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
