@@ -1,0 +1,179 @@
+"""The one-dimensional signal an exercise is counted on, measured from one pose.
+
+Built on `movenet.analysis.geometry` (angles in degrees, NaN below the keypoint score threshold,
+never a value from a keypoint the model did not see). A signal combines the person's two sides:
+- `mean`: the mean of the sides that are seen (one side when the other is hidden, as in a side
+  view); for exercises done with both limbs together. Walking bends one knee at a time, so the
+  mean of both knees stays high and a walk is not a squat.
+- `min` / `max`: the more (less) bent side, for exercises done one side at a time.
+- `left` / `right`: one side only (the person's own side, as MoveNet names it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from movenet.analysis import geometry
+from movenet.analysis.geometry import Measurement
+from movenet.errors import InvalidInputError
+from movenet.skeleton import KEYPOINT_NAMES
+from movenet.types import Pose
+
+COMBINE = ("mean", "min", "max", "left", "right")
+
+
+def pose_array(pose: Pose | np.ndarray) -> np.ndarray:
+    """(17, 3) float64 (x, y, score) of a `Pose` or an array; bad input is an InvalidInputError."""
+    if isinstance(pose, Pose):
+        if len(pose.keypoints) != len(KEYPOINT_NAMES):
+            raise InvalidInputError(f"a pose needs the {len(KEYPOINT_NAMES)} COCO keypoints, got {len(pose.keypoints)}")
+        return geometry.as_array(pose)
+    try:
+        array = np.asarray(pose, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"a pose must be a movenet.Pose or a (17, 3) array of x, y, score; got {type(pose).__name__}") from exc
+    if array.shape != (len(KEYPOINT_NAMES), 3):
+        raise InvalidInputError(f"a pose must be a movenet.Pose or a (17, 3) array of x, y, score; got shape {array.shape}")
+    return array
+
+
+def _combine(left: Measurement, right: Measurement, combine: str) -> Measurement:
+    if combine == "left":
+        return left
+    if combine == "right":
+        return right
+    seen = [m for m in (left, right) if m.valid]
+    if not seen:
+        return Measurement(math.nan, max(left.confidence, right.confidence))
+    confidence = min(m.confidence for m in seen)
+    if combine == "mean":
+        return Measurement(sum(m.value for m in seen) / len(seen), confidence)
+    pick = min if combine == "min" else max
+    return Measurement(pick(m.value for m in seen), confidence)
+
+
+@dataclass(frozen=True)
+class JointAngle:
+    """The angle at a joint (geometry.JOINTS: elbow, shoulder, hip, knee), sides combined."""
+
+    joint: str
+    combine: str = "mean"
+
+    def __post_init__(self) -> None:
+        if self.joint not in geometry.JOINTS:
+            raise ValueError(f"unknown joint {self.joint!r}; known: {', '.join(geometry.JOINTS)}")
+        if self.combine not in COMBINE:
+            raise ValueError(f"combine must be one of {', '.join(COMBINE)}, got {self.combine!r}")
+
+    @property
+    def label(self) -> str:
+        return f"{self.joint} angle" + ("" if self.combine in ("left", "right") else f" ({self.combine} of both sides)")
+
+    def measure(self, kps: np.ndarray, min_score: float) -> Measurement:
+        left = geometry.joint_angle(kps, self.joint, "left", min_score)
+        right = geometry.joint_angle(kps, self.joint, "right", min_score)
+        return _combine(left, right, self.combine)
+
+
+@dataclass(frozen=True)
+class Inclination:
+    """A segment's inclination to the horizontal (0 level, 90 upright) or vertical, degrees."""
+
+    segment: str
+    reference: str = "horizontal"
+    combine: str = "mean"
+
+    def __post_init__(self) -> None:
+        if self.segment not in geometry.SEGMENTS:
+            raise ValueError(f"unknown segment {self.segment!r}; known: {', '.join(geometry.SEGMENTS)}")
+        if self.reference not in ("horizontal", "vertical"):
+            raise ValueError(f"reference must be 'horizontal' or 'vertical', got {self.reference!r}")
+
+    @property
+    def label(self) -> str:
+        return f"{self.segment} inclination to the {self.reference}"
+
+    def measure(self, kps: np.ndarray, min_score: float) -> Measurement:
+        fn = geometry.inclination_to_horizontal if self.reference == "horizontal" else geometry.inclination_to_vertical
+        if self.segment in ("trunk", "shoulders", "hips"):  # not sided
+            return fn(kps, self.segment, "left", min_score)
+        return _combine(fn(kps, self.segment, "left", min_score), fn(kps, self.segment, "right", min_score), self.combine)
+
+
+@dataclass(frozen=True)
+class LargerOf:
+    """The larger of several signals (those that are seen): e.g. hip and knee angles for sitting,
+    where both are small, unlike a bend at the hips with straight knees."""
+
+    signals: tuple[JointAngle | Inclination, ...]
+
+    @property
+    def label(self) -> str:
+        return "larger of " + " and ".join(s.label for s in self.signals)
+
+    def measure(self, kps: np.ndarray, min_score: float) -> Measurement:
+        seen = [m for m in (s.measure(kps, min_score) for s in self.signals) if m.valid]
+        if not seen:
+            return Measurement(math.nan, 0.0)
+        best = max(seen, key=lambda m: m.value)
+        return best
+
+
+Signal = JointAngle | Inclination | LargerOf
+
+
+# How far back the body's own length unit looks (the person standing or sitting upright). Long
+# enough to cover a set's repetitions, short enough to follow someone walking towards the camera.
+TORSO_WINDOW_MS = 10_000.0
+
+
+class Posture:
+    """Trunk lean and hand height that hold in any camera view, frame by frame.
+
+    In a frontal view a trunk leaning towards the camera still looks vertical in the image, but
+    it looks shorter. So the lean is estimated as `acos(vertical hip-to-shoulder rise / upright
+    torso length)`, with the upright torso length taken as the longest mid-hip to mid-shoulder
+    distance of the last `TORSO_WINDOW_MS` (after a 3-sample median, so a one-frame glitch does
+    not set it). 0 deg upright, 90 lying, more than 90 head down. This assumes a roughly level
+    camera and a person not moving towards it during a repetition.
+    `hands_low`: the mean wrist is below the mean knee (hands on the floor or on the shins).
+    """
+
+    def __init__(self, window_ms: float = TORSO_WINDOW_MS) -> None:
+        self.window_ms = window_ms
+        self.reset()
+
+    def reset(self) -> None:
+        self._recent: deque[float] = deque(maxlen=3)
+        self._lengths: deque[tuple[float, float]] = deque()  # (t, median torso length)
+
+    def update(self, kps: np.ndarray, t: float, min_score: float) -> tuple[float, float]:
+        """(lean_deg, hands_low) for this frame, NaN where not measurable (hands_low: 1.0 / 0.0)."""
+        shoulder, hip = geometry.point(kps, "mid_shoulder"), geometry.point(kps, "mid_hip")
+        lean = math.nan
+        if min(shoulder[2], hip[2]) >= min_score:
+            self._recent.append(math.hypot(shoulder[0] - hip[0], shoulder[1] - hip[1]))
+            length = sorted(self._recent)[(len(self._recent) - 1) // 2]
+            while self._lengths and self._lengths[-1][1] <= length:  # a sliding-window maximum
+                self._lengths.pop()
+            self._lengths.append((t, length))
+            while self._lengths[0][0] < t - self.window_ms:
+                self._lengths.popleft()
+            upright = self._lengths[0][1]
+            if upright > 0:
+                rise = (hip[1] - shoulder[1]) / upright
+                lean = math.degrees(math.acos(min(max(rise, -1.0), 1.0)))
+        wrists = [kps[i] for i in _WRISTS if kps[i][2] >= min_score]
+        knees = [kps[i] for i in _KNEES if kps[i][2] >= min_score]
+        hands_low = math.nan
+        if wrists and knees:
+            hands_low = float(np.mean([w[1] for w in wrists]) > np.mean([k[1] for k in knees]))
+        return lean, hands_low
+
+
+_WRISTS = (KEYPOINT_NAMES.index("left_wrist"), KEYPOINT_NAMES.index("right_wrist"))
+_KNEES = (KEYPOINT_NAMES.index("left_knee"), KEYPOINT_NAMES.index("right_knee"))
