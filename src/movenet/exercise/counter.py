@@ -122,10 +122,8 @@ class RepCounter:
         new_rep = new_partial = None
         if self._prev is not None and t - self._prev[0] > self.max_gap_ms:
             new_partial = self._lose(f"lost the person for {t - self._prev[0]:.0f} ms")
-        if math.isnan(raw):
-            value = math.nan
-        else:
-            value = self._smoother.update(raw, t)
+        value = math.nan if math.isnan(raw) else self._smoother.update(raw, t)
+        if not math.isnan(value):
             n_reps, n_partials = len(self._reps), len(self._partials)
             self._step(self.spec.direction * value, t)
             new_rep = self._reps[-1] if len(self._reps) > n_reps else None

@@ -3,7 +3,8 @@
 Both steps are causal (they see only past samples), so a counter can run live.
 - **Median of the last 3 valid samples** removes single-frame spikes (a keypoint jumping to the
   wrong limb for one frame): one outlier among three is never the median, so it can neither
-  trigger a repetition nor set a range-of-motion extreme. It delays the signal by one sample.
+  trigger a repetition nor set a range-of-motion extreme. It delays the signal by one sample, and
+  there is no output until three samples have been seen (after a start or a long gap).
 - **Exponential low-pass with a time constant** (`alpha = 1 - exp(-dt / tau)`), so the smoothing is
   the same at 5 fps and at 60 fps. tau = 80 ms removes the frame-to-frame jitter of the keypoints
   (a few degrees at 30 fps) while a 1 s repetition loses under 1 degree of depth (README,
@@ -18,7 +19,7 @@ import math
 from collections import deque
 
 MEDIAN_WINDOW = 3  # samples: the smallest window whose median rejects a one-frame spike
-DEFAULT_TAU_MS = 80.0  # low-pass time constant; chosen on the synthetic jitter suite, see above
+DEFAULT_TAU_MS = 80.0  # low-pass time constant (see the module docstring)
 DEFAULT_MAX_GAP_MS = 1000.0  # longer gaps restart the filter (and end a repetition in progress)
 
 
@@ -26,8 +27,8 @@ class SignalSmoother:
     """`update(value, timestamp_ms)` -> the smoothed value, or NaN while there is none."""
 
     def __init__(self, tau_ms: float = DEFAULT_TAU_MS, median_window: int = MEDIAN_WINDOW, max_gap_ms: float = DEFAULT_MAX_GAP_MS) -> None:
-        if tau_ms < 0 or median_window < 1 or max_gap_ms <= 0:
-            raise ValueError(f"tau_ms >= 0, median_window >= 1, max_gap_ms > 0 required; got {tau_ms}, {median_window}, {max_gap_ms}")
+        if tau_ms < 0 or median_window < 1 or median_window % 2 == 0 or max_gap_ms <= 0:
+            raise ValueError(f"tau_ms >= 0, an odd median_window >= 1, max_gap_ms > 0 required; got {tau_ms}, {median_window}, {max_gap_ms}")
         self.tau_ms = float(tau_ms)
         self.median_window = int(median_window)
         self.max_gap_ms = float(max_gap_ms)
@@ -48,7 +49,10 @@ class SignalSmoother:
         if self._last_ms is not None and timestamp_ms - self._last_ms > self.max_gap_ms:
             self.reset()
         self._window.append(float(value))
-        median = _median(self._window, self._value)
+        if len(self._window) < self.median_window:  # no median yet: a lone first sample may be a spike
+            self._last_ms = timestamp_ms
+            return math.nan
+        median = sorted(self._window)[self.median_window // 2]
         if self._last_ms is None or math.isnan(self._value):
             self._value = median
         else:
@@ -57,16 +61,3 @@ class SignalSmoother:
             self._value += alpha * (median - self._value)
         self._last_ms = timestamp_ms
         return self._value
-
-
-def _median(window, previous: float) -> float:
-    """The median; with an even count (the window filling up) the middle value nearer the
-    previous output, so that a spike in the second sample does not pass at half weight."""
-    ordered = sorted(window)
-    n = len(ordered)
-    if n % 2:
-        return ordered[n // 2]
-    low, high = ordered[n // 2 - 1], ordered[n // 2]
-    if math.isnan(previous):
-        return low
-    return low if abs(low - previous) <= abs(high - previous) else high
