@@ -167,11 +167,11 @@ class Posture:
             if upright > 0:
                 rise = (hip[1] - shoulder[1]) / upright
                 lean = math.degrees(math.acos(min(max(rise, -1.0), 1.0)))
-        wrists = [kps[i] for i in _WRISTS if kps[i][2] >= min_score]
-        knees = [kps[i] for i in _KNEES if kps[i][2] >= min_score]
+        wrists = [float(kps[i, 1]) for i in _WRISTS if kps[i, 2] >= min_score]
+        knees = [float(kps[i, 1]) for i in _KNEES if kps[i, 2] >= min_score]
         hands_low = math.nan
         if wrists and knees:
-            hands_low = float(np.mean([w[1] for w in wrists]) > np.mean([k[1] for k in knees]))
+            hands_low = float(sum(wrists) / len(wrists) > sum(knees) / len(knees))
         return lean, hands_low
 
 

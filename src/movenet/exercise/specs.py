@@ -141,7 +141,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             min_rep_ms=500, max_active_ms=4000,
             checks=(
                 _lean(55, "leaning over: a bend, not a squat"),
-                Check(HANDS_LOW, high=0.5, why="hands at the floor: crouching or picking something up"),
+                Check(HANDS_LOW, high=0.5, why="hands at the floor: crouching or picking something up, not a squat"),
                 _lean(45, "not upright when back: lying down is not standing up", "rest"),
             ),
             rest_name="standing", active_name="bottom", view="side or front",
