@@ -116,7 +116,7 @@ def test_thirty_second_chair_stand_and_the_halfway_rule():
     assert report.count == 12 and report.note == ""
     # start the clock so that the 30 s end while the person is at ~145 deg on the way up (~138
     # smoothed): more than halfway (135) from seated (120) to standing (150), so it counts
-    report = chair_stand_30s(chair(40.0), start_ms=2760.0)
+    report = chair_stand_30s(chair(40.0), start_ms=1760.0)
     assert report.count == 13 and "more than halfway" in report.note
     early = chair_stand_30s(chair(20.0))
     assert "ends" in early.note
