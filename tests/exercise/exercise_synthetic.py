@@ -67,16 +67,16 @@ def to_pose(kps: np.ndarray, track_id: int | None = None) -> Pose:
 
 # The figure's parameters as a function of the exercise's signal value `v` (degrees).
 PROFILES = {
-    "squat": lambda v: dict(knee=v, hip=v, lean=(180.0 - v) * 0.35, shoulder=80.0, elbow=170.0),
-    "lunge": lambda v: dict(knee=v, hip=(v + 180.0) / 2.0, lean=5.0, shoulder=10.0),
-    "push_up": lambda v: dict(body=-80.0, hip=178.0, knee=178.0, shoulder=80.0, elbow=v),
-    "pull_up": lambda v: dict(shoulder=170.0, elbow=v),
-    "bicep_curl": lambda v: dict(shoulder=5.0, elbow=v),
-    "shoulder_press": lambda v: dict(shoulder=v, elbow=90.0 + (v - 90.0)),
-    "sit_up": lambda v: dict(lean=v, body=-90.0, hip=90.0 + v, knee=80.0, shoulder=20.0),
-    "jumping_jack": lambda v: dict(shoulder=v, elbow=175.0),
-    "glute_bridge": lambda v: dict(body=-90.0, lean=(180.0 - v) * 0.5 - 10.0, hip=v, knee=60.0, shoulder=10.0),
-    "sit_to_stand": lambda v: dict(knee=v, hip=v, lean=(180.0 - v) * 0.2, shoulder=10.0),
+    "squat": lambda v: {"knee": v, "hip": v, "lean": (180.0 - v) * 0.35, "shoulder": 80.0, "elbow": 170.0},
+    "lunge": lambda v: {"knee": v, "hip": (v + 180.0) / 2.0, "lean": 5.0, "shoulder": 10.0},
+    "push_up": lambda v: {"body": -80.0, "hip": 178.0, "knee": 178.0, "shoulder": 80.0, "elbow": v},
+    "pull_up": lambda v: {"shoulder": 170.0, "elbow": v},
+    "bicep_curl": lambda v: {"shoulder": 5.0, "elbow": v},
+    "shoulder_press": lambda v: {"shoulder": v, "elbow": 90.0 + (v - 90.0)},
+    "sit_up": lambda v: {"lean": v, "body": -90.0, "hip": 90.0 + v, "knee": 80.0, "shoulder": 20.0},
+    "jumping_jack": lambda v: {"shoulder": v, "elbow": 175.0},
+    "glute_bridge": lambda v: {"body": -90.0, "lean": (180.0 - v) * 0.5 - 10.0, "hip": v, "knee": 60.0, "shoulder": 10.0},
+    "sit_to_stand": lambda v: {"knee": v, "hip": v, "lean": (180.0 - v) * 0.2, "shoulder": 10.0},
 }
 
 

@@ -40,8 +40,8 @@ def test_single_leg_stance_time_leg_and_sway():
 
 
 @pytest.mark.parametrize("how, why", [
-    (dict(lean=30.0), "trunk tilted"),
-    (dict(shift_px=60.0), "standing foot moved"),
+    ({"lean": 30.0}, "trunk tilted"),
+    ({"shift_px": 60.0}, "standing foot moved"),
 ])
 def test_single_leg_stance_ends_on_tilt_or_a_moving_foot(how, why):
     test = SingleLegStance()

@@ -7,7 +7,12 @@ import argparse
 import math
 
 from movenet.cli.common import add_model_options, write_json
-from movenet.cli.video import add_tracking_options, add_video_arguments, run_video, video_detector
+from movenet.cli.video import (
+    add_tracking_options,
+    add_video_arguments,
+    run_video,
+    video_detector,
+)
 
 TESTS = ("single-leg-stance", "sway", "chair-stand", "five-times-sit-to-stand")
 

@@ -49,7 +49,12 @@ def run_train(args: argparse.Namespace) -> int:
 
     from movenet.errors import InvalidOptionError
     from movenet.exercise.classify import PoseClassifier
-    from movenet.exercise.classify_data import images_by_class, load_mlkit_samples, poses_from_images, split_by_group
+    from movenet.exercise.classify_data import (
+        images_by_class,
+        load_mlkit_samples,
+        poses_from_images,
+        split_by_group,
+    )
 
     if (args.folder is None) == (args.mlkit is None):
         raise InvalidOptionError("give either FOLDER (folder/<class>/*.jpg) or --mlkit CSV")

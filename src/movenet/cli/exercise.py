@@ -4,12 +4,18 @@ shells over `movenet.exercise`, on the shared video loop (`cli.video.run_video`)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import math
 import sys
 
 from movenet.cli.common import add_model_options, write_json
-from movenet.cli.video import add_tracking_options, add_video_arguments, run_video, video_detector
+from movenet.cli.video import (
+    add_tracking_options,
+    add_video_arguments,
+    run_video,
+    video_detector,
+)
 
 EXERCISE_EPILOG = """\
 examples:
@@ -115,7 +121,8 @@ def run_exercise(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_report(report, source: str, out=sys.stdout) -> None:
+def print_report(report, source: str, out=None) -> None:
+    out = out or sys.stdout
     p = report.primary
     partial = len(p.partial_repetitions) if p else 0
     who = f" (person {p.id})" if p is not None and p.id is not None else ""
@@ -173,31 +180,27 @@ def run_angles(args: argparse.Namespace) -> int:
 
     people: PerPerson[RangeOfMotion] = PerPerson(lambda: RangeOfMotion(min_score=args.min_score))
     frames: list[dict] = []
-    rows_csv = None
-    if args.csv:
-        csv_file = open(args.csv, "w", newline="")
-        rows_csv = csv.writer(csv_file)
-        rows_csv.writerow(["frame", "timestamp_ms", "person", *MEASURES, *(f"smoothed_{n}" for n in MEASURES)])
+    with contextlib.ExitStack() as stack:
+        rows_csv = None
+        if args.csv:
+            rows_csv = csv.writer(stack.enter_context(open(args.csv, "w", newline="")))
+            rows_csv.writerow(["frame", "timestamp_ms", "person", *MEASURES, *(f"smoothed_{n}" for n in MEASURES)])
 
-    def analyse(fp):
-        t = fp.frame.timestamp_ms
-        out = []
-        for pose in fp.poses:
-            key = person_key(pose)
-            raw = measure_all(pose, args.min_score)
-            smooth = people.get(key, t).update(pose, t)
-            out.append({"id": None if key == SINGLE else key, "angles": {k: _num(v) for k, v in raw.items()}, "smoothed": {k: _num(v) for k, v in smooth.items()}})
-            if rows_csv is not None:
-                rows_csv.writerow([fp.frame.index, t, "" if key == SINGLE else key, *(_cell(raw[n]) for n in MEASURES), *(_cell(smooth[n]) for n in MEASURES)])
-        if args.json:
-            frames.append({"frame": fp.frame.index, "timestamp_ms": t, "people": out})
-        return out
+        def analyse(fp):
+            t = fp.frame.timestamp_ms
+            out = []
+            for pose in fp.poses:
+                key = person_key(pose)
+                raw = measure_all(pose, args.min_score)
+                smooth = people.get(key, t).update(pose, t)
+                out.append({"id": None if key == SINGLE else key, "angles": {k: _num(v) for k, v in raw.items()}, "smoothed": {k: _num(v) for k, v in smooth.items()}})
+                if rows_csv is not None:
+                    rows_csv.writerow([fp.frame.index, t, "" if key == SINGLE else key, *(_cell(raw[n]) for n in MEASURES), *(_cell(smooth[n]) for n in MEASURES)])
+            if args.json:
+                frames.append({"frame": fp.frame.index, "timestamp_ms": t, "people": out})
+            return out
 
-    try:
         run_video(args, video_detector(args), analyse=analyse)
-    finally:
-        if rows_csv is not None:
-            csv_file.close()
     ranges = {("single" if k == SINGLE else str(k)): rom.result() for k, rom in people.items()}
     if not ranges:
         print(f"{args.source}: nobody was seen")

@@ -13,8 +13,19 @@ pose classification. It sees only poses (`movenet.Pose` or None per frame), neve
 from movenet.exercise.counter import RepCounter
 from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.rom import MEASURES, JointRange, RangeOfMotion, measure_all
-from movenet.exercise.session import ExerciseReport, ExerciseSession, PersonReport, analyse_exercise
-from movenet.exercise.specs import Check, ExerciseSpec, UnknownExerciseError, get_exercise, list_exercises
+from movenet.exercise.session import (
+    ExerciseReport,
+    ExerciseSession,
+    PersonReport,
+    analyse_exercise,
+)
+from movenet.exercise.specs import (
+    Check,
+    ExerciseSpec,
+    UnknownExerciseError,
+    get_exercise,
+    list_exercises,
+)
 
 __all__ = [
     "MEASURES",

@@ -36,10 +36,14 @@ from collections import deque
 
 from movenet.analysis import geometry
 from movenet.errors import InvalidInputError
-from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.checks import CheckTracker
+from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.signals import pose_array
-from movenet.exercise.smoothing import DEFAULT_MAX_GAP_MS, DEFAULT_TAU_MS, SignalSmoother
+from movenet.exercise.smoothing import (
+    DEFAULT_MAX_GAP_MS,
+    DEFAULT_TAU_MS,
+    SignalSmoother,
+)
 from movenet.exercise.specs import ExerciseSpec, get_exercise
 
 WAITING, READY, MOVING, ACTIVE, RETURNING = "waiting", "ready", "moving", "active", "returning"

@@ -19,7 +19,11 @@ import numpy as np
 
 from movenet.analysis.geometry import DEFAULT_MIN_SCORE
 from movenet.exercise.signals import Inclination, JointAngle, pose_array
-from movenet.exercise.smoothing import DEFAULT_MAX_GAP_MS, DEFAULT_TAU_MS, SignalSmoother
+from movenet.exercise.smoothing import (
+    DEFAULT_MAX_GAP_MS,
+    DEFAULT_TAU_MS,
+    SignalSmoother,
+)
 
 # name -> measure, in the order of the CSV columns of `movenet angles`.
 MEASURES: dict[str, JointAngle | Inclination] = {
