@@ -9,7 +9,8 @@
 A state machine with hysteresis on the smoothed signal of the exercise's spec (`specs`), with the
 signal in "progress" units (`direction * value`: larger is deeper) and these phases:
 
-    waiting --(past start, back)--> ready --(past start)--> moving --(past enter)--> active
+    waiting --(back past start)--> ready --(past start)--> moving --(past enter)--> active
+    waiting --(back past exit only)--> returning
     active --(back past exit: COUNTED)--> returning --(back past start)--> ready
     returning --(past enter again)--> active        (the next repetition without a full return)
     moving --(back past start without reaching enter)--> ready   (a partial repetition, if it got
@@ -170,8 +171,9 @@ class RepCounter:
     def _step(self, p: float, t: float) -> None:
         phase = self._phase
         if phase == WAITING:
-            if p < self._start:
-                self._phase, self._top, self._top_ms = READY, p, t
+            if p < self._exit:  # at the start position (or nearly: short of `start`, as in a push-up
+                # never locked out), so the next repetition can begin from here
+                self._phase, self._top, self._top_ms = (READY if p < self._start else RETURNING), p, t
             elif self.spec.start_active and not self._seen and p >= self._enter:
                 self._begin(t, t, math.inf)
                 self._enter_ms, self._began_active = t, True
