@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import statistics
 
-import numpy as np
 
 from movenet.exercise.signals import Posture
 from movenet.exercise.specs import HANDS_LOW, LEAN, Check
@@ -36,7 +35,7 @@ class CheckTracker:
         """A new repetition starts: forget the previous one's active values."""
         self._active: list[list[float]] = [[] for _ in self.checks]
 
-    def frame(self, kps: np.ndarray, t: float, min_score: float) -> None:
+    def frame(self, kps: list, t: float, min_score: float) -> None:
         if not self.checks:
             return
         lean, hands_low = self._posture.update(kps, t, min_score) if self._posture is not None else (math.nan, math.nan)

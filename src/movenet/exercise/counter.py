@@ -39,7 +39,7 @@ from movenet.analysis import geometry
 from movenet.errors import InvalidInputError
 from movenet.exercise.checks import CheckTracker
 from movenet.exercise.repetition import CounterState, Repetition
-from movenet.exercise.signals import pose_array
+from movenet.exercise.signals import pose_rows
 from movenet.exercise.smoothing import (
     DEFAULT_MAX_GAP_MS,
     DEFAULT_TAU_MS,
@@ -121,7 +121,7 @@ class RepCounter:
         if pose is None:
             self._checks.no_pose()
         else:
-            kps = pose_array(pose)
+            kps = pose_rows(pose)
             raw = self.spec.signal.measure(kps, self.min_score).value
             self._checks.frame(kps, t, self.min_score)
         new_rep = new_partial = None

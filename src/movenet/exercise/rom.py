@@ -15,10 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from movenet.analysis.geometry import DEFAULT_MIN_SCORE
-from movenet.exercise.signals import Inclination, JointAngle, pose_array
+from movenet.exercise.signals import Inclination, JointAngle, pose_rows
 from movenet.exercise.smoothing import (
     DEFAULT_MAX_GAP_MS,
     DEFAULT_TAU_MS,
@@ -38,8 +36,8 @@ MEASURES.update({
 
 def measure_all(pose, min_score: float = DEFAULT_MIN_SCORE) -> dict[str, float]:
     """Every measure of one pose, degrees (NaN where a keypoint scores below `min_score`)."""
-    kps = pose_array(pose)
-    return {name: m.measure(kps, min_score).value for name, m in MEASURES.items()}
+    rows = pose_rows(pose)
+    return {name: m.measure(rows, min_score).value for name, m in MEASURES.items()}
 
 
 @dataclass(frozen=True)
@@ -83,10 +81,10 @@ class RangeOfMotion:
         """The smoothed value of each measure at this frame (NaN where not seen)."""
         if pose is None:
             return {n: math.nan for n in self.names}
-        kps = pose_array(pose) if not isinstance(pose, np.ndarray) else pose
+        rows = pose_rows(pose)
         out = {}
         for name in self.names:
-            raw = MEASURES[name].measure(kps, self.min_score).value
+            raw = MEASURES[name].measure(rows, self.min_score).value
             value = self._smoothers[name].update(raw, timestamp_ms)
             out[name] = value
             if math.isnan(value):

@@ -25,6 +25,7 @@ from movenet.errors import InvalidOptionError
 from movenet.exercise.counter import RepCounter
 from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.rom import JointRange, RangeOfMotion
+from movenet.exercise.signals import pose_rows
 from movenet.exercise.specs import ExerciseSpec, get_exercise
 from movenet.types import Pose
 
@@ -110,11 +111,13 @@ class _Person:
         self.area_sum = 0.0
 
     def update(self, pose: Pose | None, t: float) -> CounterState:
+        rows = None
         if pose is not None:
             self.frames += 1
             self.area_sum += pose_area(pose)
-        self.rom.update(pose, t)
-        return self.counter.update(pose, t)
+            rows = pose_rows(pose)  # once for the counter and the range of motion
+        self.rom.update(rows, t)
+        return self.counter.update(rows, t)
 
     def report(self, key: int | None) -> PersonReport:
         c = self.counter

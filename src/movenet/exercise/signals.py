@@ -28,17 +28,62 @@ COMBINE = ("mean", "min", "max", "left", "right")
 
 def pose_array(pose: Pose | np.ndarray) -> np.ndarray:
     """(17, 3) float64 (x, y, score) of a `Pose` or an array; bad input is an InvalidInputError."""
+    return np.array(pose_rows(pose), dtype=np.float64)
+
+
+def pose_rows(pose) -> list[list[float]]:
+    """17 rows of [x, y, score] of a `Pose`, an array or rows; bad input is an InvalidInputError.
+
+    The measures below work on these plain lists: per frame a dozen angles are taken, and Python
+    floats are several times faster than numpy scalars for that."""
     if isinstance(pose, Pose):
         if len(pose.keypoints) != len(KEYPOINT_NAMES):
             raise InvalidInputError(f"a pose needs the {len(KEYPOINT_NAMES)} COCO keypoints, got {len(pose.keypoints)}")
-        return geometry.as_array(pose)
+        return [[k.x, k.y, k.score] for k in pose.keypoints]
+    if isinstance(pose, list) and len(pose) == len(KEYPOINT_NAMES) and all(isinstance(r, list) and len(r) == 3 for r in pose):
+        return pose
     try:
         array = np.asarray(pose, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise InvalidInputError(f"a pose must be a movenet.Pose or a (17, 3) array of x, y, score; got {type(pose).__name__}") from exc
     if array.shape != (len(KEYPOINT_NAMES), 3):
         raise InvalidInputError(f"a pose must be a movenet.Pose or a (17, 3) array of x, y, score; got shape {array.shape}")
-    return array
+    return array.tolist()
+
+
+_INDEX = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
+
+
+def _point(rows: list, name: str) -> tuple[float, float, float]:
+    """As `geometry.point`: a keypoint, or "mid_<part>" (mean of both sides, the lower score)."""
+    if name.startswith("mid_"):
+        a, b = rows[_INDEX["left_" + name[4:]]], rows[_INDEX["right_" + name[4:]]]
+        return (a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0, min(a[2], b[2])
+    return tuple(rows[_INDEX[name]])
+
+
+def _sided(part: str, side: str) -> str:
+    return part if part.startswith(("mid_", "left_", "right_")) else f"{side}_{part}"
+
+
+def joint_angle(rows: list, joint: str, side: str, min_score: float) -> Measurement:
+    """`geometry.joint_angle` on rows (the same numbers: tests/exercise/test_signals.py)."""
+    a, b, c = (_point(rows, _sided(part, side)) for part in geometry.JOINTS[joint])
+    confidence = min(a[2], b[2], c[2])
+    if not confidence >= min_score:
+        return Measurement(math.nan, confidence)
+    return Measurement(geometry.angle_between(a[:2], b[:2], c[:2]), confidence)
+
+
+def inclination(rows: list, segment: str, side: str, reference: str, min_score: float) -> Measurement:
+    """`geometry.inclination_to_vertical` / `_horizontal` on rows."""
+    p, q = (_point(rows, _sided(part, side)) for part in geometry.SEGMENTS[segment])
+    confidence = min(p[2], q[2])
+    if not confidence >= min_score:
+        return Measurement(math.nan, confidence)
+    d = geometry.direction(p[:2], q[:2])
+    vertical = min(abs(d), 180.0 - abs(d))
+    return Measurement(vertical if reference == "vertical" else 90.0 - vertical, confidence)
 
 
 def _combine(left: Measurement, right: Measurement, combine: str) -> Measurement:
@@ -73,10 +118,11 @@ class JointAngle:
     def label(self) -> str:
         return f"{self.joint} angle" + ("" if self.combine in ("left", "right") else f" ({self.combine} of both sides)")
 
-    def measure(self, kps: np.ndarray, min_score: float) -> Measurement:
-        left = geometry.joint_angle(kps, self.joint, "left", min_score)
-        right = geometry.joint_angle(kps, self.joint, "right", min_score)
-        return _combine(left, right, self.combine)
+    def measure(self, kps, min_score: float) -> Measurement:
+        rows = kps if isinstance(kps, list) else pose_rows(kps)
+        if self.combine in ("left", "right"):
+            return joint_angle(rows, self.joint, self.combine, min_score)
+        return _combine(joint_angle(rows, self.joint, "left", min_score), joint_angle(rows, self.joint, "right", min_score), self.combine)
 
 
 @dataclass(frozen=True)
@@ -97,11 +143,12 @@ class Inclination:
     def label(self) -> str:
         return f"{self.segment} inclination to the {self.reference}"
 
-    def measure(self, kps: np.ndarray, min_score: float) -> Measurement:
-        fn = geometry.inclination_to_horizontal if self.reference == "horizontal" else geometry.inclination_to_vertical
-        if self.segment in ("trunk", "shoulders", "hips"):  # not sided
-            return fn(kps, self.segment, "left", min_score)
-        return _combine(fn(kps, self.segment, "left", min_score), fn(kps, self.segment, "right", min_score), self.combine)
+    def measure(self, kps, min_score: float) -> Measurement:
+        rows = kps if isinstance(kps, list) else pose_rows(kps)
+        if self.segment in ("trunk", "shoulders", "hips") or self.combine in ("left", "right"):  # one segment
+            side = self.combine if self.combine in ("left", "right") else "left"
+            return inclination(rows, self.segment, side, self.reference, min_score)
+        return _combine(*(inclination(rows, self.segment, side, self.reference, min_score) for side in ("left", "right")), self.combine)
 
 
 @dataclass(frozen=True)
@@ -115,8 +162,9 @@ class LargerOf:
     def label(self) -> str:
         return "larger of " + " and ".join(s.label for s in self.signals)
 
-    def measure(self, kps: np.ndarray, min_score: float) -> Measurement:
-        seen = [m for m in (s.measure(kps, min_score) for s in self.signals) if m.valid]
+    def measure(self, kps, min_score: float) -> Measurement:
+        rows = kps if isinstance(kps, list) else pose_rows(kps)
+        seen = [m for m in (s.measure(rows, min_score) for s in self.signals) if m.valid]
         if not seen:
             return Measurement(math.nan, 0.0)
         best = max(seen, key=lambda m: m.value)
@@ -151,9 +199,10 @@ class Posture:
         self._recent: deque[float] = deque(maxlen=3)
         self._lengths: deque[tuple[float, float]] = deque()  # (t, median torso length)
 
-    def update(self, kps: np.ndarray, t: float, min_score: float) -> tuple[float, float]:
+    def update(self, kps, t: float, min_score: float) -> tuple[float, float]:
         """(lean_deg, hands_low) for this frame, NaN where not measurable (hands_low: 1.0 / 0.0)."""
-        shoulder, hip = geometry.point(kps, "mid_shoulder"), geometry.point(kps, "mid_hip")
+        rows = kps if isinstance(kps, list) else pose_rows(kps)
+        shoulder, hip = _point(rows, "mid_shoulder"), _point(rows, "mid_hip")
         lean = math.nan
         if min(shoulder[2], hip[2]) >= min_score:
             self._recent.append(math.hypot(shoulder[0] - hip[0], shoulder[1] - hip[1]))
@@ -167,8 +216,8 @@ class Posture:
             if upright > 0:
                 rise = (hip[1] - shoulder[1]) / upright
                 lean = math.degrees(math.acos(min(max(rise, -1.0), 1.0)))
-        wrists = [float(kps[i, 1]) for i in _WRISTS if kps[i, 2] >= min_score]
-        knees = [float(kps[i, 1]) for i in _KNEES if kps[i, 2] >= min_score]
+        wrists = [rows[i][1] for i in _WRISTS if rows[i][2] >= min_score]
+        knees = [rows[i][1] for i in _KNEES if rows[i][2] >= min_score]
         hands_low = math.nan
         if wrists and knees:
             hands_low = float(sum(wrists) / len(wrists) > sum(knees) / len(knees))
