@@ -1,8 +1,13 @@
-"""Drawing the live exercise state on a video frame: the count, the angle and a depth bar."""
+"""Drawing the live exercise state on a video frame: the count, the angle and a depth bar.
+
+Only the panel's own pixels are touched (a darkened box at the top left, drawn with Pillow), so
+the cost does not grow with the frame size.
+"""
 
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -10,62 +15,79 @@ from PIL import Image, ImageDraw, ImageFont
 from movenet.exercise.repetition import CounterState
 from movenet.exercise.specs import ExerciseSpec
 
-BAR_COLOR = (60, 180, 75)  # green: the depth reached
-SHALLOW_COLOR = (245, 130, 48)  # orange: short of the spec's depth
-PANEL_COLOR = (0, 0, 0)
+BAR_COLOR = (60, 180, 75)  # green: the spec's depth reached
+SHALLOW_COLOR = (245, 130, 48)  # orange: short of it
+DARKEN = 0.35  # the panel's background keeps 35 % of the frame's brightness
+MAX_PANELS = 4
 
 
-def _fonts(canvas: Image.Image):
-    scale = max(canvas.width, canvas.height)
-    return ImageFont.load_default(size=max(12, round(scale / 40))), ImageFont.load_default(size=max(10, round(scale / 70))), max(4, round(scale / 150))
+@cache
+def _fonts(scale: int):
+    big = ImageFont.load_default(size=max(12, round(scale / 40)))
+    small = ImageFont.load_default(size=max(10, round(scale / 70)))
+    return big, small, max(4, round(scale / 150))
+
+
+_MEASURE = ImageDraw.Draw(Image.new("RGB", (1, 1)))
 
 
 def draw_exercise(image: np.ndarray, spec: ExerciseSpec, states: dict) -> np.ndarray:
-    """`image` (RGB, already with poses drawn) with a panel per person: count, angle, depth bar.
-
-    `states`: {person key: CounterState}; at most the first 4 people are drawn."""
-    canvas = Image.fromarray(np.ascontiguousarray(image))
-    draw = ImageDraw.Draw(canvas, "RGBA")
-    font, small, pad = _fonts(canvas)
+    """A copy of `image` (RGB, e.g. with the poses drawn) with a panel per person (at most 4):
+    the count, the live angle and phase, and a bar of the depth reached (the white mark is the
+    level a repetition must reach, the green one the spec's full depth)."""
+    out = np.array(image, copy=True)
+    height, width = out.shape[:2]
+    font, small, pad = _fonts(max(width, height))
     x = pad
-    for key, state in list(states.items())[:4]:
-        x = _panel(draw, spec, key, state, x, pad, font, small, canvas.height, len(states) > 1) + pad
-    return np.asarray(canvas)
+    for key, state in list(states.items())[:MAX_PANELS]:
+        x = _panel(out, spec, key, state, x, pad, font, small, len(states) > 1) + pad
+        if x >= width:
+            break
+    return out
 
 
 def draw_lines(image: np.ndarray, lines: list[str]) -> np.ndarray:
-    """`image` with lines of text at its top left (the balance tests' live state)."""
-    canvas = Image.fromarray(np.ascontiguousarray(image))
-    draw = ImageDraw.Draw(canvas)
-    font, _, pad = _fonts(canvas)
+    """A copy of `image` with lines of text at its top left (the balance tests' live state)."""
+    out = np.array(image, copy=True)
+    font, _, pad = _fonts(max(out.shape[:2]))
     for i, text in enumerate(lines):
-        draw.text((pad, pad + i * font.size * 1.3), text, fill=(255, 255, 255), font=font, stroke_width=2, stroke_fill=(0, 0, 0))
-    return np.asarray(canvas)
+        w = round(_MEASURE.textlength(text, font=font)) + 2 * pad
+        h = round(font.size * 1.3) + pad
+        _box(out, pad, pad + i * h, w, h, lambda d, t=text: d.text((pad, pad // 2), t, fill=(255, 255, 255), font=font))
+    return out
 
 
-def _panel(draw, spec: ExerciseSpec, key, state: CounterState, x: int, pad: int, font, small, height: int, label_person: bool) -> int:
-    name = f"#{key} " if label_person and key else ""
-    title = f"{name}{spec.name.replace('_', ' ')}: {state.count}"
-    angle = "--" if math.isnan(state.value) else f"{state.value:.0f} deg"
-    sub = f"{angle}  {state.phase}"
-    width = max(draw.textlength(title, font=font), draw.textlength(sub, font=small)) + 2 * pad
-    bar_w = max(8, round(font.size * 0.7))
-    bar_h = round(height * 0.35)
-    top = pad
-    draw.rectangle([x, top, x + width + bar_w + 2 * pad, top + font.size + small.size * 1.4 + 2 * pad + bar_h], fill=PANEL_COLOR + (150,))
-    draw.text((x + pad, top + pad), title, fill=(255, 255, 255), font=font)
-    draw.text((x + pad, top + pad + font.size * 1.15), sub, fill=(220, 220, 220), font=small)
-    bx0, by0 = x + pad, top + 2 * pad + font.size + round(small.size * 1.4)
-    bx1, by1 = bx0 + bar_w, by0 + bar_h
-    draw.rectangle([bx0, by0, bx1, by1], outline=(255, 255, 255), width=1)
-    if not math.isnan(state.depth):
-        fill_h = round(min(state.depth, 1.0) * bar_h)
-        color = BAR_COLOR if state.depth >= 1.0 else SHALLOW_COLOR
-        if fill_h > 1:
-            draw.rectangle([bx0 + 1, by1 - fill_h, bx1 - 1, by1 - 1], fill=color + (230,))
-    # the counting levels on the bar: enter (must reach) and depth (full)
-    for level, color in ((spec.enter_deg, (255, 255, 255)), (spec.depth_deg, BAR_COLOR)):
-        y = by1 - round(spec.depth_fraction(level) * bar_h)
-        draw.line([bx0 - 3, y, bx1 + 3, y], fill=color, width=2)
-    draw.text((bx1 + pad, by0), "depth", fill=(220, 220, 220), font=small)
-    return round(x + width + bar_w + 2 * pad)
+def _box(out: np.ndarray, x: int, y: int, w: int, h: int, paint) -> None:
+    """Darken out[y:y+h, x:x+w] and let `paint(draw)` draw on it (coordinates inside the box)."""
+    h, w = min(h, out.shape[0] - y), min(w, out.shape[1] - x)
+    if h <= 0 or w <= 0:
+        return
+    region = Image.fromarray((out[y : y + h, x : x + w] * DARKEN).astype(np.uint8))
+    paint(ImageDraw.Draw(region))
+    out[y : y + h, x : x + w] = np.asarray(region)
+
+
+def _panel(out: np.ndarray, spec: ExerciseSpec, key, state: CounterState, x: int, pad: int, font, small, label_person: bool) -> int:
+    title = f"{f'#{key} ' if label_person and key else ''}{spec.name.replace('_', ' ')}: {state.count}"
+    sub = f"{'--' if math.isnan(state.value) else f'{state.value:.0f} deg'}  {state.phase}"
+    text_w = round(max(_MEASURE.textlength(title, font=font), _MEASURE.textlength(sub, font=small)))
+    bar_w, bar_h = max(8, round(font.size * 0.7)), max(20, round(out.shape[0] * 0.25))
+    bar_y = 2 * pad + font.size + round(small.size * 1.4)
+    w, h = text_w + 2 * pad, bar_y + bar_h + pad
+
+    def paint(draw: ImageDraw.ImageDraw) -> None:
+        draw.text((pad, pad), title, fill=(255, 255, 255), font=font)
+        draw.text((pad, pad + round(font.size * 1.15)), sub, fill=(220, 220, 220), font=small)
+        x0, x1, y1 = pad, pad + bar_w, bar_y + bar_h
+        draw.rectangle([x0, bar_y, x1, y1], outline=(255, 255, 255), width=1)
+        if not math.isnan(state.depth):
+            fill = round(min(state.depth, 1.0) * bar_h)
+            if fill > 1:
+                draw.rectangle([x0 + 1, y1 - fill, x1 - 1, y1 - 1], fill=BAR_COLOR if state.depth >= 1.0 else SHALLOW_COLOR)
+        for level, color in ((spec.enter_deg, (255, 255, 255)), (spec.depth_deg, BAR_COLOR)):
+            y = y1 - round(spec.depth_fraction(level) * bar_h)
+            draw.line([x0 - 3, y, x1 + 3, y], fill=color, width=2)
+        draw.text((x1 + pad, bar_y), "depth", fill=(220, 220, 220), font=small)
+
+    _box(out, x, pad, w, h, paint)
+    return x + w
