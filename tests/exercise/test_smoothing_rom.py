@@ -94,8 +94,10 @@ def test_range_of_motion_extremes_times_and_spikes():
 def test_smoothing_reduces_jitter_and_keeps_the_depth():
     rng = np.random.default_rng(0)
     held = np.array(smooth(list(150.0 + rng.normal(0, 3.0, 300))))
-    assert np.nanstd(held) < 0.7 * 3.0  # at 30 fps, tau 80 ms: ~0.6 of the noise is left
+    # at 30 fps, tau 40 ms: alpha = 0.56, so sqrt(alpha / (2 - alpha)) = 0.62 of white noise is
+    # left (the spike filter takes a little more)
+    assert np.nanstd(held) < 0.7 * 3.0
     samples, _ = trajectory(170, 90, reps=3, period_ms=2000, fps=30.0)
     noisy = np.array([v for _, v in samples]) + rng.normal(0, 3.0, len(samples))
     out = np.array(smooth(list(noisy)))
-    assert np.nanmin(out) == pytest.approx(90.0, abs=4.0)  # the depth survives
+    assert 90.0 - 3 * 3.0 < np.nanmin(out) < 90.0 + 2.0  # the depth is not cut (noise may add to it)

@@ -5,7 +5,7 @@ threshold: frames where a joint is not seen are left out). The ankle has no angl
 foot keypoint): the shin's inclination to the vertical stands in for it.
 
 Outliers: each measure goes through the same smoother as the counters (`smoothing`): a running
-median of 3 samples, then a 80 ms low-pass. A single-frame spike is never the median of three, so it
+spike filter over 3 samples, then a 40 ms low-pass. A single-frame spike is never the median of three, so it
 can neither set a minimum nor a maximum (tests/exercise/test_rom.py); two consecutive bad frames
 can. The smoothing also trims true extremes slightly (README: the smoothing figure).
 """

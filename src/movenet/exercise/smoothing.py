@@ -9,9 +9,10 @@ Both steps are causal (they see only past samples), so a counter can run live.
   5 fps). There is no output until three samples have been seen (after a start or a long gap),
   so a spike in the very first frame cannot pass either.
 - **Exponential low-pass with a time constant** (`alpha = 1 - exp(-dt / tau)`), so the smoothing is
-  the same at 5 fps and at 60 fps. tau = 80 ms takes out much of the frame-to-frame jitter of the
-  keypoints (a few degrees at 30 fps) at the cost of ~80 ms of lag; how much it changes the angles
-  on real clips: README, "Movement analysis" (`tools/exercise_smoothing.py`).
+  the same at 5 fps and at 60 fps. tau = 40 ms halves the frame-to-frame jitter of the angles at
+  30 fps (about 2 -> 1 degree on the real clips) for ~40 ms of lag and a mean change of 0.6-2.7
+  degrees; 80 ms would take out more jitter but shrink fast ranges of motion more (README,
+  "Movement analysis"; `tools/exercise_smoothing.py`).
 Invalid samples (NaN) are skipped; after a gap longer than `max_gap_ms` the filter starts over, so
 it never smooths across a long loss of the person.
 """
@@ -23,7 +24,7 @@ from collections import deque
 
 MEDIAN_WINDOW = 3  # samples: the smallest window whose median rejects a one-frame spike
 DEFAULT_SPIKE_DEG = 20.0  # chosen: above the frame-to-frame change of a fast movement at 30 fps
-DEFAULT_TAU_MS = 80.0  # low-pass time constant (see the module docstring)
+DEFAULT_TAU_MS = 40.0  # low-pass time constant (see the module docstring)
 DEFAULT_MAX_GAP_MS = 1000.0  # longer gaps restart the filter (and end a repetition in progress)
 
 
