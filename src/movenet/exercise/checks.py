@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import statistics
 
-
 from movenet.exercise.signals import Posture
 from movenet.exercise.specs import HANDS_LOW, LEAN, Check
 

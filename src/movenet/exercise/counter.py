@@ -19,9 +19,10 @@ signal in "progress" units (`direction * value`: larger is deeper) and these pha
 A repetition is counted at the moment it passes back past `exit` on the way to the start position
 (the squat: rising back through 145 degrees at the knee), if it lasted `min_rep_ms`, stayed past
 `enter` no longer than `max_active_ms` and at least `min_hold_ms`, and passed the spec's posture
-checks (trunk lean at the bottom and when back, hands above the knees: `signals.Posture`);
-otherwise it is a partial repetition with the reason. The minimum range is implied by the levels: a counted repetition moves from
-past `start` (or from its top) to past `enter` (the squat: at least 40 degrees).
+checks (trunk lean at the bottom and when back, hands above the knees: `checks`, `signals.Posture`);
+otherwise it is a partial repetition with the reason. The minimum range is implied by the levels:
+a counted repetition moves from past `start` (or from its top) to past `enter` (the squat: at
+least 40 degrees).
 
 Frames where the signal cannot be measured (no pose, joints below the score threshold) are
 skipped; a gap up to `max_gap_ms` is bridged (the state holds), a longer one ends the repetition in

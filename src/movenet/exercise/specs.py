@@ -146,9 +146,11 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             ),
             rest_name="standing", active_name="bottom", view="side or front",
             source="depth 90: thighs parallel to the floor (knee flexion ~90 deg, side view); enter 120 "
-            "(60 deg of flexion, a half squat) and exit/start 145/160 checked on the ML Kit squats_up / "
-            "squats_down poses (README). Posture checks chosen on the URFD clips (people bending or "
-            "crouching down to pick something up, falls): a squat keeps the trunk within 55 deg of "
+            "(60 deg of flexion, between a quarter squat and thighs parallel), exit/start 145/160: the "
+            "usual hysteresis, checked on the ML Kit squats_up / squats_down poses (README); max_active "
+            "4 s: a squat's bottom lasts ~1 s (pose_squats: 0.9-1.3 s past 120 deg). Posture checks "
+            "chosen on the URFD clips (people bending or crouching down to pick something up, falls): "
+            "a squat keeps the trunk within 55 deg of "
             "upright (pose_squats: ~37) and the hands above the knees (crouching people touch the "
             "floor), and ends upright (lying down with straight legs is not standing up)",
         ),
