@@ -72,7 +72,7 @@ def main() -> None:
                 changes.append(np.abs(smooth[ok] - raw[ok]))
                 jit_raw.append(jitter(np.where(ok, raw, np.nan)))
                 jit_smooth.append(jitter(np.where(ok, smooth, np.nan)))
-                range_changes.append((np.ptp(smooth[ok]) - np.ptp(raw[ok])))
+                range_changes.append(np.ptp(smooth[ok]) - np.ptp(raw[ok]))
             rc = np.array(range_changes)
             print(f"| {Path(clip).name} | {tau:g} | {np.mean(np.concatenate(changes)):.2f} | {np.nanmean(jit_raw):.2f} | {np.nanmean(jit_smooth):.2f} "
                   f"| {np.median(rc):+.1f}, {rc[np.argmax(np.abs(rc))]:+.1f} |")

@@ -9,7 +9,13 @@ from exercise_synthetic import figure
 
 from movenet.analysis import geometry
 from movenet.exercise.rom import MEASURES, measure_all
-from movenet.exercise.signals import Inclination, JointAngle, LargerOf, Posture, pose_rows
+from movenet.exercise.signals import (
+    Inclination,
+    JointAngle,
+    LargerOf,
+    Posture,
+    pose_rows,
+)
 
 
 def test_every_measure_equals_geometry_on_random_poses():
@@ -52,7 +58,7 @@ def test_trunk_lean_in_a_frontal_view():
     posture.update(upright, 0.0, 0.3)
     leaning = upright.copy()
     hip = (leaning[11, :2] + leaning[12, :2]) / 2
-    for i in range(0, 11):  # head, shoulders and arms move down towards the hip by 1 - cos(50 deg)
+    for i in range(11):  # head, shoulders and arms move down towards the hip by 1 - cos(50 deg)
         leaning[i, 1] = hip[1] + (leaning[i, 1] - hip[1]) * math.cos(math.radians(50.0))
     for t in (33.0, 66.0, 99.0):
         lean, hands_low = posture.update(leaning, t, 0.3)
