@@ -1,7 +1,7 @@
 """Synthetic poses for the exercise tests: a 2D side-view stick figure built from joint angles,
 and angle trajectories with known repetitions (noise, dropouts, pauses, partial repetitions).
 
-The figure: hip at `origin`; the trunk leans `lean` degrees forward from upright (then the whole
+The figure: feet (ankles) at `origin`, as when exercising in place (`anchor="hip"`: the hip); the trunk leans `lean` degrees forward from upright (then the whole
 figure is rotated by `body` degrees: 90 lies it down facing up); the thigh leaves the hip so that
 the shoulder-hip-knee angle is `hip`, the shin so that hip-knee-ankle is `knee`; the upper arm
 leaves the shoulder at `shoulder` degrees from the trunk (hip-shoulder-elbow) and the forearm at
@@ -28,7 +28,7 @@ def _unit(deg: float) -> np.ndarray:
     return np.array([math.sin(r), -math.cos(r)])
 
 
-def figure(*, lean=0.0, hip=180.0, knee=180.0, shoulder=10.0, elbow=180.0, body=0.0, origin=(320.0, 300.0), scale=1.0, score=0.9) -> np.ndarray:
+def figure(*, lean=0.0, hip=180.0, knee=180.0, shoulder=10.0, elbow=180.0, body=0.0, origin=(320.0, 300.0), scale=1.0, score=0.9, anchor="feet") -> np.ndarray:
     """(17, 3) keypoints of the stick figure (angles in degrees)."""
     trunk_dir = lean  # forward (towards +x) lean, measured from up
     shoulder_pt = np.zeros(2) + TORSO * _unit(trunk_dir)
@@ -47,6 +47,9 @@ def figure(*, lean=0.0, hip=180.0, knee=180.0, shoulder=10.0, elbow=180.0, body=
         "shoulder": shoulder_pt, "elbow": elbow_pt, "wrist": wrist_pt,
         "hip": np.zeros(2), "knee": knee_pt, "ankle": ankle_pt,
     }
+    if anchor == "feet":  # the feet stay at `origin` (else the hip does)
+        feet = np.asarray(pts["ankle"], dtype=float)
+        pts = {k: np.asarray(v, dtype=float) - feet for k, v in pts.items()}
     rot = math.radians(body)
     c, s = math.cos(rot), math.sin(rot)
     kps = np.zeros((17, 3))

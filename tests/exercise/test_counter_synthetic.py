@@ -166,9 +166,9 @@ def test_walking_is_neither_a_squat_nor_a_lunge():
         phase = (i % 30) / 30.0
         left = 180 - 65 * max(0.0, math.sin(2 * math.pi * phase))
         right = 180 - 65 * max(0.0, -math.sin(2 * math.pi * phase))
-        kps = figure(knee=180, hip=175, origin=(100 + 3 * i, 300))
+        kps = figure(knee=180, hip=175, origin=(100 + 3 * i, 300), anchor="hip")
         for side, knee in (("left", left), ("right", right)):
-            k = figure(knee=knee, hip=175, origin=(100 + 3 * i, 300))
+            k = figure(knee=knee, hip=175, origin=(100 + 3 * i, 300), anchor="hip")
             for part in ("knee", "ankle"):
                 idx = [n for n in range(17)][["nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"].index(f"{side}_{part}")]
                 kps[idx] = k[idx]
@@ -221,3 +221,29 @@ def test_bad_input():
     faint = [(t, to_pose(figure(**PROFILES["squat"](v), score=0.2))) for t, v in samples]
     assert run(RepCounter("squat"), faint).count == 0
     assert run(RepCounter("squat", min_score=0.1), faint).count == 2
+
+
+def _knee_bent_in_the_image_only(v):
+    """Hips at standing height above the ankles, the knees pushed sideways in the image so the
+    hip-knee-ankle angle is `v` (occluded or misplaced knees of a walker seen from above)."""
+    kps = figure(**PROFILES["squat"](170.0))
+    for hip, knee, ankle in ((11, 13, 15), (12, 14, 16)):
+        top, bottom = kps[hip, :2], kps[ankle, :2]
+        half = (bottom[1] - top[1]) / 2
+        kps[knee, :2] = (top[0] + half * math.tan(math.radians((180.0 - v) / 2)), top[1] + half)
+    return kps
+
+
+def test_a_squat_must_lower_the_hips_stay_in_place_and_a_pull_up_hang():
+    samples, _ = trajectory(170, 85, reps=2, period_ms=2000)
+    c = run(RepCounter("squat"), [(t, to_pose(_knee_bent_in_the_image_only(v))) for t, v in samples])
+    assert c.count == 0 and all("hips did not go down" in r.reason for r in c.partial_repetitions)
+    walking = [(t, to_pose(figure(**PROFILES["squat"](v), origin=(100 + 0.15 * t, 300)))) for t, v in samples]  # 1.5 torso lengths a second
+    c = run(RepCounter("squat"), walking)
+    assert c.count == 0 and all("feet moved" in r.reason for r in c.partial_repetitions)
+    assert run(RepCounter("squat", checks=()), walking).count == 2
+    samples, _ = trajectory(170, 60, reps=2, period_ms=2000)
+    arms_down = [(t, to_pose(figure(shoulder=20.0, elbow=v))) for t, v in samples]  # curls, not pull-ups
+    c = run(RepCounter("pull_up"), arms_down)
+    assert c.count == 0 and all("not overhead" in r.reason for r in c.partial_repetitions)
+    assert run(RepCounter("bicep_curl"), arms_down).count == 2

@@ -61,6 +61,7 @@ def test_trunk_lean_in_a_frontal_view():
     for i in range(11):  # head, shoulders and arms move down towards the hip by 1 - cos(50 deg)
         leaning[i, 1] = hip[1] + (leaning[i, 1] - hip[1]) * math.cos(math.radians(50.0))
     for t in (33.0, 66.0, 99.0):
-        lean, hands_low = posture.update(leaning, t, 0.3)
-    assert lean == pytest.approx(50.0, abs=0.5) and hands_low == 0.0
+        frame = posture.update(leaning, t, 0.3)
+    assert frame.lean == pytest.approx(50.0, abs=0.5) and frame.hands_low == 0.0
+    assert frame.hip_height == pytest.approx(1.0)  # the hips did not go down
     assert geometry.inclination_to_vertical(leaning, "trunk").value == pytest.approx(0.0, abs=1e-9)  # 2D sees nothing

@@ -2,7 +2,8 @@
 
 For each frame with a pose, every check's measure is taken (the trunk lean and hand height from
 `signals.Posture`, or a signal). "active" checks use the median over the frames the repetition
-spent past `enter` (a median, so a few bad frames do not decide); "rest" checks use the last value
+spent past `enter` (a median, so a few bad frames do not decide; the feet's travel is measured from
+where they were when the repetition began, if seen within `max_gap_ms`); "rest" checks use the last value
 seen when the repetition is counted, which must be recent (within `max_gap_ms`), otherwise the
 check fails: a posture that cannot be seen cannot be confirmed.
 """
@@ -13,7 +14,7 @@ import math
 import statistics
 
 from movenet.exercise.signals import Posture
-from movenet.exercise.specs import HANDS_LOW, LEAN, Check
+from movenet.exercise.specs import FEET_TRAVEL, Check
 
 
 class CheckTracker:
@@ -28,21 +29,30 @@ class CheckTracker:
             self._posture.reset()
         self._now = [math.nan] * len(self.checks)
         self._last = [(-math.inf, math.nan)] * len(self.checks)  # (t, value) last seen
+        self._feet: tuple[float, tuple[float, float]] | None = None  # (t, feet) last seen
+        self._now_ms = -math.inf
         self.begin()
 
     def begin(self) -> None:
-        """A new repetition starts: forget the previous one's active values."""
+        """A new repetition starts: forget the previous one's active values; the feet's travel is
+        measured from where they are now."""
         self._active: list[list[float]] = [[] for _ in self.checks]
+        seen = self._feet is not None and self._now_ms - self._feet[0] <= self.max_gap_ms
+        self._origin = self._feet[1] if seen else None
 
     def frame(self, kps: list, t: float, min_score: float) -> None:
         if not self.checks:
             return
-        lean, hands_low = self._posture.update(kps, t, min_score) if self._posture is not None else (math.nan, math.nan)
+        self._now_ms = t
+        posture = self._posture.update(kps, t, min_score) if self._posture is not None else None
+        travel = math.nan
+        if posture is not None and not math.isnan(posture.feet[0]):
+            self._feet = (t, posture.feet)
+            if self._origin is not None and posture.torso > 0:
+                travel = math.hypot(posture.feet[0] - self._origin[0], posture.feet[1] - self._origin[1]) / posture.torso
         for i, check in enumerate(self.checks):
-            if check.measure == LEAN:
-                value = lean
-            elif check.measure == HANDS_LOW:
-                value = hands_low
+            if isinstance(check.measure, str):
+                value = math.nan if posture is None else travel if check.measure == FEET_TRAVEL else getattr(posture, check.measure)
             else:
                 value = check.measure.measure(kps, min_score).value
             self._now[i] = value

@@ -39,7 +39,8 @@ class UnknownExerciseError(MovenetError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-LEAN, HANDS_LOW = "lean", "hands_low"  # the measures of `signals.Posture`
+# The measures of `signals.Posture` (their names are its fields) and the feet's travel:
+LEAN, HANDS_LOW, HIP_HEIGHT, FEET_TRAVEL = "lean", "hands_low", "hip_height", "feet_travel"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,9 @@ class Check:
     """A posture condition: the median of `measure` over the frames past `enter` (phase "active"),
     or its last value when the repetition is counted (phase "rest"), must lie in [low, high].
     `measure`: "lean" (trunk lean from upright, degrees, any camera view: `signals.Posture`),
-    "hands_low" (1 when the wrists are below the knees, else 0), or a signal."""
+    "hands_low" (1 when the wrists are below the knees, else 0), "hip_height" (the hips' height
+    above the ankles as a share of the standing one), "feet_travel" (how far the midpoint of the
+    ankles moved since the repetition began, in torso lengths), or a signal."""
 
     measure: str | Signal
     low: float = -math.inf
@@ -58,8 +61,8 @@ class Check:
     def __post_init__(self) -> None:
         if self.phase not in ("active", "rest") or not self.low < self.high:
             raise InvalidOptionError(f"a check needs phase 'active' or 'rest' and low < high; got {self.phase!r}, {self.low}, {self.high}")
-        if isinstance(self.measure, str) and self.measure not in (LEAN, HANDS_LOW):
-            raise InvalidOptionError(f"a check measures {LEAN!r}, {HANDS_LOW!r} or a signal; got {self.measure!r}")
+        if isinstance(self.measure, str) and self.measure not in (LEAN, HANDS_LOW, HIP_HEIGHT, FEET_TRAVEL):
+            raise InvalidOptionError(f"a check measures {LEAN!r}, {HANDS_LOW!r}, {HIP_HEIGHT!r}, {FEET_TRAVEL!r} or a signal; got {self.measure!r}")
 
     @property
     def label(self) -> str:
@@ -67,11 +70,24 @@ class Check:
             return "trunk lean"
         if self.measure == HANDS_LOW:
             return "hands below the knees"
+        if self.measure == HIP_HEIGHT:
+            return "hip height"
+        if self.measure == FEET_TRAVEL:
+            return "feet travel"
         return self.measure.label
 
 
 def _lean(high: float, why: str, phase: str = "active", low: float = -math.inf) -> Check:
     return Check(LEAN, low, high, phase, why)
+
+
+# Exercises done in place: the midpoint of the ankles moves less than half a torso length (~25 cm)
+# from where it was when the repetition began; a walking step moves it by about half a stride.
+IN_PLACE_TORSO = 0.5
+
+
+def _in_place(name: str) -> Check:
+    return Check(FEET_TRAVEL, high=IN_PLACE_TORSO, why=f"the feet moved: walking, not a {name}")
 
 
 @dataclass(frozen=True)
@@ -142,6 +158,8 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             checks=(
                 _lean(55, "leaning over: a bend, not a squat"),
                 Check(HANDS_LOW, high=0.5, why="hands at the floor: crouching or picking something up, not a squat"),
+                Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a squat"),
+                _in_place("squat"),
                 _lean(45, "not upright when back: lying down is not standing up", "rest"),
             ),
             rest_name="standing", active_name="bottom", view="side or front",
@@ -150,7 +168,9 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             "usual hysteresis, checked on the ML Kit squats_up / squats_down poses (README); max_active "
             "4 s: a squat's bottom lasts ~1 s (pose_squats: 0.9-1.3 s past 120 deg). Posture checks "
             "chosen on the URFD clips (people bending or crouching down to pick something up, falls): "
-            "a squat keeps the trunk within 55 deg of "
+            "a squat lowers the hips (to <= 0.9 of their standing height above the ankles: a side-view "
+            "squat reaching 120 deg has them at ~0.85, pose_squats' bottoms at 0.58-0.66; added after "
+            "walkers seen from above in opencv_vtest.avi were counted, see README), keeps the trunk within 55 deg of "
             "upright (pose_squats: ~37) and the hands above the knees (crouching people touch the "
             "floor), and ends upright (lying down with straight legs is not standing up)",
         ),
@@ -161,6 +181,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             checks=(
                 _lean(180, "the body is not horizontal", low=50),
                 Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank"),
+                _in_place("push-up"),
             ),
             rest_name="arms straight", active_name="chest down", view="side",
             source="depth 90: upper arms parallel to the floor (the usual push-up standard); enter 110 and "
@@ -170,15 +191,20 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             name="pull_up", description="pull-up or chin-up from a dead hang", signal=_ELBOW,
             rest_deg=170, start_deg=150, exit_deg=130, enter_deg=100, depth_deg=70,
             min_rep_ms=600, max_active_ms=5000,
-            checks=(_lean(35, "the body is not hanging upright"), _lean(35, "the body is not hanging upright", "rest")),
+            checks=(
+                _lean(35, "the body is not hanging upright"),
+                _lean(35, "the body is not hanging upright", "rest"),
+                Check(JointAngle("shoulder", "mean"), low=120, phase="rest", why="the arms are not overhead: not hanging from a bar"),
+            ),
             rest_name="hanging", active_name="chin up", view="front or back",
-            source="chosen: a dead hang is ~170 deg at the elbow, chin over the bar ~50-70 deg; enter 100 "
-            "is half the way; not validated on real video",
+            source="chosen: a dead hang is ~170 deg at the elbow (arms overhead: shoulder angle > 120), chin "
+            "over the bar ~50-70 deg; enter 100 is half the way; not validated on real video",
         ),
         ExerciseSpec(
             name="bicep_curl", description="biceps curl, both arms or alternating", signal=JointAngle("elbow", "min"),
             rest_deg=165, start_deg=145, exit_deg=115, enter_deg=75, depth_deg=50,
-            min_rep_ms=400, max_active_ms=5000, checks=(_lean(35, "not upright (standing or sitting)"),),
+            min_rep_ms=400, max_active_ms=5000,
+            checks=(_lean(35, "not upright (standing or sitting)"), _in_place("curl")),
             rest_name="arm down", active_name="curled", view="side or front",
             source="chosen: the more bent elbow (alternating curls count each arm); arm down ~165 deg, full "
             "curl ~40-50 deg; not validated on real video",
@@ -186,7 +212,8 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="shoulder_press", description="overhead (shoulder) press", signal=JointAngle("shoulder", "mean"),
             rest_deg=90, start_deg=110, exit_deg=130, enter_deg=150, depth_deg=165,
-            min_rep_ms=400, max_active_ms=5000, checks=(_lean(35, "not upright (standing or sitting)"),),
+            min_rep_ms=400, max_active_ms=5000,
+            checks=(_lean(35, "not upright (standing or sitting)"), _in_place("press")),
             rest_name="hands at shoulders", active_name="arms overhead", view="front",
             source="chosen: the upper arm's elevation (hip-shoulder-elbow) is ~90 deg or less with the hands at "
             "the shoulders and ~170 deg at lock-out; arms hanging (~10 deg) never pass `start`; not "
@@ -196,9 +223,14 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             name="lunge", description="forward, reverse or walking lunge", signal=_KNEE,
             rest_deg=170, start_deg=160, exit_deg=145, enter_deg=115, depth_deg=95,
             min_rep_ms=500, max_active_ms=4000, 
-            checks=(_lean(45, "leaning over: not a lunge"), _lean(45, "not upright when back", "rest")),
+            checks=(
+                _lean(45, "leaning over: not a lunge"),
+                Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a lunge"),
+                _lean(45, "not upright when back", "rest"),
+            ),
             rest_name="standing", active_name="bottom", view="side",
-            source="chosen: both knees bend to ~90 deg at the bottom (mean ~95 with the back knee); walking "
+            source="chosen: both knees bend to ~90 deg at the bottom (mean ~95 with the back knee), the hips "
+            "drop (as for the squat); walking "
             "bends one knee at a time (mean stays >140); not validated on real video",
         ),
         ExerciseSpec(
@@ -212,7 +244,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="jumping_jack", description="jumping jack (star jump)", signal=JointAngle("shoulder", "mean"),
             rest_deg=20, start_deg=45, exit_deg=90, enter_deg=130, depth_deg=150,
-            min_rep_ms=250, max_active_ms=2000, checks=(_lean(30, "not standing upright"),),
+            min_rep_ms=250, max_active_ms=2000, checks=(_lean(30, "not standing upright"), _in_place("jumping jack")),
             rest_name="arms down", active_name="arms overhead", view="front",
             source="chosen: arm elevation (hip-shoulder-elbow) ~10-30 deg with the arms down, 150-170 overhead; "
             "min_rep 250 ms allows ~2 jacks a second; not validated on real video",
@@ -220,7 +252,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="glute_bridge", description="glute bridge (hip raise from lying)", signal=JointAngle("hip", "mean"),
             rest_deg=120, start_deg=135, exit_deg=145, enter_deg=155, depth_deg=165,
-            min_rep_ms=500, max_active_ms=60000, checks=(_lean(180, "not lying", low=45),),
+            min_rep_ms=500, max_active_ms=60000, checks=(_lean(180, "not lying", low=45), _in_place("bridge")),
             rest_name="hips down", active_name="hips up", view="side",
             source="depth 165: shoulders, hips and knees in line; lying with knees bent is ~110-130 deg "
             "(PhysioPlus' rest pose: 100-130, raise: 155-180); holds are allowed (max_active 60 s), "
@@ -231,7 +263,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             signal=LargerOf((JointAngle("hip", "mean"), JointAngle("knee", "mean"))),
             rest_deg=170, start_deg=160, exit_deg=150, enter_deg=120, depth_deg=100,
             min_rep_ms=400, max_active_ms=60000, start_active=True,
-            checks=(_lean(45, "not upright when back: lying down is not standing up", "rest"),),
+            checks=(_in_place("sit-to-stand"), _lean(45, "not upright when back: lying down is not standing up", "rest")),
             rest_name="standing", active_name="seated", view="side",
             source="chosen: the larger of the hip and knee angles: both are ~90-110 deg seated and ~170 "
             "standing, while bending at the hips to pick something up keeps the knees straighter; "
