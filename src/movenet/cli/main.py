@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from movenet.cli import bench, eval, predict, serve, track, train
+from movenet.cli import bench, eval, exercise, predict, serve, track, train
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
 
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_parser(sub)
     train.add_parser(sub)
     serve.add_parser(sub)
+    exercise.add_parsers(sub)  # exercise, angles, balance, classify
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)

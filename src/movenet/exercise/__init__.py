@@ -1,0 +1,47 @@
+"""Movement analysis above the detector: repetition counting, range of motion, balance tests and
+pose classification. It sees only poses (`movenet.Pose` or None per frame), never runs a model.
+
+    from movenet.exercise import RepCounter
+    counter = RepCounter("squat")
+    counter.update(pose, timestamp_ms)          # every frame; pose None when nobody is seen
+    counter.count, counter.repetitions
+
+    report = analyse_exercise(stream_poses(detector, source), "squat")   # every person
+    report.to_dict()
+"""
+
+from movenet.exercise.counter import RepCounter
+from movenet.exercise.repetition import CounterState, Repetition
+from movenet.exercise.rom import MEASURES, JointRange, RangeOfMotion, measure_all
+from movenet.exercise.session import (
+    ExerciseReport,
+    ExerciseSession,
+    PersonReport,
+    analyse_exercise,
+)
+from movenet.exercise.specs import (
+    Check,
+    ExerciseSpec,
+    UnknownExerciseError,
+    get_exercise,
+    list_exercises,
+)
+
+__all__ = [
+    "MEASURES",
+    "Check",
+    "CounterState",
+    "ExerciseReport",
+    "ExerciseSession",
+    "ExerciseSpec",
+    "JointRange",
+    "PersonReport",
+    "RangeOfMotion",
+    "RepCounter",
+    "Repetition",
+    "UnknownExerciseError",
+    "analyse_exercise",
+    "get_exercise",
+    "list_exercises",
+    "measure_all",
+]

@@ -1,0 +1,205 @@
+"""Exercise analysis of a whole stream, for every person: `analyse_exercise(...) -> ExerciseReport`.
+
+The one entry point the CLI, the web app and batch jobs call. Frames come as `FramePoses` (from
+`movenet.pipelines.video.stream_poses`) or `(timestamp_ms, poses)` pairs; nothing here runs a
+model. `ExerciseSession` is the same frame by frame (`update(poses, t)`, `finish()`).
+
+Who is counted:
+- SinglePose gives one pose per frame (the person the detector's crop follows): one counter.
+- MultiPose with tracking gives track ids: one counter and one range-of-motion per id
+  (`person="all"`, the default); the report's top-level numbers are those of the *primary* person,
+  the one seen in the most frames (ties: the larger mean box). `person=<id>` counts only that
+  track id; `person="largest"` feeds one counter with the largest person of each frame (ids
+  ignored: use it when tracking is off). People who leave keep their counts.
+- Poses without ids but several per frame (MultiPose without tracking): the largest one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from movenet.analysis.per_person import SINGLE, PerPerson, person_key
+from movenet.errors import InvalidOptionError
+from movenet.exercise.counter import RepCounter
+from movenet.exercise.repetition import CounterState, Repetition
+from movenet.exercise.rom import JointRange, RangeOfMotion
+from movenet.exercise.signals import pose_rows
+from movenet.exercise.specs import ExerciseSpec, get_exercise
+from movenet.types import Pose
+
+MAX_PEOPLE = 64  # people counted at most (bounded memory); later new track ids are not counted
+_COUNTER_OPTIONS = ("min_score", "tau_ms", "max_gap_ms")  # the rest are spec overrides
+
+
+def pose_area(pose: Pose) -> float:
+    """Box area in pixels (MultiPose box, else the extent of keypoints scoring >= 0.2)."""
+    if pose.box is not None:
+        b = pose.box
+        return max(b.x_max - b.x_min, 0.0) * max(b.y_max - b.y_min, 0.0)
+    pts = [(k.x, k.y) for k in pose.keypoints if k.score >= 0.2]
+    if len(pts) < 2:
+        return 0.0
+    xs, ys = zip(*pts)
+    return (max(xs) - min(xs)) * (max(ys) - min(ys))
+
+
+@dataclass(frozen=True)
+class PersonReport:
+    id: int | None  # track id (None: SinglePose or the largest person)
+    reps: int
+    repetitions: tuple[Repetition, ...]
+    partial_repetitions: tuple[Repetition, ...]
+    range_of_motion: dict[str, JointRange]
+    frames_seen: int
+    mean_area: float
+    trace: tuple[tuple[float, float, float], ...] = field(repr=False)  # (t, raw, smoothed) for plots
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "reps": self.reps,
+            "partial_reps": len(self.partial_repetitions),
+            "repetitions": [r.to_dict() for r in self.repetitions],
+            "partial_repetitions": [r.to_dict() for r in self.partial_repetitions],
+            "range_of_motion": {k: v.to_dict() for k, v in self.range_of_motion.items()},
+            "frames_seen": self.frames_seen,
+        }
+
+
+@dataclass(frozen=True)
+class ExerciseReport:
+    exercise: str
+    spec: ExerciseSpec = field(repr=False)
+    people: tuple[PersonReport, ...]
+    primary: PersonReport | None  # whose numbers the top level gives
+    frames: int
+    duration_ms: float
+    note: str  # e.g. "nobody was seen in 120 frames"
+
+    @property
+    def reps(self) -> int:
+        return self.primary.reps if self.primary else 0
+
+    def to_dict(self) -> dict:
+        p = self.primary
+        out = {
+            "exercise": self.exercise,
+            "signal": self.spec.signal.label,
+            "counted_when": self.spec.counted_when,
+            "reps": p.reps if p else 0,
+            "partial_reps": len(p.partial_repetitions) if p else 0,
+            "repetitions": [r.to_dict() for r in p.repetitions] if p else [],
+            "partial_repetitions": [r.to_dict() for r in p.partial_repetitions] if p else [],
+            "range_of_motion": {k: v.to_dict() for k, v in p.range_of_motion.items()} if p else {},
+            "person": p.id if p else None,
+            "frames": self.frames,
+            "duration_ms": round(self.duration_ms, 1),
+            "note": self.note,
+        }
+        if len(self.people) > 1 or (p is not None and p.id not in (None, SINGLE)):
+            out["people"] = [q.to_dict() for q in self.people]
+        return out
+
+
+class _Person:
+    def __init__(self, spec: ExerciseSpec, options: dict) -> None:
+        self.counter = RepCounter(spec, **options)
+        self.rom = RangeOfMotion(**options)
+        self.frames = 0
+        self.area_sum = 0.0
+
+    def update(self, pose: Pose | None, t: float) -> CounterState:
+        rows = None
+        if pose is not None:
+            self.frames += 1
+            self.area_sum += pose_area(pose)
+            rows = pose_rows(pose)  # once for the counter and the range of motion
+        self.rom.update(rows, t)
+        return self.counter.update(rows, t)
+
+    def report(self, key: int | None) -> PersonReport:
+        c = self.counter
+        return PersonReport(
+            id=key, reps=c.count, repetitions=c.repetitions, partial_repetitions=c.partial_repetitions,
+            range_of_motion=self.rom.result(), frames_seen=self.frames,
+            mean_area=self.area_sum / self.frames if self.frames else 0.0, trace=tuple(c.trace),
+        )
+
+
+class ExerciseSession:
+    """Counters for every person of a stream: `update(poses, timestamp_ms)` per frame."""
+
+    def __init__(self, exercise: str | ExerciseSpec, *, person: str | int = "all", **options) -> None:
+        spec_options = {k: v for k, v in options.items() if k not in _COUNTER_OPTIONS}
+        self.spec = get_exercise(exercise).with_options(**spec_options) if spec_options else get_exercise(exercise)
+        if not (person in ("all", "largest") or (isinstance(person, int) and not isinstance(person, bool))):
+            raise InvalidOptionError(f"person must be 'all', 'largest' or a track id (int), got {person!r}")
+        self.person = person
+        self._options = {k: v for k, v in options.items() if k in _COUNTER_OPTIONS}
+        self.reset()
+
+    def reset(self) -> None:
+        self._people: PerPerson[_Person] = PerPerson(lambda: _Person(self.spec, self._options))
+        self._frames = 0
+        self._ignored: set[int] = set()
+        self._first_ms = self._last_ms = math.nan
+
+    def _select(self, poses: Sequence[Pose]) -> dict[int | None, Pose]:
+        if not poses:
+            return {}
+        if self.person == "largest" or all(p.id is None for p in poses):
+            return {SINGLE: max(poses, key=pose_area)}
+        chosen = {person_key(p): p for p in poses}
+        if self.person != "all":
+            return {k: p for k, p in chosen.items() if k == self.person}
+        return chosen
+
+    def update(self, poses: Sequence[Pose], timestamp_ms: float) -> dict[int, CounterState]:
+        """Feed one frame's poses; returns each known person's counter state (None: not seen)."""
+        t = float(timestamp_ms)
+        self._frames += 1
+        if math.isnan(self._first_ms):
+            self._first_ms = t
+        self._last_ms = t
+        seen = self._select(list(poses))
+        for key in [k for k in seen if k not in self._people and len(self._people) >= MAX_PEOPLE]:
+            self._ignored.add(key)
+            del seen[key]
+        states = {}
+        for key in set(seen) | {k for k, _ in self._people.items()}:
+            states[key] = self._people.get(key, t).update(seen.get(key), t)
+        return states
+
+    def finish(self) -> ExerciseReport:
+        people = []
+        for key, person in self._people.items():
+            person.counter.finish()
+            people.append(person.report(None if key == SINGLE else key))
+        primary = max(people, key=lambda p: (p.frames_seen, p.mean_area), default=None)
+        if primary is not None and primary.frames_seen == 0:
+            primary = None
+        duration = 0.0 if math.isnan(self._first_ms) else self._last_ms - self._first_ms
+        if primary is None:
+            note = f"nobody was seen in {self._frames} frames" if self._frames else "no frames"
+        elif len(people) > 1:
+            note = f"{len(people)} people; the top-level numbers are person {primary.id}'s (seen in the most frames)"
+        else:
+            note = ""
+        if self._ignored:
+            note += f"; {len(self._ignored)} more people were not counted (at most {MAX_PEOPLE})"
+        return ExerciseReport(self.spec.name, self.spec, tuple(people), primary, self._frames, duration, note)
+
+
+def analyse_exercise(frames: Iterable, exercise: str | ExerciseSpec, *, person: str | int = "all", **options) -> ExerciseReport:
+    """Count `exercise` over `frames`: FramePoses, or (timestamp_ms, poses) pairs. `options`:
+    the counter's (min_score, tau_ms, max_gap_ms) and spec overrides (e.g. enter_deg=110)."""
+    session = ExerciseSession(exercise, person=person, **options)
+    for item in frames:
+        if hasattr(item, "frame") and hasattr(item, "poses"):
+            session.update(item.poses, item.frame.timestamp_ms)
+        else:
+            t, poses = item
+            session.update(poses, t)
+    return session.finish()

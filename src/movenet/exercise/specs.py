@@ -1,0 +1,289 @@
+"""One frozen spec per exercise, in one registry: `list_exercises()`, `get_exercise(name)`.
+
+A spec says which signal a repetition is counted on (an angle in degrees, see `signals`) and five
+levels of that signal, from the start position towards the deep end of the movement:
+
+    rest  ->  start  ->  exit  ->  enter  ->  depth
+    (170)     (160)      (145)     (120)      (90)      squat: the knee angle, degrees
+
+- `rest`: the typical value at the start position (the empty end of the depth bar).
+- `start`: past it the movement has begun; the repetition's start time is taken here.
+- `enter`: a repetition must reach it to count (its "bottom" has been reached).
+- `exit`: passing back past it completes the repetition, which is counted then, on the way back
+  to the start position. `enter`/`exit` form the hysteresis: noise smaller than their gap cannot
+  make a second count.
+- `depth`: full depth; a counted repetition that did not reach it is flagged `shallow`.
+Then the time limits: `min_rep_ms` (shorter is not a repetition: a jerk or a detection glitch),
+`max_active_ms` (longer past `enter` is not a repetition: sitting down, crouching, lying), and
+`min_hold_ms` (an isometric hold at the bottom, e.g. a glute-bridge hold).
+
+Where the numbers come from: each spec's `source`. Squat and push-up levels were checked on the
+812 labelled ML Kit poses (`tools/exercise_thresholds.py`, README); the others are set from the
+usual descriptions of the movement and are not validated on real video (none was available).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+from movenet.errors import InvalidOptionError, MovenetError
+from movenet.exercise.signals import Inclination, JointAngle, LargerOf, Signal
+
+
+class UnknownExerciseError(MovenetError, KeyError):
+    """An exercise name that is not in the registry."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+# The measures of `signals.Posture` (their names are its fields) and the feet's travel:
+LEAN, HANDS_LOW, HIP_HEIGHT, FEET_TRAVEL = "lean", "hands_low", "hip_height", "feet_travel"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A posture condition: the median of `measure` over the frames past `enter` (phase "active"),
+    or its last value when the repetition is counted (phase "rest"), must lie in [low, high].
+    `measure`: "lean" (trunk lean from upright, degrees, any camera view: `signals.Posture`),
+    "hands_low" (1 when the wrists are below the knees, else 0), "hip_height" (the hips' height
+    above the ankles as a share of the standing one), "feet_travel" (how far the midpoint of the
+    ankles moved since the repetition began, in torso lengths), or a signal."""
+
+    measure: str | Signal
+    low: float = -math.inf
+    high: float = math.inf
+    phase: str = "active"
+    why: str = ""  # what failing it means
+
+    def __post_init__(self) -> None:
+        if self.phase not in ("active", "rest") or not self.low < self.high:
+            raise InvalidOptionError(f"a check needs phase 'active' or 'rest' and low < high; got {self.phase!r}, {self.low}, {self.high}")
+        if isinstance(self.measure, str) and self.measure not in (LEAN, HANDS_LOW, HIP_HEIGHT, FEET_TRAVEL):
+            raise InvalidOptionError(f"a check measures {LEAN!r}, {HANDS_LOW!r}, {HIP_HEIGHT!r}, {FEET_TRAVEL!r} or a signal; got {self.measure!r}")
+
+    @property
+    def label(self) -> str:
+        if self.measure == LEAN:
+            return "trunk lean"
+        if self.measure == HANDS_LOW:
+            return "hands below the knees"
+        if self.measure == HIP_HEIGHT:
+            return "hip height"
+        if self.measure == FEET_TRAVEL:
+            return "feet travel"
+        return self.measure.label
+
+
+def _lean(high: float, why: str, phase: str = "active", low: float = -math.inf) -> Check:
+    return Check(LEAN, low, high, phase, why)
+
+
+# Exercises done in place: the midpoint of the ankles moves less than half a torso length (~25 cm)
+# from where it was when the repetition began; a walking step moves it by about half a stride.
+IN_PLACE_TORSO = 0.5
+
+
+def _in_place(name: str) -> Check:
+    return Check(FEET_TRAVEL, high=IN_PLACE_TORSO, why=f"the feet moved: walking, not a {name}")
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    name: str
+    description: str
+    signal: Signal
+    rest_deg: float
+    start_deg: float
+    exit_deg: float
+    enter_deg: float
+    depth_deg: float
+    min_rep_ms: float
+    max_active_ms: float
+    rest_name: str  # the start position, in words
+    active_name: str  # the far end of the movement
+    view: str  # the camera view the signal needs
+    source: str  # where each number comes from
+    min_hold_ms: float = 0.0
+    start_active: bool = False  # a stream may begin at the far end (chair-stand tests begin seated)
+    checks: tuple[Check, ...] = ()  # posture conditions a counted repetition must meet
+
+    def __post_init__(self) -> None:
+        levels = [self.rest_deg, self.start_deg, self.exit_deg, self.enter_deg, self.depth_deg]
+        sign = 1.0 if self.enter_deg > self.rest_deg else -1.0
+        progress = [sign * v for v in levels]
+        if not (progress[0] < progress[1] < progress[2] < progress[3] <= progress[4]):
+            raise InvalidOptionError(
+                f"exercise {self.name!r}: the levels must run rest -> start -> exit -> enter -> depth "
+                f"in one direction; got {levels}"
+            )
+        if self.min_rep_ms < 0 or self.max_active_ms <= 0 or self.min_hold_ms < 0:
+            raise InvalidOptionError(f"exercise {self.name!r}: times must be >= 0 (max_active_ms > 0)")
+
+    @property
+    def direction(self) -> float:
+        """+1 when the movement raises the signal (bridge: the hip opens), -1 when it lowers it."""
+        return 1.0 if self.enter_deg > self.rest_deg else -1.0
+
+    @property
+    def counted_when(self) -> str:
+        return f"back past {self.exit_deg:g} deg ({self.rest_name}) after reaching {self.enter_deg:g} deg ({self.active_name})"
+
+    def depth_fraction(self, value: float) -> float:
+        """0 at `rest`, 1 at `depth`, clipped to [0, 1.2]: the depth bar."""
+        fraction = (value - self.rest_deg) / (self.depth_deg - self.rest_deg)
+        return min(max(fraction, 0.0), 1.2)
+
+    def with_options(self, **overrides) -> ExerciseSpec:
+        """A copy with some numbers changed (checked again); unknown fields are listed."""
+        fields = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(overrides) - fields)
+        if unknown:
+            raise InvalidOptionError(f"unknown exercise option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields - {'name', 'signal'}))}")
+        return dataclasses.replace(self, **overrides)
+
+
+_KNEE = JointAngle("knee", "mean")
+_ELBOW = JointAngle("elbow", "mean")
+
+_REGISTRY: dict[str, ExerciseSpec] = {
+    spec.name: spec
+    for spec in (
+        ExerciseSpec(
+            name="squat", description="bodyweight or loaded squat", signal=_KNEE,
+            rest_deg=170, start_deg=160, exit_deg=145, enter_deg=120, depth_deg=90,
+            min_rep_ms=500, max_active_ms=4000,
+            checks=(
+                _lean(65, "leaning over: a bend, not a squat"),
+                Check(HANDS_LOW, high=0.5, why="hands at the floor: crouching or picking something up, not a squat"),
+                Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a squat"),
+                _in_place("squat"),
+                _lean(45, "not upright when back: lying down is not standing up", "rest"),
+            ),
+            rest_name="standing", active_name="bottom", view="side or front",
+            source="depth 90: thighs parallel to the floor (knee flexion ~90 deg, side view); enter 120 "
+            "(60 deg of flexion, between a quarter squat and thighs parallel), exit/start 145/160: the "
+            "usual hysteresis, checked on the ML Kit squats_up / squats_down poses (README); max_active "
+            "4 s: a squat's bottom lasts ~1 s (pose_squats: 0.9-1.3 s past 120 deg). Posture checks "
+            "chosen on the URFD clips (people bending or crouching down to pick something up, falls): "
+            "a squat lowers the hips (to <= 0.9 of their standing height above the ankles: a side-view "
+            "squat reaching 120 deg has them at ~0.85, pose_squats' bottoms at 0.58-0.66; added after "
+            "walkers seen from above in opencv_vtest.avi were counted, see README), keeps the trunk within 65 "
+            "deg of upright (pose_squats: 42-54 by this estimate; people bending down in URFD: 70-90) and the "
+            "hands above the knees (crouching people touch the "
+            "floor), and ends upright (lying down with straight legs is not standing up)",
+        ),
+        ExerciseSpec(
+            name="push_up", description="push-up (press-up)", signal=_ELBOW,
+            rest_deg=170, start_deg=155, exit_deg=135, enter_deg=110, depth_deg=90,
+            min_rep_ms=400, max_active_ms=5000,
+            checks=(
+                _lean(180, "the body is not horizontal", low=50),
+                Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank"),
+                _in_place("push-up"),
+            ),
+            rest_name="arms straight", active_name="chest down", view="side",
+            source="depth 90: upper arms parallel to the floor (the usual push-up standard); enter 110 and "
+            "exit/start 135/155 checked on the ML Kit pushups_up / pushups_down poses (README)",
+        ),
+        ExerciseSpec(
+            name="pull_up", description="pull-up or chin-up from a dead hang", signal=_ELBOW,
+            rest_deg=170, start_deg=150, exit_deg=130, enter_deg=100, depth_deg=70,
+            min_rep_ms=600, max_active_ms=5000,
+            checks=(
+                _lean(35, "the body is not hanging upright"),
+                _lean(35, "the body is not hanging upright", "rest"),
+                Check(JointAngle("shoulder", "mean"), low=120, phase="rest", why="the arms are not overhead: not hanging from a bar"),
+            ),
+            rest_name="hanging", active_name="chin up", view="front or back",
+            source="chosen: a dead hang is ~170 deg at the elbow (arms overhead: shoulder angle > 120), chin "
+            "over the bar ~50-70 deg; enter 100 is half the way; not validated on real video",
+        ),
+        ExerciseSpec(
+            name="bicep_curl", description="biceps curl, both arms or alternating", signal=JointAngle("elbow", "min"),
+            rest_deg=165, start_deg=145, exit_deg=115, enter_deg=75, depth_deg=50,
+            min_rep_ms=400, max_active_ms=5000,
+            checks=(_lean(35, "not upright (standing or sitting)"), _in_place("curl")),
+            rest_name="arm down", active_name="curled", view="side or front",
+            source="chosen: the more bent elbow (alternating curls count each arm); arm down ~165 deg, full "
+            "curl ~40-50 deg; not validated on real video",
+        ),
+        ExerciseSpec(
+            name="shoulder_press", description="overhead (shoulder) press", signal=JointAngle("shoulder", "mean"),
+            rest_deg=90, start_deg=110, exit_deg=130, enter_deg=150, depth_deg=165,
+            min_rep_ms=400, max_active_ms=5000,
+            checks=(_lean(35, "not upright (standing or sitting)"), _in_place("press")),
+            rest_name="hands at shoulders", active_name="arms overhead", view="front",
+            source="chosen: the upper arm's elevation (hip-shoulder-elbow) is ~90 deg or less with the hands at "
+            "the shoulders and ~170 deg at lock-out; arms hanging (~10 deg) never pass `start`; not "
+            "validated on real video",
+        ),
+        ExerciseSpec(
+            name="lunge", description="forward, reverse or walking lunge", signal=_KNEE,
+            rest_deg=170, start_deg=160, exit_deg=145, enter_deg=115, depth_deg=95,
+            min_rep_ms=500, max_active_ms=4000, 
+            checks=(
+                _lean(45, "leaning over: not a lunge"),
+                Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a lunge"),
+                _lean(45, "not upright when back", "rest"),
+            ),
+            rest_name="standing", active_name="bottom", view="side",
+            source="chosen: both knees bend to ~90 deg at the bottom (mean ~95 with the back knee), the hips "
+            "drop (as for the squat); walking "
+            "bends one knee at a time (mean stays >140); not validated on real video",
+        ),
+        ExerciseSpec(
+            name="sit_up", description="sit-up (trunk raised from lying)", signal=Inclination("trunk", "horizontal"),
+            rest_deg=10, start_deg=20, exit_deg=35, enter_deg=50, depth_deg=65,
+            min_rep_ms=500, max_active_ms=5000,
+            rest_name="lying", active_name="sitting up", view="side",
+            source="chosen: the trunk's inclination to the horizontal, ~0-15 deg lying, 60-80 deg at the top of "
+            "a full sit-up (a crunch reaches ~30); not validated on real video",
+        ),
+        ExerciseSpec(
+            name="jumping_jack", description="jumping jack (star jump)", signal=JointAngle("shoulder", "mean"),
+            rest_deg=20, start_deg=45, exit_deg=90, enter_deg=130, depth_deg=150,
+            min_rep_ms=250, max_active_ms=2000, checks=(_lean(30, "not standing upright"), _in_place("jumping jack")),
+            rest_name="arms down", active_name="arms overhead", view="front",
+            source="chosen: arm elevation (hip-shoulder-elbow) ~10-30 deg with the arms down, 150-170 overhead; "
+            "min_rep 250 ms allows ~2 jacks a second; not validated on real video",
+        ),
+        ExerciseSpec(
+            name="glute_bridge", description="glute bridge (hip raise from lying)", signal=JointAngle("hip", "mean"),
+            rest_deg=120, start_deg=135, exit_deg=145, enter_deg=155, depth_deg=165,
+            min_rep_ms=500, max_active_ms=60000, checks=(_lean(180, "not lying", low=45), _in_place("bridge")),
+            rest_name="hips down", active_name="hips up", view="side",
+            source="depth 165: shoulders, hips and knees in line; lying with knees bent is ~110-130 deg "
+            "(PhysioPlus' rest pose: 100-130, raise: 155-180); holds are allowed (max_active 60 s), "
+            "min_hold_ms can require one",
+        ),
+        ExerciseSpec(
+            name="sit_to_stand", description="sit-to-stand (chair stand)",
+            signal=LargerOf((JointAngle("hip", "mean"), JointAngle("knee", "mean"))),
+            rest_deg=170, start_deg=160, exit_deg=150, enter_deg=120, depth_deg=100,
+            min_rep_ms=400, max_active_ms=60000, start_active=True,
+            checks=(_in_place("sit-to-stand"), _lean(45, "not upright when back: lying down is not standing up", "rest")),
+            rest_name="standing", active_name="seated", view="side",
+            source="chosen: the larger of the hip and knee angles: both are ~90-110 deg seated and ~170 "
+            "standing, while bending at the hips to pick something up keeps the knees straighter; "
+            "counted on reaching the stand (exit), as the chair-stand tests count; streams may begin "
+            "seated; sitting may last (max_active 60 s)",
+        ),
+    )
+}
+
+
+def list_exercises() -> list[str]:
+    """The names `RepCounter` and `movenet exercise --exercise` accept."""
+    return list(_REGISTRY)
+
+
+def get_exercise(name: str | ExerciseSpec) -> ExerciseSpec:
+    if isinstance(name, ExerciseSpec):
+        return name
+    key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
+    if key not in _REGISTRY:
+        raise UnknownExerciseError(f"unknown exercise {name!r}; known: {', '.join(_REGISTRY)}")
+    return _REGISTRY[key]

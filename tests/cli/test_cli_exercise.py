@@ -1,0 +1,92 @@
+"""`movenet exercise`, `angles`, `balance` and `classify` end to end: small clips made from the
+example photo (no exercise in them), and the real squat clip where ../shared is present."""
+
+import csv
+import json
+
+import cv2
+import pytest
+from conftest import EXAMPLE_IMAGE, REPO, SHARED
+from io_helpers import make_video
+from PIL import Image
+
+from movenet.cli.main import main
+
+SQUATS = SHARED / "data" / "reference-tfjs-models" / "pose_squats.mp4"
+
+
+def test_exercise_json_csv_and_annotated_video(tmp_path, capsys):
+    clip = make_video(tmp_path / "clip.mp4", n=6, size=(320, 240), fps=10.0)
+    out, js, table, lines = tmp_path / "a.mp4", tmp_path / "r.json", tmp_path / "r.csv", tmp_path / "f.jsonl"
+    args = ["exercise", str(clip), "--exercise", "push-up", "--out", str(out), "--json", str(js), "--csv", str(table), "--jsonl", str(lines)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "push_up" in printed and "0 repetition(s)" in printed
+    report = json.loads(js.read_text())
+    assert report["exercise"] == "push_up" and report["reps"] == 0 and report["repetitions"] == []
+    assert {"partial_reps", "range_of_motion", "note", "counted_when"} <= set(report)
+    assert next(csv.reader(table.open()))[:4] == ["person", "kind", "index", "start_ms"]
+    frames = [json.loads(line) for line in lines.read_text().splitlines()]
+    assert len(frames) == 6 and all("exercise" in f and "poses" in f for f in frames)
+    assert int(cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FRAME_COUNT)) == 6
+
+
+def test_exercise_bad_names_and_options(tmp_path, capsys):
+    clip = make_video(tmp_path / "clip.mp4", n=2)
+    assert main(["exercise", str(clip), "--exercise", "burpee"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown exercise 'burpee'" in err and "squat" in err and "sit_to_stand" in err
+    with pytest.raises(SystemExit):
+        main(["exercise", str(clip), "--exercise", "squat", "--person", "tallest"])
+
+
+def test_angles_csv_and_json(tmp_path, capsys):
+    clip = make_video(tmp_path / "clip.mp4", n=4)
+    table, js = tmp_path / "a.csv", tmp_path / "a.json"
+    assert main(["angles", str(clip), "--csv", str(table), "--json", str(js)]) == 0
+    assert "range of motion" in capsys.readouterr().out
+    rows = list(csv.DictReader(table.open()))
+    assert len(rows) == 4 and {"left_knee", "smoothed_left_knee", "trunk", "right_shin"} <= set(rows[0])
+    data = json.loads(js.read_text())
+    assert len(data["frames"]) == 4 and "left_elbow" in data["frames"][0]["people"][0]["angles"]
+
+
+def test_balance_sway_and_single_leg_stance(tmp_path, capsys):
+    clip = make_video(tmp_path / "clip.mp4", n=6)
+    js = tmp_path / "b.json"
+    assert main(["balance", str(clip), "--test", "sway", "--json", str(js)]) == 0
+    assert "sway over" in capsys.readouterr().out
+    assert set(json.loads(js.read_text())["sway"]) >= {"path_px", "rms_px", "path_torso", "rms_torso"}
+    assert main(["balance", str(clip), "--test", "single-leg-stance"]) == 0
+    assert "no stance on one leg" in capsys.readouterr().out
+    assert main(["balance", str(clip), "--test", "chair-stand"]) == 0
+    assert "never seen rising" in capsys.readouterr().out
+    assert main(["balance", str(clip), "--test", "sway", "--start-s", "-1"]) == 2
+
+
+def test_classify_train_and_predict(tmp_path, capsys):
+    photo = Image.open(EXAMPLE_IMAGE)
+    people = Image.open(REPO / "examples" / "three_people.jpg")
+    for name, image in (("a", photo), ("b", people)):
+        folder = tmp_path / "poses" / name
+        folder.mkdir(parents=True)
+        for i in range(3):  # a few crops of the same photo per class
+            w, h = image.size
+            image.crop((i * w // 20, 0, w - i * w // 20, h)).save(folder / f"{i}.jpg")
+    model = tmp_path / "clf.json"
+    assert main(["classify", "train", str(tmp_path / "poses"), "--out", str(model), "--model", "lightning"]) == 0
+    assert "2 classes from 6 poses" in capsys.readouterr().out
+    assert main(["classify", "predict", str(tmp_path / "poses" / "a" / "1.jpg"), "--classifier", str(model), "--model", "lightning", "--json", "-"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out[out.index("["):])[0]["label"] == "a"
+    assert main(["classify", "predict", str(EXAMPLE_IMAGE), "--classifier", str(tmp_path / "missing.json")]) == 2
+
+
+@pytest.mark.skipif(not SQUATS.is_file(), reason=f"needs {SQUATS} (shared/ is absent on this machine)")
+def test_exercise_on_the_squat_clip_with_a_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="the plots extra (matplotlib) is not installed")
+    js, png = tmp_path / "r.json", tmp_path / "r.png"
+    assert main(["exercise", str(SQUATS), "--exercise", "squat", "--json", str(js), "--plot", str(png), "--threads", "1"]) == 0
+    assert "squat: 2 repetition(s), 1 partial" in capsys.readouterr().out
+    assert json.loads(js.read_text())["reps"] == 2
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
