@@ -34,7 +34,7 @@ LABELS = ("fall", "no_fall")
 REQUIRED_COLUMNS = ("file", "label")
 OPTIONAL_COLUMNS = ("impact_ms", "split", "repo_file", "source_sha256", "frames", "fps", "width", "height")
 EARLY_MS = 1000.0  # a fall takes 600-800 ms (FALLS.md): an event this long before the impact is the fall
-DEFAULT_HOLD_S = 10.0  # longer than the default confirmation (2 s) plus getting up (0.4 s)
+DEFAULT_HOLD_S = 10.0  # longer than the default confirmation (3 s) plus getting up (0.4 s)
 
 Frames = Sequence[tuple[float, Sequence[Pose]]]
 

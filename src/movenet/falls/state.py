@@ -47,7 +47,7 @@ class FallSettings:
     """The default method's settings (seconds, degrees, torso lengths); README "Fall detection"
     says how each was chosen."""
 
-    confirm_s: float = 2.0
+    confirm_s: float = 3.0
     long_lie_s: float = 60.0
     cooldown_s: float = 30.0
     min_score: float = 0.3
@@ -56,7 +56,7 @@ class FallSettings:
     min_hip_drop: float = 0.4
     up_inclination_deg: float = 40.0
     up_hip_drop: float = 0.3
-    get_up_s: float = 0.5
+    get_up_s: float = 0.4
     stand_hip_drop: float = 0.5
     reference_s: float = 3.0
     smooth_s: float = 0.15
