@@ -68,6 +68,8 @@ def keyframes(*steps: tuple[float, Body]) -> list[tuple[float, Body]]:
     out = []
     for (t0, b0), (t1, b1) in zip(steps, steps[1:]):
         n = round((t1 - t0) / FRAME_MS)
+        if n < 1 or abs(n * FRAME_MS - (t1 - t0)) > 1e-9:
+            raise ValueError(f"keyframes must be whole frames ({FRAME_MS:g} ms) apart, got {t0} -> {t1}")
         for k in range(n):
             a = k / n
             mix = {f: getattr(b0, f) + a * (getattr(b1, f) - getattr(b0, f)) for f in b0.__dataclass_fields__}
@@ -103,9 +105,9 @@ def scenario(name: str) -> list[tuple[float, Body]]:
 
 SCENARIOS = {
     "fall": lambda: fall(),
-    "bend_over": lambda: keyframes((0, STAND), (1000, STAND), (1500, BENT), (3500, BENT), (4000, STAND), (6000, STAND)),
+    "bend_over": lambda: keyframes((0, STAND), (1000, STAND), (1480, BENT), (3480, BENT), (4000, STAND), (6000, STAND)),
     "sit_down": lambda: keyframes((0, STAND), (1000, STAND), (1400, replace(SITTING, trunk_deg=25.0)), (1800, SITTING), (7000, SITTING)),
-    "lie_down_slowly": lambda: keyframes((0, STAND), (1000, STAND), (2000, CROUCH), (3000, KNEEL), (4500, LYING), (10000, LYING)),
+    "lie_down_slowly": lambda: keyframes((0, STAND), (1000, STAND), (2000, CROUCH), (3000, KNEEL), (4520, LYING), (10000, LYING)),
     "fall_and_get_up": lambda: get_up(fall(lie_ms=4000.0)),
     "stumble": lambda: get_up(fall(lie_ms=1000.0), rise_ms=800.0),
 }
