@@ -8,8 +8,8 @@ import shutil
 
 import cv2
 import pytest
-
 from conftest import FIXTURES, URFD, requires_urfd
+
 from movenet.cli.main import build_parser, main
 
 STANDING, FALLEN = FIXTURES / "falls" / "fall_img_1.png", FIXTURES / "falls" / "fall_img_2.png"

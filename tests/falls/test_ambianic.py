@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
-
 from conftest import FIXTURES, SHARED
-from movenet.falls import FallDetector, detect_falls
-from movenet.falls.ambianic import AmbianicHeuristic, AmbianicSettings, accepts, angle_to_vertical, torso_score
-from dataclasses import replace
 
+from movenet.falls import FallDetector, detect_falls
+from movenet.falls.ambianic import (
+    AmbianicHeuristic,
+    AmbianicSettings,
+    accepts,
+    angle_to_vertical,
+    torso_score,
+)
 from movenet.falls.synthetic import LYING, STAND, body_pose, frames, keyframes
 from movenet.types import Pose
 
@@ -60,7 +66,7 @@ def test_lying_still_with_jitter_refires_in_theirs_not_in_ours():
     bodies = keyframes((0.0, STAND), (1000.0, STAND), (1600.0, left))
     bodies += [(1600.0 + 40.0 * k, replace(left, trunk_deg=-90.0 + (0.3 if k % 2 else -0.3))) for k in range(1, 500)]
     theirs = [e.confirmed_ms for e in detect_falls(frames(bodies), method="ambianic")]
-    assert len(theirs) >= 8 and all(b - a == 2000.0 for a, b in zip(theirs[1:], theirs[2:]))
+    assert len(theirs) >= 8 and all(b - a == 2000.0 for a, b in itertools.pairwise(theirs[1:]))
     assert [e.event for e in detect_falls(frames(bodies))] == ["fall"]
 
 
@@ -130,7 +136,9 @@ def test_their_case_2_on_their_frames(their_detector):
 
 @pytest.mark.skipif(not (FRAMES / "sequences.csv").is_file(), reason=f"needs {FRAMES} (shared/ is absent)")
 def test_every_sequence_of_their_unit_tests(their_detector):
-    for row in csv.DictReader(open(FRAMES / "sequences.csv")):
+    with open(FRAMES / "sequences.csv") as stream:
+        rows = list(csv.DictReader(stream))
+    for row in rows:
         paths = [FRAMES / f for f in row["frames_in_order"].split(";")]
         results = run_case(their_detector, paths, step_ms=500.0 if row["test"] == "case_2_1" else 1000.0)
         fired = [bool(r) for r in results]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from movenet import InvalidInputError, InvalidOptionError
@@ -75,4 +77,4 @@ def test_ambianic_looks_at_the_first_pose_only_and_skips_frames():
 def test_scenarios_are_plain_pose_sequences():
     for name in SCENARIOS:
         seq = frames(scenario(name))
-        assert all(b[0] - a[0] == pytest.approx(40.0) for a, b in zip(seq, seq[1:])), name
+        assert all(b[0] - a[0] == pytest.approx(40.0) for a, b in itertools.pairwise(seq)), name

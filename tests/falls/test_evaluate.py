@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from movenet import InvalidInputError
-from movenet.falls.evaluate import LabelledClip, evaluate_clips, held, judge_clip, read_labels, totals
+from movenet.falls.evaluate import (
+    LabelledClip,
+    evaluate_clips,
+    held,
+    judge_clip,
+    read_labels,
+    totals,
+)
 from movenet.falls.synthetic import frames, scenario
 
 

@@ -58,7 +58,7 @@ def test_http_hook_posts_json_to_a_local_server():
     received = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the standard library's name
+        def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append((self.path, self.headers["Content-Type"], json.loads(body)))
             self.send_response(204)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import FIXTURES
 from PIL import Image
 
-from conftest import FIXTURES
 from movenet import InvalidOptionError
 from movenet.pipelines.rotation import RotationRetry, rotate_image, unrotate_points
-from movenet.pipelines.thumbnail import ThumbnailDetector, square_keypoints_to_image, thumbnail_input
+from movenet.pipelines.thumbnail import (
+    ThumbnailDetector,
+    square_keypoints_to_image,
+    thumbnail_input,
+)
 from movenet.types import Pose
 
 
@@ -43,7 +47,7 @@ class Scripted:
 
 def test_retry_order_and_acceptance():
     image = np.zeros((48, 64, 3), dtype=np.uint8)
-    accept = lambda pose: pose.score >= 0.5  # noqa: E731
+    accept = lambda pose: pose.score >= 0.5
     sure = RotationRetry(Scripted([0.9]), accept)
     assert sure.estimate_poses(image, 40.0)[0].score == 0.9 and sure.last_turn is None
     assert sure.detector.calls == [("upright", 40.0)]

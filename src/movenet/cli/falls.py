@@ -100,7 +100,7 @@ def make_source(args: argparse.Namespace, name: str, model: str, ambianic_thresh
     from movenet.pipelines.pose_sources import make_pose_source
 
     accept = {"rotation": lambda pose: trunk_seen(pose, FallSettings.min_score), "ambianic": accepts(ambianic_threshold)}.get(name)
-    options = dict(runtime=args.runtime, threads=args.threads, weights=args.weights, precision=args.precision)
+    options = {"runtime": args.runtime, "threads": args.threads, "weights": args.weights, "precision": args.precision}
     if name != "ambianic":
         options.update(compat=args.compat, smoothing=not args.no_smoothing, tracker=args.tracker,
                        min_pose_score=args.min_pose_score, max_poses=args.max_poses,

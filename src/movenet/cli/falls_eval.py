@@ -50,7 +50,12 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from movenet.cli.falls import DEFAULT_MODELS, check_set_names, make_source, method_settings
+    from movenet.cli.falls import (
+        DEFAULT_MODELS,
+        check_set_names,
+        make_source,
+        method_settings,
+    )
     from movenet.falls import FallSettings
     from movenet.falls.evaluate import DEFAULT_HOLD_S, evaluate_clips, read_labels
     from movenet.pipelines.clip_poses import clip_poses

@@ -11,11 +11,11 @@ Methods (`list_methods()`): `default`, this project's per-person state machine
 scores methods on labelled clips.
 """
 
+from movenet.falls.ambianic import AmbianicSettings
 from movenet.falls.detector import FallDetector, detect_falls
 from movenet.falls.events import EVENT_KINDS, EventWriter, FallEvent
 from movenet.falls.methods import FallMethod, get_method, list_methods
 from movenet.falls.state import FallSettings, State
-from movenet.falls.ambianic import AmbianicSettings
 
 __all__ = [
     "EVENT_KINDS",

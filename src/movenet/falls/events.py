@@ -46,7 +46,7 @@ class EventWriter:
     """Appends events to a JSON-lines file (or standard output for "-"), flushed after each line."""
 
     def __init__(self, target: str | Path) -> None:
-        self._stream: IO[str] = sys.stdout if str(target) == "-" else open(target, "w")
+        self._stream: IO[str] = sys.stdout if str(target) == "-" else open(target, "w")  # noqa: SIM115 - open for the whole run
 
     def write(self, event: FallEvent, **extra) -> None:
         self._stream.write(json.dumps({**event.to_dict(), **extra}) + "\n")

@@ -75,7 +75,7 @@ class EvidenceRecorder:
     def event(self, event: FallEvent) -> None:
         """Call after `add` of the frame the event came with."""
         track = "single" if event.track_id is None else f"id{event.track_id}"
-        stem = f"{int(round(event.confirmed_ms)):09d}-{event.event}-{track}"
+        stem = f"{round(event.confirmed_ms):09d}-{event.event}-{track}"
         self._pending.append(_Pending(stem, event.confirmed_ms, event.confirmed_ms + self.after_ms, list(self._ring)))
 
     def close(self) -> None:
@@ -116,7 +116,7 @@ class EvidenceRecorder:
 def _encode(rgb: np.ndarray) -> bytes:
     import cv2
 
-    ok, buffer = cv2.imencode(".jpg", np.ascontiguousarray(rgb[:, :, ::-1]), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    _, buffer = cv2.imencode(".jpg", np.ascontiguousarray(rgb[:, :, ::-1]), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
     return buffer.tobytes()
 
 

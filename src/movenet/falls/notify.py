@@ -76,7 +76,7 @@ class CommandHook(_Hook):
     def _send(self, payload: str) -> None:
         env = {**os.environ, "MOVENET_EVENT": payload}
         try:
-            done = subprocess.run(self.argv, input=payload, text=True, env=env, timeout=self.timeout_s,
+            done = subprocess.run(self.argv, check=False, input=payload, text=True, env=env, timeout=self.timeout_s,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         except FileNotFoundError:
             raise RuntimeError(f"no such command: {self.argv[0]}") from None

@@ -9,6 +9,7 @@ Image coordinates (x right, y down), directions from image-up, clockwise, as
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -66,7 +67,7 @@ def body_pose(body: Body, track_id: int | None = None) -> Pose:
 def keyframes(*steps: tuple[float, Body]) -> list[tuple[float, Body]]:
     """Bodies every FRAME_MS from (time_ms, body) keyframes, linearly interpolated in between."""
     out = []
-    for (t0, b0), (t1, b1) in zip(steps, steps[1:]):
+    for (t0, b0), (t1, b1) in itertools.pairwise(steps):
         n = round((t1 - t0) / FRAME_MS)
         if n < 1 or abs(n * FRAME_MS - (t1 - t0)) > 1e-9:
             raise ValueError(f"keyframes must be whole frames ({FRAME_MS:g} ms) apart, got {t0} -> {t1}")

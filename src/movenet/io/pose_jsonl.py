@@ -49,6 +49,5 @@ def write_pose_jsonl(path: str | Path, frames: Iterable[tuple[float, Sequence[Po
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w") as stream:
-        for index, (timestamp_ms, poses) in enumerate(frames):
-            stream.write(json.dumps(frame_line(index, timestamp_ms, poses)) + "\n")
+        stream.writelines(json.dumps(frame_line(index, timestamp_ms, poses)) + "\n" for index, (timestamp_ms, poses) in enumerate(frames))
     tmp.replace(path)
