@@ -1,10 +1,14 @@
-"""Speed of the fall detector itself (no model): microseconds per frame per person.
+"""Speed of fall detection: the detector itself (no model), and `movenet falls` end to end.
 
-    python tools/bench_falls.py [--people 1 6] [--repeats 5]
+    python tools/bench_falls.py [--people 1 6] [--repeats 5] [--video clip_640x480.mp4 --models lightning multipose]
 
-Poses come from the synthetic scenarios (movenet.falls.synthetic), built once beforehand; each
-configuration runs `FallDetector.update` over all of them, repeated, configurations interleaved so
-that a busy machine disturbs them alike; the median repeat is reported.
+1. Detector only, microseconds per frame per person: poses from the synthetic scenarios
+   (movenet.falls.synthetic), built once beforehand; each configuration runs
+   `FallDetector.update` over all of them, repeated, configurations interleaved so that a busy
+   machine disturbs them alike; the median repeat is reported.
+2. With `--video`: frames per second of the `movenet falls` loop (decoding, model, fall detector,
+   states; the overlapped pipeline, no output written) per model, 2 threads, interleaved rounds;
+   a live stream keeps real time when this is above the camera's rate (30 fps).
 """
 
 from __future__ import annotations
@@ -37,10 +41,26 @@ def run(method: str, seq) -> float:
     return time.perf_counter() - start
 
 
+def video_fps(video: str, model: str) -> float:
+    import argparse as _argparse
+
+    import movenet
+    from movenet.cli.video import run_video
+    from movenet.falls.session import FallSession
+
+    args = _argparse.Namespace(source=video, out=None, jsonl=None, fps=None, threshold=0.3, max_frames=None,
+                               flip_horizontal=False, show=False, sequential=False, keep_all_frames=False)
+    session = FallSession(FallDetector(), log=lambda line: None)
+    return run_video(args, movenet.create_detector(model, threads=2), analyse=session.analyse, record=None).fps
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, nargs="+", default=[1, 6])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--video", help="a video (e.g. 640x480) for the end-to-end frame rate")
+    parser.add_argument("--models", nargs="+", default=["lightning", "multipose"])
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     seqs = {n: sequence(n) for n in args.people}
     configs = [(m, n) for m in ("default", "ambianic") for n in args.people]
@@ -52,6 +72,14 @@ def main() -> None:
     for method, n in configs:
         per = statistics.median(times[(method, n)]) / (len(seqs[n]) * n) * 1e6
         print(f"{method:<10} {n:>6} {len(seqs[n]):>7} {per:>16.1f}")
+    if args.video:
+        rates: dict[str, list[float]] = {m: [] for m in args.models}
+        for _ in range(args.rounds):
+            for model in args.models:
+                rates[model].append(video_fps(args.video, model))
+        print(f"\n{args.video}: movenet falls, 2 threads, frames per second (median of {args.rounds} rounds)")
+        for model in args.models:
+            print(f"{model:<10} {statistics.median(rates[model]):6.1f}")
 
 
 if __name__ == "__main__":

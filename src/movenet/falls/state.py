@@ -53,6 +53,7 @@ class FallSettings:
     min_score: float = 0.3
     max_fall_s: float = 1.2
     down_inclination_deg: float = 60.0
+    lying_aspect: float = math.inf
     min_hip_drop: float = 0.4
     up_inclination_deg: float = 40.0
     up_hip_drop: float = 0.3
@@ -77,6 +78,7 @@ class Posture:
     hip_drop: float  # torso lengths under the recent highest hip position
     upright: bool
     lying: bool
+    wide: bool  # the box of the keypoints at least lying_aspect times wider than high
 
 
 class PersonFallState:
@@ -116,12 +118,13 @@ class PersonFallState:
             self._unit = s.torso_px  # not seen upright yet: the best there is
         top = self._top_hip_y if self.state in (State.DOWN, State.FALLEN) else min(y for _, y in self._hips)
         hip_drop = (s.hip_y - top) / self._unit if self._unit > 0 else 0.0
-        upright = inclination < cfg.up_inclination_deg and hip_drop < cfg.up_hip_drop
-        lying = inclination >= cfg.down_inclination_deg and hip_drop >= cfg.min_hip_drop
+        wide = s.aspect >= cfg.lying_aspect
+        upright = inclination < cfg.up_inclination_deg and hip_drop < cfg.up_hip_drop and not wide
+        lying = (inclination >= cfg.down_inclination_deg or wide) and hip_drop >= cfg.min_hip_drop
         if upright and self.state is State.UPRIGHT:  # the unit: upright frames only, kept otherwise
             _push(self._torso, (t, s.torso_px), t - cfg.reference_s * MS)
             self._unit = statistics.median(v for _, v in self._torso)
-        return Posture(inclination, hip_drop, upright, lying)
+        return Posture(inclination, hip_drop, upright, lying, wide)
 
     # -- the machine ---------------------------------------------------------------------------
     def update(self, signals: FrameSignals | None, timestamp_ms: float) -> list[FallEvent]:
@@ -132,8 +135,8 @@ class PersonFallState:
         cfg = self.settings
         p = self.posture = self._posture(signals, t)
         # Getting up: while down, the trunk upright again or the hips back up; after a fall, both.
-        rising = p.inclination_deg < cfg.up_inclination_deg or p.hip_drop < cfg.up_hip_drop
-        standing = p.inclination_deg < cfg.up_inclination_deg and p.hip_drop <= cfg.stand_hip_drop
+        rising = (p.inclination_deg < cfg.up_inclination_deg and not p.wide) or p.hip_drop < cfg.up_hip_drop
+        standing = p.inclination_deg < cfg.up_inclination_deg and p.hip_drop <= cfg.stand_hip_drop and not p.wide
         if not (standing if self.state is State.FALLEN else rising):
             self._up_since = math.nan
         elif math.isnan(self._up_since):
