@@ -24,18 +24,18 @@ def frames_folder(folder, standing: int, fallen: int):
 
 
 def test_falls_on_a_folder_writes_events_video_states_and_keypoints_only_evidence(tmp_path, capsys):
-    clip = frames_folder(tmp_path / "clip", 10, 25)  # fallen from 2000 ms
+    clip = frames_folder(tmp_path / "clip", 10, 35)  # fallen from 2000 ms; 9 s in all
     events, out, jsonl, evidence = (tmp_path / n for n in ("events.jsonl", "out.mp4", "poses.jsonl", "evidence"))
     assert main(["falls", str(clip), "--fps", "5", "--threads", "1", "--events", str(events), "--out", str(out),
                  "--jsonl", str(jsonl), "--clips", str(evidence), "--keypoints-only", "--clip-before-s", "1"]) == 0
     (event,) = [json.loads(line) for line in events.read_text().splitlines()]
     assert (event["event"], event["track_id"], event["method"]) == ("fall", None, "default")
-    assert 1800.0 <= event["start_ms"] < 2000.0 and event["confirmed_ms"] - event["reason"]["down_ms"] == 3000.0
+    assert 1800.0 <= event["start_ms"] < 2000.0 and event["confirmed_ms"] - event["reason"]["down_ms"] == 5000.0
     lines = [json.loads(line) for line in jsonl.read_text().splitlines()]
     assert [line["states"][0]["state"] for line in lines[:3]] == ["upright"] * 3
     assert lines[-1]["states"] == [{"track_id": None, "state": "fallen"}]
     assert [line["frame"] for line in lines if line["events"]] == [event["frame"]]
-    assert int(cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FRAME_COUNT)) == 35
+    assert int(cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FRAME_COUNT)) == 45
     assert sorted(p.suffix for p in evidence.iterdir()) == [".jpg", ".jsonl", ".mp4"]
     assert "FALL" in capsys.readouterr().err
 

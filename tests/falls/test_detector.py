@@ -48,7 +48,7 @@ def test_people_not_seen_are_forgotten_unless_down():
     assert detector.states() == {1: State.DOWN}  # 2 left 2.4 s ago
     t = frames(scenario("fall"))[59][0]
     events = []
-    for k in range(1, 100):  # 1 is lost by the tracker while down: kept, and confirmed
+    for k in range(1, 150):  # 1 is lost by the tracker while down: kept, and confirmed
         events += detector.update([], t + 40.0 * k)
     assert [(e.event, e.track_id) for e in events] == [("fall", 1)]
 

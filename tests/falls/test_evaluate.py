@@ -58,13 +58,13 @@ def test_holding_the_last_frame():
 
 
 def test_verdicts_on_synthetic_clips():
-    """The fall is confirmed at 4480 ms; its clip ends at 2000 ms and is held; delay from 1600 ms."""
+    """The fall is confirmed at 6400 ms; its clip ends at 2000 ms and is held; delay from 1600 ms."""
     fall = frames(scenario("fall"))[:51]  # until 2000 ms
     verdict = judge_clip(fall, LabelledClip("f", "fall", 1600.0, None, 2))
-    assert (verdict.detected, verdict.first_event_ms, verdict.delay_ms, verdict.false_alarms) == (True, 4480.0, 2880.0, 0)
+    assert (verdict.detected, verdict.first_event_ms, verdict.delay_ms, verdict.false_alarms) == (True, 6400.0, 4800.0, 0)
     assert verdict.duration_s == pytest.approx(2.04)
     assert not judge_clip(fall, LabelledClip("f", "fall", 1600.0, None, 2), hold_s=1.0).detected
-    early = judge_clip(fall, LabelledClip("f", "fall", 6000.0, None, 2))  # an event 1.5 s before the "impact"
+    early = judge_clip(fall, LabelledClip("f", "fall", 8000.0, None, 2))  # an event 1.6 s before the "impact"
     assert (early.detected, early.false_alarms) == (False, 1)
     alarm = judge_clip(fall, LabelledClip("n", "no_fall", None, None, 2))
     assert (alarm.detected, alarm.false_alarms) == (True, 1)
@@ -86,7 +86,7 @@ def test_totals_and_failures():
     assert default.failed == ambianic.failed == [{"file": "bad", "error": "bad: not a video"}]
     t = default.all
     assert (t.clips, t.falls, t.no_falls, t.caught, t.recall, t.specificity, t.false_alarms) == (3, 1, 2, 1, 1.0, 0.5, 1)
-    assert t.mean_delay_s == pytest.approx(2.88)
+    assert t.mean_delay_s == pytest.approx(4.8)
     assert t.false_alarms_per_hour == pytest.approx(3600.0 / (7.04 + 6.64))  # 1 alarm over the two no-fall clips
     assert set(default.splits) == {"dev", "test"} and default.splits["dev"].specificity == 1.0
     d = default.to_dict()

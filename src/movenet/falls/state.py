@@ -47,18 +47,19 @@ class FallSettings:
     """The default method's settings (seconds, degrees, torso lengths); README "Fall detection"
     says how each was chosen."""
 
-    confirm_s: float = 3.0
+    confirm_s: float = 5.0
     long_lie_s: float = 60.0
     cooldown_s: float = 30.0
     min_score: float = 0.3
     max_fall_s: float = 1.2
     down_inclination_deg: float = 60.0
-    lying_aspect: float = math.inf
+    lying_aspect: float = 1.5
     min_hip_drop: float = 0.4
     up_inclination_deg: float = 40.0
     up_hip_drop: float = 0.3
-    get_up_s: float = 0.4
+    get_up_s: float = 0.3
     stand_hip_drop: float = 0.5
+    floor_hip_drop: float = 1.6
     reference_s: float = 3.0
     smooth_s: float = 0.15
 
@@ -135,7 +136,8 @@ class PersonFallState:
         cfg = self.settings
         p = self.posture = self._posture(signals, t)
         # Getting up: while down, the trunk upright again or the hips back up; after a fall, both.
-        rising = (p.inclination_deg < cfg.up_inclination_deg and not p.wide) or p.hip_drop < cfg.up_hip_drop
+        trunk_up = p.inclination_deg < cfg.up_inclination_deg and not p.wide
+        rising = (trunk_up and p.hip_drop < cfg.floor_hip_drop) or p.hip_drop < cfg.up_hip_drop
         standing = p.inclination_deg < cfg.up_inclination_deg and p.hip_drop <= cfg.stand_hip_drop and not p.wide
         if not (standing if self.state is State.FALLEN else rising):
             self._up_since = math.nan

@@ -21,7 +21,7 @@ from movenet.types import Pose
 
 FRAME_MS = 40.0  # 25 fps
 TORSO = 60.0  # pixels, hip centre to shoulder centre
-FLOOR_HIP_DROP = 1.6  # torso lengths from standing hips to hips on the floor
+FLOOR_HIP_DROP = 1.7  # torso lengths from standing hips to hips on the floor (legs: 1.8)
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ SCENARIOS = {
     "bend_over": lambda: keyframes((0, STAND), (1000, STAND), (1480, BENT), (3480, BENT), (4000, STAND), (6000, STAND)),
     "sit_down": lambda: keyframes((0, STAND), (1000, STAND), (1400, replace(SITTING, trunk_deg=25.0)), (1800, SITTING), (7000, SITTING)),
     "lie_down_slowly": lambda: keyframes((0, STAND), (1000, STAND), (2000, CROUCH), (3000, KNEEL), (4520, LYING), (10000, LYING)),
-    "fall_and_get_up": lambda: get_up(fall(lie_ms=4000.0)),
+    "fall_and_get_up": lambda: get_up(fall(lie_ms=7000.0)),
     "stumble": lambda: get_up(fall(lie_ms=1000.0), rise_ms=800.0),
 }
 
