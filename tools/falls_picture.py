@@ -23,7 +23,6 @@ from movenet.falls.overlay import STATE_COLORS, FrameInfo, draw_falls
 from movenet.io.pose_jsonl import read_pose_jsonl
 
 BACKGROUND = (250, 250, 250)
-PANEL = (320, 240)
 
 
 def run(frames):
@@ -38,13 +37,21 @@ def run(frames):
     return rows
 
 
-def panel(poses, states, banner, size, threshold=0.3):
-    canvas = np.empty((size[1], size[0], 3), dtype=np.uint8)
+def panel(poses, states, banner, size, scale, threshold=0.3):
+    from movenet.types import Box, Pose
+
+    canvas = np.empty((round(size[1] * scale), round(size[0] * scale), 3), dtype=np.uint8)
     canvas[:] = BACKGROUND
-    return draw_falls(canvas, poses, FrameInfo(states, banner), threshold)
+    scaled = []
+    for p in poses:
+        a = p.to_array().astype(np.float64)
+        a[:, :2] *= scale
+        box = Box(*(v * scale for v in p.box.to_list())) if p.box is not None else None
+        scaled.append(Pose.from_array(a, p.score, box, p.id))
+    return draw_falls(canvas, scaled, FrameInfo(states, banner), threshold)
 
 
-def timeline(rows, width, height=160):
+def timeline(rows, width, clip_end_ms, height=160):
     image = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=12)
@@ -64,6 +71,8 @@ def timeline(rows, width, height=160):
         points = [(x(t), y(getattr(p, key))) for t, _, _, _, p in rows if p is not None]
         if len(points) > 1:
             draw.line(points, fill=color, width=2)
+    draw.line([x(clip_end_ms), top, x(clip_end_ms), bottom], fill=(150, 150, 150), width=1)
+    draw.text((x(clip_end_ms) + 3, bottom - 30), "clip ends (last frame held)", fill=(120, 120, 120), font=font)
     for t, _, _, events, _ in rows:
         for e in events:
             draw.line([x(t), top, x(t), bottom], fill=STATE_COLORS["fallen"], width=2)
@@ -77,25 +86,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("poses", help="JSON lines of poses per frame (movenet track / falls --jsonl)")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--hold-s", type=float, default=4.0)
+    parser.add_argument("--hold-s", type=float, default=6.0)
+    parser.add_argument("--size", type=int, nargs=2, default=[320, 240], metavar=("W", "H"), help="the clip's frame size")
+    parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
     frames = read_pose_jsonl(args.poses)
     rows = run(held(frames, args.hold_s))
     chosen = []
     for wanted in ("upright", "falling", "down", "fallen"):
         hits = [i for i, r in enumerate(rows) if r[2].get(0) == wanted and r[1]]
+        lying = [i for i in hits if rows[i][4] is not None and rows[i][4].lying]
         if hits:
-            chosen.append(hits[len(hits) // 2] if wanted == "upright" else hits[0])
+            chosen.append(hits[len(hits) // 2] if wanted == "upright" else (lying or hits)[0])
     panels = []
     for i in chosen:
         t, poses, states, _, _ = rows[i]
         banner = "FALL: person" if states.get(0) == "fallen" else None
-        big = panel(poses, states, banner, (1280, 960) if False else (320, 240))
+        big = panel(poses, states, banner, args.size, args.scale)
         draw = ImageDraw.Draw(img := Image.fromarray(big))
-        draw.text((6, 222), f"{t / 1000:.2f} s", fill=(90, 90, 90), font=ImageFont.load_default(size=13))
+        draw.text((6, big.shape[0] - 18), f"{t / 1000:.2f} s", fill=(90, 90, 90), font=ImageFont.load_default(size=13))
         panels.append(np.asarray(img))
     top = np.hstack(panels)
-    picture = np.vstack([top, timeline(rows, top.shape[1])])
+    picture = np.vstack([top, timeline(rows, top.shape[1], frames[-1][0])])
     Image.fromarray(picture).save(args.out)
     print(f"{args.out}: {picture.shape[1]}x{picture.shape[0]}, frames at {[round(rows[i][0]) for i in chosen]} ms")
 
