@@ -38,7 +38,8 @@ def draw_falls(image: np.ndarray, poses: Sequence[Pose], info: FrameInfo | None,
     canvas = Image.fromarray(drawn)
     draw = ImageDraw.Draw(canvas)
     scale = max(canvas.width, canvas.height)
-    font = ImageFont.load_default(size=max(11, round(scale / 45)))
+    font = ImageFont.load_default(size=max(11, round(scale / 40)))
+    banner_font = ImageFont.load_default(size=max(14, round(scale / 25)))
     for pose in poses:
         state = info.states.get(person_key(pose))
         if state is None:
@@ -51,7 +52,7 @@ def draw_falls(image: np.ndarray, poses: Sequence[Pose], info: FrameInfo | None,
         draw.rectangle(box, fill=(0, 0, 0))
         draw.text((x, y), label, fill=STATE_COLORS.get(state, (255, 255, 255)), font=font)
     if info.banner:
-        box = draw.textbbox((0, 0), info.banner, font=font)
+        box = draw.textbbox((0, 0), info.banner, font=banner_font)
         draw.rectangle([0, 0, canvas.width, box[3] + 8], fill=BANNER_COLOR)
-        draw.text(((canvas.width - box[2]) / 2, 4), info.banner, fill=(255, 255, 255), font=font)
+        draw.text(((canvas.width - box[2]) / 2, 4), info.banner, fill=(255, 255, 255), font=banner_font)
     return np.asarray(canvas)
