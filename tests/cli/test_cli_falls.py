@@ -124,3 +124,20 @@ def test_urfd_clips_default_catches_the_falls_without_false_alarm(tmp_path):
 def test_falls_bad_options(argv, message, capsys):
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_eval_ambianic_alone_runs_the_model_on_the_frames_it_looks_at_with_the_same_verdicts(tmp_path):
+    root = tmp_path / "clips"
+    root.mkdir()
+    frames_folder(root / "fall", 6, 6)  # standing 0-1000 ms, fallen from 1200 ms
+    labels = root / "labels.csv"
+    labels.write_text("file,label\nfall,fall\n")
+    both, alone, cache = tmp_path / "both.json", tmp_path / "alone.json", tmp_path / "cache"
+    common = ["falls", "eval", str(root), "--labels", str(labels), "--fps", "5", "--threads", "2",
+              "--pose-source", "ambianic", "--cache", str(cache), "--quiet", "--hold-s", "1"]
+    assert main([*common, "--json", str(both)]) == 0
+    assert main([*common, "--method", "ambianic", "--json", str(alone)]) == 0
+    lines = [json.loads(line) for line in (cache / "thunder-ambianic-t0.15-gated" / "fall.jsonl").read_text().splitlines()]
+    assert [bool(line["poses"]) for line in lines] == [k in (0, 5, 10, 11) for k in range(12)]  # 0, 1, 2 s; the last
+    verdicts = json.loads(alone.read_text())["per_clip"]
+    assert verdicts == json.loads(both.read_text())["baselines"][0]["per_clip"] and verdicts[0]["detected"]

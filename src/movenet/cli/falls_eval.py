@@ -56,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
         make_source,
         method_settings,
     )
-    from movenet.falls import FallSettings
+    from movenet.falls import FallSettings, get_method
     from movenet.falls.evaluate import DEFAULT_HOLD_S, evaluate_clips, read_labels
+    from movenet.io.pose_jsonl import read_pose_jsonl, write_pose_jsonl
     from movenet.pipelines.clip_poses import clip_poses
 
     methods = args.method or ["default", "ambianic"]
@@ -68,13 +69,24 @@ def run(args: argparse.Namespace) -> int:
     model = args.model or DEFAULT_MODELS[source_name]
     threshold = settings.get("ambianic", {}).get("threshold", 0.15)
     source = make_source(args, source_name, model, threshold)
+    gated = source_name == "ambianic" and all(not get_method(m).per_person for m in methods)
+    if gated:  # their stateless input, their heuristic only: the model on the frames it looks at, as `movenet falls` does
+        source = _Gate(source, settings.get("ambianic", {}))
     confirm = settings.get("default", {}).get("confirm_s", FallSettings.confirm_s)
     hold_s = args.hold_s if args.hold_s is not None else max(DEFAULT_HOLD_S, confirm + 5.0)
-    tag = f"{model}-{source_name}" + (f"-t{threshold:g}" if source_name == "ambianic" else "")
+    tag = f"{model}-{source_name}" + (f"-t{threshold:g}" if source_name == "ambianic" else "") + ("-gated" if gated else "")
 
     def poses_of(clip):
         cache = Path(args.cache) / tag / (Path(clip.file).stem + ".jsonl") if args.cache else None
-        return clip_poses(Path(args.dir) / clip.file, source, cache=cache, fps=args.fps)
+        if not gated:
+            return clip_poses(Path(args.dir) / clip.file, source, cache=cache, fps=args.fps)
+        if cache is not None and cache.is_file():
+            return read_pose_jsonl(cache)
+        frames = source.with_last_frame(clip_poses(Path(args.dir) / clip.file, source, fps=args.fps))
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            write_pose_jsonl(cache, frames)
+        return frames
 
     bar = tqdm(total=len(clips), unit="clip", file=sys.stderr, disable=None)
 
@@ -94,6 +106,38 @@ def run(args: argparse.Namespace) -> int:
         primary["baselines"] = [r.to_dict() for r in reports[1:]]
         write_json(args.json, primary)
     return 1 if reports[0].failed else 0
+
+
+class _Gate:
+    """Runs the pose source only on the frames Ambianic's heuristic will look at (one a second, and
+    every frame after one without a pose); the other frames get no poses. Their heuristic ignores
+    those frames anyway, so its verdicts are the same as on every frame, for a fraction of the model."""
+
+    def __init__(self, source, settings: dict) -> None:
+        from movenet.falls import FallDetector
+
+        self.source = source
+        self.heuristic = FallDetector("ambianic", **settings)
+        self._last = None
+
+    def estimate_poses(self, image, timestamp_ms=None):
+        if timestamp_ms is None:
+            return self.source.estimate_poses(image)
+        due = self.heuristic.due(timestamp_ms)
+        self._last = None if due else (image, timestamp_ms)
+        poses = self.source.estimate_poses(image, timestamp_ms) if due else []
+        self.heuristic.update(poses, timestamp_ms)
+        return poses
+
+    def with_last_frame(self, frames):
+        """The clip's last frame with its poses even if it was skipped: the evaluator holds it."""
+        if frames and self._last is not None and self._last[1] == frames[-1][0]:
+            frames = frames[:-1] + [(frames[-1][0], self.source.estimate_poses(*self._last))]
+        return frames
+
+    def reset(self) -> None:  # keeps `_last`: clip_poses resets after the clip, before with_last_frame
+        self.source.reset()
+        self.heuristic.reset()
 
 
 def _verdict(v) -> str:
