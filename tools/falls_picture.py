@@ -13,6 +13,7 @@ the URFD clips are research-only and their frames stay out of the repository.
 from __future__ import annotations
 
 import argparse
+import itertools
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -31,7 +32,7 @@ def run(frames):
     for t, poses in frames:
         events = detector.update(poses, t)
         states = {k: s.value for k, s in detector.states().items()}
-        person = detector._people.get(0, None) if 0 in detector._people else None  # noqa: SLF001 - drawing only
+        person = detector.person(0)
         posture = person.posture if person is not None else None
         rows.append((t, poses, states, events, posture))
     return rows
@@ -56,14 +57,14 @@ def timeline(rows, width, clip_end_ms, height=160):
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=12)
     t0, t1 = rows[0][0], rows[-1][0]
-    x = lambda t: 40 + (t - t0) / (t1 - t0) * (width - 50)  # noqa: E731
-    for (ta, _, sa, _, _), (tb, _, _, _, _) in zip(rows, rows[1:]):
+    x = lambda t: 40 + (t - t0) / (t1 - t0) * (width - 50)
+    for (ta, _, sa, _, _), (tb, _, _, _, _) in itertools.pairwise(rows):
         state = next(iter(sa.values()), None)
         if state:
             draw.rectangle([x(ta), height - 14, x(tb), height - 4], fill=STATE_COLORS[state])
     top, bottom = 10, height - 24
-    y_incl = lambda v: bottom - v / 180.0 * (bottom - top)  # noqa: E731
-    y_drop = lambda v: bottom - min(max(v, 0.0), 3.0) / 3.0 * (bottom - top)  # noqa: E731
+    y_incl = lambda v: bottom - v / 180.0 * (bottom - top)
+    y_drop = lambda v: bottom - min(max(v, 0.0), 3.0) / 3.0 * (bottom - top)
     for value, label in ((0, "0"), (90, "90"), (180, "180")):
         draw.line([40, y_incl(value), width - 10, y_incl(value)], fill=(220, 220, 220))
         draw.text((4, y_incl(value) - 7), label, fill=(120, 120, 120), font=font)

@@ -19,7 +19,15 @@ import pytest
 from movenet.falls import FallDetector, FallSettings, State, detect_falls
 from movenet.falls.signals import frame_signals
 from movenet.falls.state import PersonFallState
-from movenet.falls.synthetic import SCENARIOS, body_pose, fall, frames, get_up, keyframes, scenario
+from movenet.falls.synthetic import (
+    SCENARIOS,
+    body_pose,
+    fall,
+    frames,
+    get_up,
+    keyframes,
+    scenario,
+)
 
 FALL_START_MS, DOWN_MS = 1080.0, 1400.0
 

@@ -89,6 +89,10 @@ class FallDetector:
         """Each person's state now (default method), by person key (track id, 0 without one)."""
         return {key: state.state for key, state in self._people.items()}
 
+    def person(self, key: int) -> PersonFallState | None:
+        """One person's state machine (its `state`, `posture`), by person key; None if unknown."""
+        return self._people.get(key) if key in self._people else None
+
     def reset(self) -> None:
         self._people.reset()
         self._last_ms = None
