@@ -85,7 +85,7 @@ def test_totals_and_failures():
     default, ambianic = evaluate_clips(clips, poses_of)
     assert default.failed == ambianic.failed == [{"file": "bad", "error": "bad: not a video"}]
     t = default.all
-    assert (t.clips, t.falls, t.no_falls, t.caught, t.recall, t.specificity, t.false_alarms) == (3, 1, 2, 1, 1.0, 0.5, 1)
+    assert (t.clips, t.falls, t.no_falls, t.caught, t.clean, t.recall, t.specificity, t.false_alarms) == (3, 1, 2, 1, 1, 1.0, 0.5, 1)
     assert t.mean_delay_s == pytest.approx(4.8)
     assert t.false_alarms_per_hour == pytest.approx(3600.0 / (7.04 + 6.64))  # 1 alarm over the two no-fall clips
     assert set(default.splits) == {"dev", "test"} and default.splits["dev"].specificity == 1.0

@@ -173,9 +173,8 @@ def print_reports(reports, header: str, quiet: bool = False) -> None:
         print(f"{name}: {t0.clips} clips ({t0.falls} falls, {t0.no_falls} no falls)")
         print(f"  {'method':<10} {'recall':<16} {'specificity':<16} {'false alarms':<20} {'mean delay':<11} {'max delay'}")
         for method, t in zip(methods, totals):
-            clean = t.no_falls - round((1 - t.specificity) * t.no_falls) if t.specificity is not None else 0
             per_hour = f" ({t.false_alarms_per_hour:.1f}/h)" if t.false_alarms_per_hour is not None else ""
             mean = f"{t.mean_delay_s:.2f} s" if t.mean_delay_s is not None else "n/a"
             worst = f"{t.max_delay_s:.2f} s" if t.max_delay_s is not None else "n/a"
-            print(f"  {method:<10} {_rate(t.caught, t.falls, t.recall):<16} {_rate(clean, t.no_falls, t.specificity):<16} "
+            print(f"  {method:<10} {_rate(t.caught, t.falls, t.recall):<16} {_rate(t.clean, t.no_falls, t.specificity):<16} "
                   f"{str(t.false_alarms) + per_hour:<20} {mean:<11} {worst}")

@@ -152,7 +152,8 @@ class Totals:
     clips: int
     falls: int
     no_falls: int
-    caught: int
+    caught: int  # fall clips caught
+    clean: int  # no-fall clips without a false alarm
     recall: float | None
     specificity: float | None
     false_alarms: int  # fall events on no-fall clips
@@ -171,7 +172,7 @@ def totals(verdicts: Sequence[ClipVerdict]) -> Totals:
     hours = sum(v.duration_s for v in no_falls) / 3600.0
     delays = [v.delay_ms / 1000.0 for v in falls if v.delay_ms is not None]
     return Totals(
-        len(verdicts), len(falls), len(no_falls), caught,
+        len(verdicts), len(falls), len(no_falls), caught, clean,
         caught / len(falls) if falls else None,
         clean / len(no_falls) if no_falls else None,
         alarms, alarms / hours if hours > 0 else None,
