@@ -8,7 +8,9 @@
    machine disturbs them alike; the median repeat is reported.
 2. With `--video`: frames per second of the `movenet falls` loop (decoding, model, fall detector,
    states; the overlapped pipeline, no output written) per model, 2 threads, interleaved rounds;
-   a live stream keeps real time when this is above the camera's rate (30 fps).
+   a live stream keeps real time when this is above the camera's rate (30 fps). Also the CPU
+   time per frame of the same loop on one thread, one stage after another: on a busy machine the
+   frame rate says little, the CPU time still says whether a core keeps up (under 33 ms).
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ def run(method: str, seq) -> float:
     return time.perf_counter() - start
 
 
-def video_fps(video: str, model: str) -> float:
+def video_rates(video: str, model: str, threads: int = 2, sequential: bool = False) -> tuple[float, float]:
+    """(frames per second, CPU milliseconds per frame) of the `movenet falls` loop on `video`."""
     import argparse as _argparse
 
     import movenet
@@ -49,9 +52,12 @@ def video_fps(video: str, model: str) -> float:
     from movenet.falls.session import FallSession
 
     args = _argparse.Namespace(source=video, out=None, jsonl=None, fps=None, threshold=0.3, max_frames=None,
-                               flip_horizontal=False, show=False, sequential=False, keep_all_frames=False)
+                               flip_horizontal=False, show=False, sequential=sequential, keep_all_frames=False)
     session = FallSession(FallDetector(), log=lambda line: None)
-    return run_video(args, movenet.create_detector(model, threads=2), analyse=session.analyse, record=None).fps
+    detector = movenet.create_detector(model, threads=threads)
+    cpu = time.process_time()
+    run = run_video(args, detector, analyse=session.analyse, record=None)
+    return run.fps, (time.process_time() - cpu) * 1000.0 / run.frames
 
 
 def main() -> None:
@@ -74,12 +80,15 @@ def main() -> None:
         print(f"{method:<10} {n:>6} {len(seqs[n]):>7} {per:>16.1f}")
     if args.video:
         rates: dict[str, list[float]] = {m: [] for m in args.models}
+        cpu: dict[str, list[float]] = {m: [] for m in args.models}
         for _ in range(args.rounds):
             for model in args.models:
-                rates[model].append(video_fps(args.video, model))
-        print(f"\n{args.video}: movenet falls, 2 threads, frames per second (median of {args.rounds} rounds)")
+                rates[model].append(video_rates(args.video, model)[0])
+                cpu[model].append(video_rates(args.video, model, threads=1, sequential=True)[1])
+        print(f"\n{args.video}: movenet falls (median of {args.rounds} rounds)")
+        print(f"{'model':<10} {'fps, 2 threads':>15} {'CPU ms/frame, 1 thread':>23}")
         for model in args.models:
-            print(f"{model:<10} {statistics.median(rates[model]):6.1f}")
+            print(f"{model:<10} {statistics.median(rates[model]):15.1f} {statistics.median(cpu[model]):23.1f}")
 
 
 if __name__ == "__main__":
