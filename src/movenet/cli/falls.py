@@ -5,6 +5,7 @@ methods scored on labelled clips (movenet.cli.falls_eval)."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 
 from movenet.cli.common import add_model_options
@@ -64,7 +65,7 @@ def method_settings(args: argparse.Namespace, method: str) -> dict:
     from movenet.falls import get_method
 
     spec = get_method(method)
-    names = {f.name for f in __import__("dataclasses").fields(spec.settings_type)}
+    names = {f.name for f in dataclasses.fields(spec.settings_type)}
     given = {"confirm_s": args.confirm_s, "long_lie_s": args.long_lie_s, "cooldown_s": args.cooldown_s,
              "threshold": args.ambianic_threshold}
     out = {k: v for k, v in given.items() if v is not None and k in names}
@@ -81,8 +82,6 @@ def method_settings(args: argparse.Namespace, method: str) -> dict:
 
 
 def check_set_names(args: argparse.Namespace, methods: list[str]) -> None:
-    import dataclasses
-
     from movenet.falls import get_method
 
     known = set().union(*({f.name for f in dataclasses.fields(get_method(m).settings_type)} for m in methods))

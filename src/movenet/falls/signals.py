@@ -8,8 +8,6 @@
   angle reads that as a 358 degree turn).
 - **hip centre** (x, y) and **torso length** (mid-hip to mid-shoulder, pixels): the body's own
   unit, so speeds and drops are in torso lengths and do not depend on the distance to the camera.
-- **thigh inclination** (hip -> knee, both sides averaged, or the side seen) to the vertical, 0..90:
-  near 0 kneeling or on all fours, near 90 lying with the legs along the floor.
 - **box** of the confident keypoints: width / height aspect (lying across the view: > 1).
 Below `min_score` a keypoint is not seen; a frame without a measurable trunk has no signals.
 """
@@ -27,7 +25,6 @@ from movenet.types import Pose
 
 _I = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
 _TORSO = np.array([_I["left_shoulder"], _I["right_shoulder"], _I["left_hip"], _I["right_hip"]])
-_THIGHS = ((_I["left_hip"], _I["left_knee"]), (_I["right_hip"], _I["right_knee"]))
 
 
 @dataclass(frozen=True)
@@ -40,7 +37,6 @@ class FrameSignals:
     shoulder_x: float
     shoulder_y: float
     torso_px: float  # hip-centre to shoulder-centre distance
-    thigh_deg: float  # inclination of the thighs (hip -> knee) to the vertical, 0..90; NaN unseen
     box_width: float  # box of the keypoints seen
     box_height: float
     confidence: float  # lowest score of the torso keypoints used
@@ -79,26 +75,14 @@ def frame_signals(pose: Pose | np.ndarray, min_score: float = DEFAULT_MIN_SCORE)
     trunk = direction((hip[0], hip[1]), (shoulder[0], shoulder[1]))
     if math.isnan(trunk):
         return None
-    thigh = _thigh_inclination(kps, min_score)
     seen = kps[kps[:, 2] >= min_score]
     width = float(seen[:, 0].max() - seen[:, 0].min())
     height = float(seen[:, 1].max() - seen[:, 1].min())
     length = float(math.hypot(shoulder[0] - hip[0], shoulder[1] - hip[1]))
     return FrameSignals(
-        trunk, float(hip[0]), float(hip[1]), float(shoulder[0]), float(shoulder[1]), length, thigh, width, height,
+        trunk, float(hip[0]), float(hip[1]), float(shoulder[0]), float(shoulder[1]), length, width, height,
         confidence,
     )
-
-
-def _thigh_inclination(kps: np.ndarray, min_score: float) -> float:
-    """Mean inclination of the thighs seen to the vertical (0..90 degrees), NaN when none is."""
-    angles = []
-    for hip, knee in _THIGHS:
-        if kps[hip, 2] >= min_score and kps[knee, 2] >= min_score:
-            dx, dy = kps[knee, 0] - kps[hip, 0], kps[knee, 1] - kps[hip, 1]
-            if dx or dy:
-                angles.append(math.degrees(math.atan2(abs(dx), abs(dy))))
-    return sum(angles) / len(angles) if angles else math.nan
 
 
 def trunk_seen(pose: Pose, min_score: float = DEFAULT_MIN_SCORE) -> bool:

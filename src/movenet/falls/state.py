@@ -2,29 +2,31 @@
 
     UPRIGHT --leaves upright--> FALLING --lying within max_fall_s--> DOWN --down confirm_s--> FALLEN
        ^                           |                                   |                        |
-       +--- not lying in time -----+------- trunk upright again -------+    still down after long_lie_s:
+       +--- not lying in time -----+------------- gets up -------------+    still down after long_lie_s:
        |                                                                    long_lie event
        +--------------------------------- stood up again: recovered event -------------------+
 
 Per frame, from the person's own signals (`movenet.falls.signals`), with lengths in torso lengths
 (the median hip-to-shoulder length of the person's upright frames of the last `reference_s`, kept
 while they are down), so nothing depends on the distance to the camera:
-- **upright**: trunk inclination (median of the last `smooth_s`) under `up_inclination_deg` and
-  the hips less than `up_hip_drop` under their highest point of the last `reference_s`: standing,
-  walking, or sitting up straight.
-- **lying**: trunk inclination at least `down_inclination_deg` and the hips at least
-  `min_hip_drop` under that highest point (bending over to tie a shoe tips the trunk but leaves
-  the hips up).
+- **upright**: trunk inclination (median of the last `smooth_s`) under `up_inclination_deg`, the
+  hips less than `up_hip_drop` under their highest point of the last `reference_s`, and the box of
+  the keypoints not wide: standing, walking, or sitting up straight.
+- **lying**: the hips at least `min_hip_drop` under that highest point, and the trunk inclined at
+  least `down_inclination_deg` or the box of the keypoints `lying_aspect` times wider than high
+  (lying diagonally, or with a badly seen trunk). Bending over tips the trunk but leaves the hips
+  up.
 - **a fall** is the fast transition: lying at most `max_fall_s` after the last upright frame.
   Lying down on purpose takes longer, through kneeling, crouching or sitting (hips down first,
   trunk upright), and does not count.
 - **confirmation**: the event only when the person is still down `confirm_s` after first lying,
-  without having got up (trunk upright for `get_up_s`) in between: separates a fall from
-  bending, squatting or a stumble. Frames without a pose count as still down (MoveNet often loses
-  people lying on the floor).
+  without having got up in between (for `get_up_s`: the trunk upright, box not wide, with the hips
+  above floor level, less than `floor_hip_drop` down; or the hips back within `up_hip_drop`):
+  separates a fall from bending, squatting or a stumble; sitting up on the floor is still down.
+  Frames without a pose count as still down (MoveNet often loses people lying on the floor).
 - **long lie**: still down `long_lie_s` after first lying: a second event, once.
-- **recovered**: after a fall, upright again with the hips back within `stand_hip_drop` of their
-  height before the fall, for `get_up_s`.
+- **recovered**: after a fall, the trunk upright (box not wide) with the hips back within
+  `stand_hip_drop` of their height before the fall, for `get_up_s`.
 - **cooldown**: no second fall event for the same person within `cooldown_s` of the last one.
 """
 
