@@ -80,3 +80,9 @@ def oracle_model_input(model: str, image: np.ndarray, record: dict) -> np.ndarra
     c = record["crop_region"]
     region = CropRegion(c["yMin"], c["xMin"], c["yMax"], c["xMax"])
     return crop_and_resize(image, region, record["model_input"]["shape"][1])
+
+URFD = SHARED / "data" / "videos" / "falls-urfd"
+requires_urfd = pytest.mark.skipif(
+    not (URFD / "labels.csv").is_file(),
+    reason=f"needs the URFD fall clips in {URFD} (research-only, never in the repo; shared/ is absent)",
+)

@@ -38,11 +38,15 @@ class PerPerson(Generic[T]):
             self._last_seen_ms[key] = timestamp_ms
         return self._items[key]
 
-    def drop_stale(self, timestamp_ms: float) -> list[int]:
-        """Forget people not seen for more than `max_age_ms`; returns their keys."""
+    def drop_stale(self, timestamp_ms: float, keep: Callable[[T], bool] | None = None) -> list[int]:
+        """Forget people not seen for more than `max_age_ms` (except those whose analyser
+        `keep(analyser)` says to keep); returns their keys."""
         if self.max_age_ms is None:
             return []
-        stale = [k for k, t in self._last_seen_ms.items() if timestamp_ms - t > self.max_age_ms]
+        stale = [
+            k for k, t in self._last_seen_ms.items()
+            if timestamp_ms - t > self.max_age_ms and not (keep is not None and keep(self._items[k]))
+        ]
         for key in stale:
             self._items.pop(key, None)
             self._last_seen_ms.pop(key, None)

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from movenet.cli import bench, eval, exercise, predict, serve, track, train
+from movenet.cli import bench, eval, exercise, falls, predict, serve, track, train
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
 
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict.add_parser(sub)
     track.add_parser(sub)
+    falls.add_parser(sub)
     eval.add_parser(sub)
     bench.add_parser(sub)
     train.add_parser(sub)
@@ -87,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(falls.route(sys.argv[1:] if argv is None else list(argv)))
     try:
         return args.func(args)
     except BrokenPipeError:  # e.g. `movenet predict ... | head`: the reader left, not an error

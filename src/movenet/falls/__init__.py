@@ -1,0 +1,32 @@
+"""Fall detection above the pose detector: sees only poses and timestamps, never pixels.
+
+    from movenet.falls import FallDetector
+    detector = FallDetector(method="default")            # or "ambianic"; settings as keywords
+    events = detector.update(poses, timestamp_ms)         # per frame: list of FallEvent
+    detector.reset()
+
+Methods (`list_methods()`): `default`, this project's per-person state machine
+(`movenet.falls.state`), and `ambianic`, Ambianic's heuristic reproduced exactly
+(`movenet.falls.ambianic`). `detect_falls(frames)` runs a whole sequence; `movenet.falls.evaluate`
+scores methods on labelled clips.
+"""
+
+from movenet.falls.ambianic import AmbianicSettings
+from movenet.falls.detector import FallDetector, detect_falls
+from movenet.falls.events import EVENT_KINDS, EventWriter, FallEvent
+from movenet.falls.methods import FallMethod, get_method, list_methods
+from movenet.falls.state import FallSettings, State
+
+__all__ = [
+    "EVENT_KINDS",
+    "AmbianicSettings",
+    "EventWriter",
+    "FallDetector",
+    "FallEvent",
+    "FallMethod",
+    "FallSettings",
+    "State",
+    "detect_falls",
+    "get_method",
+    "list_methods",
+]
