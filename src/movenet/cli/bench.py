@@ -9,6 +9,8 @@ import platform
 import sys
 from pathlib import Path
 
+from movenet.cli.common import check_output_file
+from movenet.limits import MAX_BATCH_SIZE, check_int, check_threads
 from movenet.registry import list_models
 
 
@@ -41,6 +43,13 @@ def run(args: argparse.Namespace) -> int:
     from movenet.io.image import load_image
     from movenet.runtime import available_runtimes
 
+    check_int("--runs", args.runs, 1)
+    check_int("--warmup", args.warmup, 0)
+    for batch in args.batch:
+        check_int("--batch", batch, 1, MAX_BATCH_SIZE, "larger batches were not faster")
+    for threads in args.threads:
+        check_threads(threads)
+    check_output_file(args.json, "--json")
     # LiteRT runs Google's files in its own rows (bench_litert), not as one of ours
     runtimes = args.runtimes or [r for r in available_runtimes() if r != "litert"]
     image_path = Path(args.image) if args.image else Path(__file__).resolve().parents[3] / "examples" / "pose.jpg"

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from movenet.codec import MultiPoseDecoding, decode_multi_pose, decode_single_pose
+from movenet.limits import check_threads
 from movenet.model.movenet import MoveNet
 from movenet.registry import ModelSpec, get_spec
 from movenet.runtime.base import Runtime
@@ -47,6 +48,7 @@ class TorchRuntime(Runtime):
         threads: int | None = None,
     ) -> None:
         self.spec = get_spec(model)
+        threads = check_threads(threads)
         network, decoding = load_model(self.spec, weights)
         self.module = DecodedMoveNet(network, decoding).eval()
         if threads is not None:
