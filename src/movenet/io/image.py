@@ -9,6 +9,7 @@ first frame. Images above `MAX_IMAGE_PIXELS` are refused before decoding (decomp
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -76,8 +77,11 @@ def load_image(path: str | Path, exif_orientation: bool = True) -> np.ndarray:
                     img = ImageOps.exif_transpose(img)
                 return pil_to_rgb(img, str(path))
     except Image.DecompressionBombError as exc:
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(found.group(1)):,} pixels" if found else "too many pixels"
         raise InvalidInputError(
-            f"{path}: {exc.args[0].split(',')[0]}; accepted: at most {MAX_IMAGE_PIXELS:,} pixels, downscale it first"
+            f"{path}: image of {size}, above the limit of {MAX_IMAGE_PIXELS:,} (Pillow's "
+            "decompression-bomb limit); downscale it first"
         ) from exc
     except UnidentifiedImageError as exc:
         raise InvalidInputError(f"{path}: not an image file Pillow can read") from exc
