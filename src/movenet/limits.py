@@ -24,9 +24,16 @@ MAX_IMAGE_PIXELS = 178_956_970
 # `estimate_poses` call at 1 thread: 139 MB at 256, 463 MB at 1024, 1.5 GB at 2048.
 MAX_MULTIPOSE_DIMENSION = 1024
 
-# Model inputs per network call. Batches > 1 were not faster on 2 cores (README, Speed); 64 Thunder
-# crops are 50 MB of int32 input, and `movenet predict` holds that many decoded images at once.
-MAX_BATCH_SIZE = 64
+# Model inputs per network call. Batches > 1 were not faster on 2 cores (README, Speed), and memory
+# grows with the batch (onnxruntime keeps its largest working set): Thunder with refine peaked at
+# 1.9 GB RSS at batch 64, 4.9 GB together with MultiPose at 1024; `movenet predict` also holds
+# that many decoded images at once.
+MAX_BATCH_SIZE = 16
+
+# Model-input pixels per network call: 16 inputs of 256x256 (the batch-size limit at the default
+# sizes), or one MultiPose input of 1024x1024: larger inputs go fewer per call, so that batch size
+# and input size cannot multiply.
+MAX_BATCH_PIXELS = MAX_BATCH_SIZE * 256 * 256
 
 # MultiPose tracks kept (official default 18). Matching costs poses x tracks per frame, and tracks
 # older than max_track_age_ms are dropped anyway (6 new ones per frame at most).
