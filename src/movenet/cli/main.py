@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from movenet.cli import bench, eval, predict, track
+from movenet.cli import batch, bench, eval, predict, track
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
 
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     track.add_parser(sub)
     eval.add_parser(sub)
     bench.add_parser(sub)
+    batch.add_parser(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)
