@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from movenet.batch import BatchOptions, run_batch  # noqa: E402
-from movenet.batch.plan import plan_items  # noqa: E402
-from movenet.batch.tasks import TASKS  # noqa: E402
-from movenet.batch.worker import Job, execute  # noqa: E402
+from movenet.batch import BatchOptions, run_batch
+from movenet.batch.plan import plan_items
+from movenet.batch.tasks import TASKS
+from movenet.batch.worker import Job, execute
 
 
 def one_process(inputs, task, threads, out: Path) -> tuple[int, float]:

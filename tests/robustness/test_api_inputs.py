@@ -212,7 +212,7 @@ BAD_TIMESTAMPS = {
     "str": ("5", "timestamp_ms must be a number of milliseconds, got str"),
     "bool": (True, "timestamp_ms must be a number of milliseconds, got bool"),
     "NumPy bool": (np.True_, "timestamp_ms must be a number of milliseconds, got bool"),
-    "Decimal": (Decimal("5"), "timestamp_ms must be a number of milliseconds, got Decimal"),
+    "Decimal": (Decimal(5), "timestamp_ms must be a number of milliseconds, got Decimal"),
     "complex": (1j, "timestamp_ms must be a number of milliseconds, got complex"),
     "array": (np.array([5.0]), "timestamp_ms must be a number of milliseconds, got ndarray"),
 }

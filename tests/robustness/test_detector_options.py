@@ -11,7 +11,12 @@ import pytest
 from conftest import REPO
 
 import movenet
-from movenet.errors import InvalidOptionError, MovenetError, UnknownModelError, WeightsError
+from movenet.errors import (
+    InvalidOptionError,
+    MovenetError,
+    UnknownModelError,
+    WeightsError,
+)
 from movenet.limits import max_threads
 
 WEIGHTS = REPO / "src" / "movenet" / "weights"

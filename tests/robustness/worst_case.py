@@ -15,7 +15,13 @@ import numpy as np
 from PIL import Image
 
 import movenet
-from movenet.limits import MAX_BATCH_SIZE, MAX_IMAGE_PIXELS, MAX_MULTIPOSE_DIMENSION, MAX_TRACKS_LIMIT, max_threads
+from movenet.limits import (
+    MAX_BATCH_SIZE,
+    MAX_IMAGE_PIXELS,
+    MAX_MULTIPOSE_DIMENSION,
+    MAX_TRACKS_LIMIT,
+    max_threads,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 PHOTO = Image.open(REPO / "examples" / "pose.jpg")

@@ -8,6 +8,7 @@ may have held: they are reported failed with that reason and the run goes on wit
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -40,9 +41,9 @@ class LocalEngine:
         while not self._stop.is_set():
             try:
                 frames = self._queue.get(timeout=0.2)
-            except Exception:  # noqa: BLE001 - queue.Empty, or the queue closed at shutdown
-                continue
-            if self._on_frames is not None:
+            except (queue.Empty, OSError, ValueError):  # nothing yet, or the queue closed at shutdown
+                frames = 0
+            if frames and self._on_frames is not None:
                 self._on_frames(frames)
 
     def _new_pool(self) -> ProcessPoolExecutor:

@@ -92,18 +92,17 @@ def _bars(show: bool | None, total: int, frames_total: int | None, video: bool):
 
 
 def _frame_total(items: list[Item]) -> int | None:
-    """Frames announced by the videos (for the ETA); None when any does not say."""
+    """Frames the videos announce, for the ETA (unreadable videos count 0: they fail at once)."""
     import cv2
+
+    from movenet.io.video import open_capture
 
     total = 0
     for item in items:
-        capture = cv2.VideoCapture(str(item.source))
-        count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) if capture.isOpened() else 0
+        capture = open_capture(item.source)
+        total += max(0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT))) if capture.isOpened() else 0
         capture.release()
-        if count <= 0:
-            return None
-        total += count
-    return total
+    return total or None
 
 
 def run_batch(

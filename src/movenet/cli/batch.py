@@ -62,10 +62,9 @@ def add_parser(sub) -> None:
 
 
 def format_summary(summary) -> str:
-    lines = [
-        f"{summary.task}: {summary.total} input(s): {summary.ok} done, {summary.failed} failed, "
-        f"{summary.skipped} skipped (done or failed earlier); {summary.frames} frame(s) in {summary.seconds:.1f} s"
-    ]
+    counts = (f"{summary.ok} done, {summary.failed} failed, {summary.skipped} skipped (done or failed earlier); "
+              f"{summary.frames} frame(s) in {summary.seconds:.1f} s")
+    lines = [f"{summary.task}: {summary.total} input(s): {counts}"]
     if summary.failed_earlier:
         lines.append(f"  {summary.failed_earlier} input(s) failed in an earlier run (see manifest.jsonl); --retry-failed tries them again")
     lines += [f"  failed: {reason}" for _, reason in summary.failures]
@@ -93,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     print(format_summary(summary), file=sys.stderr)
     if summary.interrupted:
-        print("interrupted: finished outputs are kept; run the same command again to resume "
-              "(done inputs are skipped)", file=sys.stderr)
+        message = "interrupted: finished outputs are kept; run the same command again to resume (done inputs are skipped)"
+        print(message, file=sys.stderr)
         return 130
     return 1 if summary.failed or summary.failed_earlier else 0

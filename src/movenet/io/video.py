@@ -36,6 +36,11 @@ def _cv2():
     return cv2
 
 
+def open_capture(path: str | Path):
+    """A cv2.VideoCapture of a file, FFmpeg's own log quiet (our errors say what is wrong)."""
+    return _cv2().VideoCapture(str(path))
+
+
 @dataclass(frozen=True)
 class Frame:
     index: int
