@@ -51,6 +51,9 @@ def add_parser(sub) -> None:
     p.add_argument("--save-media", action="store_true", help="also write the annotated image or video")
     add_model_options(p)
     p.set_defaults(threads=1)
+    for action in p._actions:  # same option, another default: one thread per worker
+        if action.dest == "threads":
+            action.help = "CPU threads of each worker's runtime (default 1: one single-threaded runtime per worker)"
     p.add_argument("--compat", choices=["tfjs"], help="reproduce Google's TF.js pose-detection exactly")
     p.add_argument("--refine", action="store_true", help="predict, single pose: second pass on the crop around the person")
     p.add_argument("--no-smoothing", action="store_true", help="track: do not smooth the keypoints over time")
