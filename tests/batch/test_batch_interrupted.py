@@ -98,3 +98,44 @@ def test_sigint_stops_cleanly_and_says_how_to_resume(clips, uninterrupted, tmp_p
     rerun = run_batch([str(clips)], out, "track", BatchOptions(save_media=True), workers=1, progress=False)
     assert rerun.skipped == done and rerun.ok == CLIPS - done
     assert outputs(out) == outputs(uninterrupted)
+
+
+def _worker_pids() -> list[int]:
+    """This process's pool workers (spawned children running multiprocessing's spawn_main)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if not proc.name.isdigit() or int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) != os.getpid():
+                continue
+            if b"spawn_main" in (proc / "cmdline").read_bytes():
+                pids.append(int(proc.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return pids
+
+
+def test_a_worker_that_dies_fails_only_its_inputs(clips, uninterrupted, tmp_path):
+    """SIGKILL one worker mid-run (as the OOM killer would): the inputs it held are reported failed
+    with the reason, the run goes on with a new worker, and --retry-failed completes it."""
+    import threading
+
+    out = tmp_path / "out"
+    killed = []
+
+    def killer():
+        deadline = time.monotonic() + 120
+        while ok_lines(out) < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        for pid in _worker_pids():
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    summary = run_batch([str(clips)], out, "track", BatchOptions(save_media=True), workers=1, progress=False)
+    thread.join()
+    assert killed and 1 <= summary.failed <= 2 and summary.ok == CLIPS - summary.failed
+    assert all("the worker process died while this input was in flight" in reason for _, reason in summary.failures)
+    rerun = run_batch([str(clips)], out, "track", BatchOptions(save_media=True), workers=1, progress=False, retry_failed=True)
+    assert rerun.ok == summary.failed and rerun.failed == 0
+    assert outputs(out) == outputs(uninterrupted)
