@@ -53,7 +53,10 @@ def start(clips, out):
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     command = [sys.executable, "-m", "movenet", "batch", str(clips), "--out", str(out), "--task", "track",
                "--workers", "1", "--save-media"]
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # SIGINT back to its default (a shell's background jobs inherit it ignored, and Python then
+    # installs no KeyboardInterrupt handler)
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for_first_output(process, out, timeout=120):
