@@ -25,9 +25,9 @@ MAX_IMAGE_PIXELS = 178_956_970
 MAX_MULTIPOSE_DIMENSION = 1024
 
 # Model inputs per network call. Batches > 1 were not faster on 2 cores (README, Speed), and memory
-# grows with the batch (onnxruntime keeps its largest working set): Thunder with refine peaked at
-# 1.9 GB RSS at batch 64, 4.9 GB together with MultiPose at 1024; `movenet predict` also holds
-# that many decoded images at once.
+# grows with the batch (onnxruntime keeps its largest working set): Thunder peaked at 1.9 GB RSS
+# at batch 64, Thunder with refine then MultiPose at 1024 in one process at 4.9 GB; `movenet
+# predict` also holds that many decoded images at once.
 MAX_BATCH_SIZE = 16
 
 # Model-input pixels per network call: 16 inputs of 256x256 (the batch-size limit at the default

@@ -10,7 +10,7 @@ from pathlib import Path
 from movenet.cli.common import add_model_options, check_output_file, write_json
 from movenet.limits import check_int
 
-# Bootstrap resamples: 1000 take ~1 s on the 83-person set; 100,000 ~2 minutes.
+# Bootstrap resamples (default 1000): each one re-scores every test image, so time grows with it.
 MAX_BOOTSTRAP = 100_000
 
 EPILOG = """\
