@@ -199,8 +199,8 @@ def test_multipose_ids_only_with_timestamps(multipose):
     "kwargs, message",
     [
         ({"tracker": "centroid"}, "tracker must be one of"),
-        ({"max_tracks": 0}, "max_tracks must be a positive integer"),
-        ({"max_track_age_ms": -5}, "max_track_age_ms must be a positive number"),
+        ({"max_tracks": 0}, "max_tracks must be an integer in 1..1000"),
+        ({"max_track_age_ms": -5}, "max_track_age_ms must be a finite number > 0"),
     ],
 )
 def test_bad_video_options(kwargs, message):
@@ -229,7 +229,7 @@ def test_a_list_of_images_is_a_batch_of_stills(model):
 def test_batch_errors(lightning):
     with pytest.raises(InvalidInputError, match="takes no timestamp"):
         lightning.estimate_poses([EXAMPLE_IMAGE], timestamp_ms=0)
-    with pytest.raises(InvalidOptionError, match="batch_size must be a positive integer"):
+    with pytest.raises(InvalidOptionError, match="batch_size must be an integer in 1..16"):
         lightning.estimate_poses([EXAMPLE_IMAGE], batch_size=0)
     with pytest.raises(InvalidInputError, match="image 1 of 2: "):
         lightning.estimate_poses([EXAMPLE_IMAGE, np.zeros((4, 4), np.float64)])

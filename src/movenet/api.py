@@ -7,12 +7,24 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from movenet.errors import InvalidInputError, InvalidOptionError
+from movenet.limits import (
+    MAX_BATCH_SIZE,
+    MAX_MULTIPOSE_DIMENSION,
+    MAX_TIMESTAMP_MS,
+    MAX_TRACKS_LIMIT,
+    check_bool,
+    check_int,
+    check_number,
+    check_threads,
+)
 from movenet.pipelines.multi_pose import (
     DEFAULT_MAX_DIMENSION,
     MAX_POSES,
@@ -119,6 +131,7 @@ class Detector:
         independent; `batch_size` model inputs go through the network per call (no timestamps:
         video frames go one call each). SinglePose compat mode runs them one by one, keeping its
         official state."""
+        flip_horizontal = check_bool("flip_horizontal", flip_horizontal)
         if isinstance(image, (list, tuple)):
             return self._estimate_batch(image, timestamp_ms, color, flip_horizontal, batch_size)
         timestamp_us = self._check_timestamp(timestamp_ms)
@@ -135,8 +148,7 @@ class Detector:
                 "a list of images is a batch of independent stills and takes no timestamp; "
                 "pass video frames one call at a time with their timestamp_ms"
             )
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise InvalidOptionError(f"batch_size must be a positive integer, got {batch_size!r}")
+        batch_size = check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE, "larger batches were not faster")
         rgbs = []
         for i, image in enumerate(images):
             try:
@@ -145,23 +157,29 @@ class Detector:
                 raise InvalidInputError(f"image {i} of {len(images)}: {exc}") from exc
         if self.options.compat and not self.spec.multi_pose:
             return [self._pipeline(rgb, None) for rgb in rgbs]
-        return self._pipeline.still_batch(rgbs, int(batch_size))
+        return self._pipeline.still_batch(rgbs, batch_size)
 
     def _check_timestamp(self, timestamp_ms: float | None) -> float | None:
         if timestamp_ms is None:
             return None
-        if isinstance(timestamp_ms, bool) or not isinstance(timestamp_ms, (int, float, np.integer, np.floating)):
+        if isinstance(timestamp_ms, (bool, np.bool_)) or not isinstance(timestamp_ms, numbers.Real):
             raise InvalidInputError(f"timestamp_ms must be a number of milliseconds, got {type(timestamp_ms).__name__}")
-        if not np.isfinite(timestamp_ms) or timestamp_ms < 0:
-            raise InvalidInputError(f"timestamp_ms must be finite and >= 0, got {timestamp_ms}")
+        try:
+            timestamp_ms = float(timestamp_ms)
+        except OverflowError:
+            timestamp_ms = math.inf
+        if not 0 <= timestamp_ms <= MAX_TIMESTAMP_MS:  # NaN fails too
+            raise InvalidInputError(
+                f"timestamp_ms must be finite and >= 0 (at most {MAX_TIMESTAMP_MS:.0f}: 285 years), got {timestamp_ms}"
+            )
         last = self._last_timestamp_ms
         if self.options.compat is None and last is not None and timestamp_ms <= last:
             raise InvalidInputError(
                 f"timestamps must increase: got {timestamp_ms} ms after {last} ms "
                 "(call reset() to start a new video)"
             )
-        self._last_timestamp_ms = float(timestamp_ms)
-        return float(timestamp_ms) * MILLISECONDS_TO_MICROSECONDS
+        self._last_timestamp_ms = timestamp_ms
+        return timestamp_ms * MILLISECONDS_TO_MICROSECONDS
 
     def reset(self) -> None:
         """Start over: forget crops, filters and tracks (track ids keep counting up)."""
@@ -205,7 +223,7 @@ def create_detector(
     input side, 16k + 1 (default 257; another r becomes floor(r / 16) * 16 + 1, as in the official client).
     """
     spec = get_spec(model)
-    runtime = runtime or default_runtime()
+    runtime = default_runtime() if runtime is None else runtime
     if precision not in PRECISIONS:
         raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     backend_class = runtime_class(runtime)
@@ -215,8 +233,8 @@ def create_detector(
         )
     if compat not in COMPAT_MODES:
         raise InvalidOptionError(f"compat must be None or 'tfjs', got {compat!r}")
-    if not isinstance(min_pose_score, (int, float)) or not 0.0 <= min_pose_score <= 1.0:
-        raise InvalidOptionError(f"min_pose_score must be a number in 0..1, got {min_pose_score!r}")
+    refine, smoothing = check_bool("refine", refine), check_bool("smoothing", smoothing)
+    min_pose_score = check_number("min_pose_score", min_pose_score, 0.0, 1.0)
     if spec.family == "posenet":
         _check_posenet_options(compat, precision, input_resolution)
     elif input_resolution is not None:
@@ -224,30 +242,25 @@ def create_detector(
             f"input_resolution applies to posenet; {spec.name} uses "
             + ("multipose_max_dimension" if spec.multi_pose else f"its fixed {spec.input_size[0]}x{spec.input_size[1]} input")
         )
-    if max_poses is None:
-        max_poses = spec.default_max_poses
-    if not isinstance(max_poses, int) or not 1 <= max_poses <= spec.max_poses:
-        raise InvalidOptionError(f"max_poses must be an integer in 1..{spec.max_poses} for {spec.name}, got {max_poses!r}")
-    if (
-        not isinstance(multipose_max_dimension, int)
-        or multipose_max_dimension <= 0
-        or multipose_max_dimension % INPUT_MULTIPLE
-    ):
+    max_poses = check_int("max_poses", spec.default_max_poses if max_poses is None else max_poses, 1, spec.max_poses,
+                          f"{spec.name} finds at most {spec.max_poses}")
+    dimension = multipose_max_dimension
+    if not (isinstance(dimension, numbers.Integral) and not isinstance(dimension, bool)
+            and INPUT_MULTIPLE <= dimension <= MAX_MULTIPOSE_DIMENSION and dimension % INPUT_MULTIPLE == 0):
         raise InvalidOptionError(
-            f"multipose_max_dimension must be a positive multiple of {INPUT_MULTIPLE}, "
-            f"got {multipose_max_dimension!r}"
+            f"multipose_max_dimension must be a multiple of {INPUT_MULTIPLE} in {INPUT_MULTIPLE}.."
+            f"{MAX_MULTIPOSE_DIMENSION} (memory and time grow with its square), got {dimension!r}"
         )
     if tracker not in (*TRACKER_KINDS, None):
         raise InvalidOptionError(f"tracker must be one of {TRACKER_KINDS} or None, got {tracker!r}")
-    if not isinstance(max_tracks, int) or max_tracks < 1:
-        raise InvalidOptionError(f"max_tracks must be a positive integer, got {max_tracks!r}")
-    if not isinstance(max_track_age_ms, (int, float)) or max_track_age_ms <= 0:
-        raise InvalidOptionError(f"max_track_age_ms must be a positive number, got {max_track_age_ms!r}")
+    max_tracks = check_int("max_tracks", max_tracks, 1, MAX_TRACKS_LIMIT)
+    max_track_age_ms = check_number("max_track_age_ms", max_track_age_ms, 0.0, low_open=True)
+    threads = check_threads(threads)
     if refine and (spec.multi_pose or compat):
         raise InvalidOptionError("refine applies to SinglePose models in the default (non-compat) mode")
     options = DetectorOptions(
-        spec.name, runtime, compat, bool(refine), float(min_pose_score), max_poses, multipose_max_dimension,
-        bool(smoothing), tracker, max_tracks, float(max_track_age_ms), precision, input_resolution,
+        spec.name, runtime, compat, refine, min_pose_score, max_poses, int(dimension),
+        smoothing, tracker, max_tracks, max_track_age_ms, precision, input_resolution,
     )
     extra = {"precision": precision} if precision != "fp32" else {}
     backend = backend_class(spec.name, weights=weights, threads=threads, **extra)

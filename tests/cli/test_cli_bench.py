@@ -48,4 +48,4 @@ def test_interleave_rotates_the_order():
 
 def test_bad_bench_options(capsys):
     assert main(["bench", "--rounds", "1"]) == 2
-    assert "--rounds must be in 2..1000" in capsys.readouterr().err
+    assert "--rounds must be an integer in 2..1000, got 1" in capsys.readouterr().err

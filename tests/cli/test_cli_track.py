@@ -65,7 +65,7 @@ def test_bad_sources(tmp_path, capsys):
 def test_multipose_max_dimension_reaches_the_detector(tmp_path, capsys):
     clip = make_video(tmp_path / "clip.mp4", n=2, size=(320, 240), fps=10.0)
     assert main(["track", str(clip), "--model", "multipose", "--multipose-max-dimension", "100"]) == 2
-    assert "multipose_max_dimension must be a positive multiple of 32, got 100" in capsys.readouterr().err
+    assert "multipose_max_dimension must be a multiple of 32 in 32..1024 (memory and time grow with its square), got 100" in capsys.readouterr().err
     assert main(["track", str(clip), "--model", "multipose", "--multipose-max-dimension", "320", "--jsonl", "-"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from movenet import benchmark as b
 from movenet.peers import list_peers
+from movenet.cli.common import check_output_file
+from movenet.limits import MAX_BATCH_SIZE, check_int, check_threads
 from movenet.registry import list_models
 
 
@@ -45,14 +47,16 @@ def add_parser(sub) -> None:
 def _check(args) -> None:
     from movenet.errors import InvalidOptionError
 
-    for name, low, high in (("rounds", 2, 1000), ("block", 1, 1000), ("warmup", 0, 1000)):
-        value = getattr(args, name)
-        if not low <= value <= high:
-            raise InvalidOptionError(f"--{name} must be in {low}..{high}, got {value}")
+    check_int("--rounds", args.rounds, 2, 1000)
+    check_int("--block", args.block, 1, 1000)
+    check_int("--warmup", args.warmup, 0, 1000)
     if not 0 <= args.pause_ms <= 10_000:
         raise InvalidOptionError(f"--pause-ms must be in 0..10000, got {args.pause_ms}")
-    if any(not 1 <= n <= 64 for n in args.batch):
-        raise InvalidOptionError(f"--batch sizes must be in 1..64, got {args.batch}")
+    for batch in args.batch:
+        check_int("--batch", batch, 1, MAX_BATCH_SIZE, "larger batches were not faster")
+    for threads in args.threads:
+        check_threads(threads)
+    check_output_file(args.json, "--json")
 
 
 def build_groups(args, runtimes: list[str], image, peers: Path, skipped: set[str]) -> list[list[b.Config]]:

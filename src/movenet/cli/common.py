@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from movenet.errors import InvalidOptionError
 from movenet.registry import list_models
 from movenet.runtime import RUNTIMES
 
@@ -43,6 +44,27 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
         help="int8: the quantised model (onnxruntime; litert: Google's int8 file): smaller and faster, "
         "keypoints typically within 1 px of float (README, Precision)",
     )
+
+
+def check_output_file(target: str | None, option: str) -> None:
+    """Before a long run: InvalidOptionError if `target` ("-" = standard output) cannot be written."""
+    if target is None or target == "-":
+        return
+    path = Path(target)
+    if path.is_dir():
+        raise InvalidOptionError(f"{option} {target}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise InvalidOptionError(f"{option} {target}: folder {path.parent} does not exist")
+
+
+def check_output_dir(target: str | None, option: str) -> None:
+    if target is not None and Path(target).exists() and not Path(target).is_dir():
+        raise InvalidOptionError(f"{option} {target}: is a file, not a folder")
+
+
+def check_threshold(value: float) -> None:
+    if not 0.0 <= value <= 1.0:  # NaN fails too
+        raise InvalidOptionError(f"--threshold must be a keypoint score in 0..1, got {value}")
 
 
 def write_json(target: str, payload) -> None:

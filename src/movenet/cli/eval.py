@@ -7,8 +7,12 @@ import json
 import sys
 from pathlib import Path
 
-from movenet.cli.common import add_model_options, write_json
+from movenet.cli.common import add_model_options, check_output_file, write_json
+from movenet.limits import check_int
 from movenet.peers import list_peers
+
+# Bootstrap resamples (default 1000): each one re-scores every test image, so time grows with it.
+MAX_BOOTSTRAP = 100_000
 
 EPILOG = """\
 protocols (README, Accuracy):
@@ -87,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
     if (args.results is None) == (args.images is None):
         print("error: give --images DIR (run a model) or --results FILE (score a results file)", file=sys.stderr)
         return 2
-    if args.bootstrap < 0:
-        print("error: --bootstrap must be >= 0", file=sys.stderr)
-        return 2
+    check_int("--bootstrap", args.bootstrap, 0, MAX_BOOTSTRAP, "each resample re-scores every image")
+    check_output_file(args.json, "--json")
+    check_output_file(args.save_results, "--save-results")
     dataset = load_coco_keypoints(args.annotations)
     if args.results is not None:
         try:

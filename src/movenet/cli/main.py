@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from movenet.cli import bench, eval, exercise, falls, predict, serve, track, train
+from movenet.cli import batch, bench, eval, exercise, falls, predict, serve, track, train
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
 
@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_parser(sub)
     serve.add_parser(sub)
     exercise.add_parsers(sub)  # exercise, angles, balance, classify
+    batch.add_parser(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)
@@ -97,6 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     except MovenetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # an output that cannot be written (disk full, permissions, ...)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -6,8 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from movenet.cli.common import add_model_options, write_json
+from movenet.cli.common import (
+    add_model_options,
+    check_output_dir,
+    check_output_file,
+    check_threshold,
+    write_json,
+)
 from movenet.errors import MovenetError
+from movenet.limits import MAX_BATCH_SIZE, check_int
 
 EPILOG = """\
 examples:
@@ -96,9 +103,10 @@ def _estimate(detector, images: list, args: argparse.Namespace) -> list:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.batch_size < 1:
-        print("error: --batch-size must be >= 1", file=sys.stderr)
-        return 2
+    check_int("--batch-size", args.batch_size, 1, MAX_BATCH_SIZE, "larger batches were not faster")
+    check_threshold(args.threshold)
+    check_output_file(args.json, "--json")
+    check_output_dir(args.out, "--out")
     from PIL import Image
     from tqdm import tqdm
 

@@ -94,12 +94,15 @@ def run_video(
     """Run the detector over `args.source`; write `--out` and `--jsonl`; show `--show`."""
     from tqdm import tqdm
 
+    from movenet.cli.common import check_output_file, check_threshold
     from movenet.errors import InvalidInputError, InvalidOptionError
     from movenet.io.video import VideoSource, VideoWriter
     from movenet.pipelines.video import OrderedSink, stream_poses
 
     if args.max_frames is not None and args.max_frames < 1:
         raise InvalidOptionError(f"--max-frames must be a positive integer, got {args.max_frames}")
+    check_threshold(args.threshold)
+    check_output_file(args.jsonl, "--jsonl")
     render = render or default_render(args.threshold)
     source = VideoSource(args.source, fps=args.fps)
     writer = VideoWriter(args.out, source.fps) if args.out else None

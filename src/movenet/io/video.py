@@ -18,6 +18,7 @@ import numpy as np
 from movenet.errors import InvalidInputError
 from movenet.io.image import load_image
 from movenet.io.sources import IMAGE_SUFFIXES
+from movenet.limits import MAX_WEBCAM_INDEX
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"})
 DEFAULT_FOLDER_FPS = 30.0
@@ -33,6 +34,11 @@ def _cv2():
     except ImportError as exc:  # pragma: no cover - opencv is a dependency
         raise InvalidInputError("video needs OpenCV: pip install opencv-python-headless") from exc
     return cv2
+
+
+def open_capture(path: str | Path):
+    """A cv2.VideoCapture of a file, FFmpeg's own log quiet (our errors say what is wrong)."""
+    return _cv2().VideoCapture(str(path))
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,8 @@ class VideoSource(_ClosedOnExit):
     """Iterate `Frame`s of a video file, a webcam (an integer index) or a folder of images."""
 
     def __init__(self, source: str | Path | int, fps: float | None = None) -> None:
-        if fps is not None and not fps > 0:
-            raise InvalidInputError(f"fps must be a positive number, got {fps}")
+        if fps is not None and not 0 < fps < float("inf"):
+            raise InvalidInputError(f"fps must be a positive finite number, got {fps}")
         self.source = source
         self._capture = None
         self._files: list[Path] | None = None
@@ -68,6 +74,8 @@ class VideoSource(_ClosedOnExit):
         cv2 = _cv2()
         if self.is_webcam:
             index = int(source)
+            if index > MAX_WEBCAM_INDEX:
+                raise InvalidInputError(f"webcam index must be in 0..{MAX_WEBCAM_INDEX}, got {index}")
             self._capture = cv2.VideoCapture(index)
             if not self._capture.isOpened():
                 raise InvalidInputError(f"no webcam at index {index} (or it is in use)")

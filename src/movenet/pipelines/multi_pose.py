@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from movenet.limits import MAX_BATCH_PIXELS
 from movenet.pipelines.single_pose import DEFAULT_MIN_POSE_SCORE
 from movenet.preprocess.crop import resize_and_pad
 from movenet.skeleton import NUM_KEYPOINTS
@@ -65,15 +66,17 @@ class MultiPoseDetector:
         return self.detect_batch([image])[0]
 
     def detect_batch(self, images: list[np.ndarray], batch_size: int = 1) -> list[list[_Detection]]:
-        """`detect` for many images; inputs of the same size go `batch_size` per network call."""
+        """`detect` for many images; inputs of the same size go `batch_size` per network call (fewer
+        when large: at most MAX_BATCH_PIXELS model-input pixels per call)."""
         prepared = [resize_and_pad(image, self.options.max_dimension) for image in images]
         by_shape: dict[tuple[int, ...], list[int]] = {}
         for i, (model_input, _) in enumerate(prepared):
             by_shape.setdefault(model_input.shape, []).append(i)
         raws: list[np.ndarray | None] = [None] * len(images)
-        for indices in by_shape.values():
-            for start in range(0, len(indices), batch_size):
-                chunk = indices[start:start + batch_size]
+        for shape, indices in by_shape.items():
+            per_call = max(1, min(batch_size, MAX_BATCH_PIXELS // (shape[0] * shape[1])))
+            for start in range(0, len(indices), per_call):
+                chunk = indices[start:start + per_call]
                 out = self.runtime.run(np.stack([prepared[i][0] for i in chunk]))  # (B, 6, 56); valid inputs
                 for i, raw in zip(chunk, out):
                     raws[i] = raw.astype(np.float64)

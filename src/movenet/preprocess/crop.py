@@ -175,10 +175,12 @@ class ResizePad:
 
 
 def multipose_geometry(height: int, width: int, max_dimension: int) -> ResizePad:
+    # The shorter side is at least 1 pixel (the official code resizes a 1x4000 image to 0x256 and
+    # fails inside the network).
     if width > height:
-        resized = (js_round(max_dimension * height / width), max_dimension)
+        resized = (max(1, js_round(max_dimension * height / width)), max_dimension)
     else:
-        resized = (max_dimension, js_round(max_dimension * width / height))
+        resized = (max_dimension, max(1, js_round(max_dimension * width / height)))
     padded = tuple(-(-side // INPUT_MULTIPLE) * INPUT_MULTIPLE for side in resized)
     return ResizePad(resized, padded)  # type: ignore[arg-type]
 

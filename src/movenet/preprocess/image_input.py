@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from movenet.errors import InvalidInputError, InvalidOptionError
-from movenet.io.image import load_image
+from movenet.io.image import check_pixel_count, load_image, pil_to_rgb
 
 COLOR_ORDERS = ("rgb", "bgr")
 
@@ -29,12 +29,13 @@ def to_rgb_array(image: object, color: str = "rgb") -> np.ndarray:
     if Image is not None and isinstance(image, Image.Image):
         if image.width == 0 or image.height == 0:
             raise InvalidInputError(f"PIL image has zero size {image.width}x{image.height}")
-        return np.asarray(ImageOps.exif_transpose(image).convert("RGB"), dtype=np.uint8)
+        check_pixel_count(image.width, image.height, "PIL image")
+        return pil_to_rgb(ImageOps.exif_transpose(image), "PIL image")
     if not isinstance(image, np.ndarray):
         raise InvalidInputError(
             f"image must be a file path, a PIL image or a numpy array, got {type(image).__name__}"
         )
-    return _from_array(image, color)
+    return _from_array(np.asarray(image), color)  # subclasses (np.matrix, masked) as plain arrays
 
 
 def _from_array(array: np.ndarray, color: str) -> np.ndarray:
@@ -44,6 +45,7 @@ def _from_array(array: np.ndarray, color: str) -> np.ndarray:
     if array.ndim == 3 and array.shape[2] == 1:
         array = array[:, :, 0]
     if array.ndim == 2:
+        check_pixel_count(array.shape[1], array.shape[0], f"image array {array.shape}")
         array = np.repeat(array[:, :, None], 3, axis=2)
     if array.ndim != 3 or array.shape[2] not in (3, 4):
         raise InvalidInputError(
@@ -51,6 +53,7 @@ def _from_array(array: np.ndarray, color: str) -> np.ndarray:
         )
     if array.shape[0] == 0 or array.shape[1] == 0:
         raise InvalidInputError(f"image array has zero size: shape {array.shape}")
+    check_pixel_count(array.shape[1], array.shape[0], f"image array {array.shape}")
     channels = array.shape[2]
     if color == "rgb" and channels == 3:
         return np.ascontiguousarray(array)

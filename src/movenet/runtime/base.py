@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,8 @@ from movenet.preprocess.validate import as_model_input
 
 def model_file(weights: str | Path | None, default: Path, missing: str) -> Path:
     """`weights` or the default file; WeightsError("<missing>: path (...)") when it is not there."""
+    if weights is not None and not isinstance(weights, (str, os.PathLike)):
+        raise WeightsError(f"weights must be a file path (str or Path), got {type(weights).__name__}")
     path = Path(weights) if weights is not None else default
     if not path.is_file():
         raise WeightsError(f"{missing}: {path}")

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from movenet.errors import InvalidInputError, InvalidOptionError, WeightsError
+from movenet.limits import check_threads
 from movenet.registry import ModelSpec, get_spec
 from movenet.runtime.base import Runtime, model_file
 
@@ -56,6 +57,7 @@ class LiteRTRuntime(Runtime):
 
         self.spec = get_spec(model)
         self.precision = precision
+        threads = check_threads(threads)
         path = model_file(
             weights, tflite_file(self.spec.name, precision),
             "LiteRT model not found (Google's .tflite files are not shipped; pass weights=PATH, "
@@ -69,6 +71,11 @@ class LiteRTRuntime(Runtime):
         self._input = self.interpreter.get_input_details()[0]
         self._output = self.interpreter.get_output_details()[0]
         self.input_shape = tuple(int(v) for v in self._input["shape"][1:3])
+        if self.spec.input_size is not None and self.input_shape != self.spec.input_size:
+            raise WeightsError(
+                f"{path}: a model with {self.input_shape[0]}x{self.input_shape[1]} inputs, not {self.spec.name} "
+                f"({self.spec.input_size[0]}x{self.spec.input_size[1]})"
+            )
 
     def run(self, batch_int32: np.ndarray) -> np.ndarray:
         """The bare interpreter calls on an already valid int32 (B, H, W, 3) batch."""

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from movenet.codec import MultiPoseDecoding, decode_multi_pose, decode_single_pose
+from movenet.limits import check_threads
 from movenet.model.movenet import MoveNet
 from movenet.model.posenet import PoseNet
 from movenet.registry import AnySpec, get_spec
@@ -63,6 +64,7 @@ class TorchRuntime(Runtime):
         threads: int | None = None,
     ) -> None:
         self.spec = get_spec(model)
+        threads = check_threads(threads)
         network, decoding = load_model(self.spec, weights)
         if self.spec.family == "posenet":
             self.module = PoseNetOutputs(network).eval()

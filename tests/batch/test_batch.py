@@ -1,0 +1,154 @@
+"""`movenet batch`: outputs, manifest, summary, resuming, retrying, naming, bad options."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+from conftest import EXAMPLE_IMAGE, REPO
+from io_helpers import make_video
+from PIL import Image
+
+from movenet.batch import BatchOptions, run_batch
+from movenet.cli.main import main
+from movenet.errors import InvalidOptionError
+
+
+def manifest(out):
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture
+def photos(tmp_path):
+    folder = tmp_path / "photos"
+    (folder / "sub").mkdir(parents=True)
+    Image.open(EXAMPLE_IMAGE).save(folder / "a.jpg")
+    Image.open(REPO / "examples" / "three_people.jpg").resize((450, 430)).save(folder / "sub" / "b.png")
+    (folder / "bad.jpg").write_text("not an image")
+    os.symlink(folder / "nowhere.jpg", folder / "gone.jpg")
+    (folder / "notes.txt").write_text("not an input")
+    return folder
+
+
+def test_predict_outputs_manifest_summary_and_rerun(photos, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["batch", str(photos), "--out", str(out), "-r", "--workers", "1", "--save-media"]) == 1
+    err = capsys.readouterr().err
+    assert "predict: 4 input(s): 2 done, 2 failed, 0 skipped" in err
+    assert "bad.jpg: not an image file Pillow can read" in err and "gone.jpg: broken symbolic link" in err
+    # one output per input, under the folder's name; the same poses as `movenet predict --json`
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == [".lock", "manifest.jsonl", "photos/a.jpg.annotated.jpg", "photos/a.jpg.json",
+                       "photos/sub/b.png.annotated.jpg", "photos/sub/b.png.json", "summary.json"]
+    assert main(["predict", str(photos / "a.jpg"), "--threads", "1", "--json", str(tmp_path / "p.json")]) == 0
+    expected = json.loads((tmp_path / "p.json").read_text())[0]
+    got = json.loads((out / "photos" / "a.jpg.json").read_text())
+    assert got["poses"] == expected["poses"] and (got["width"], got["height"]) == (1000, 667)
+    records = {os.path.basename(r["input"]): r for r in manifest(out)}
+    assert {k: r["status"] for k, r in records.items()} == {"a.jpg": "ok", "b.png": "ok", "bad.jpg": "failed", "gone.jpg": "failed"}
+    assert records["a.jpg"]["outputs"] == {"poses": "photos/a.jpg.json", "media": "photos/a.jpg.annotated.jpg"}
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["ok"], summary["failed"], summary["skipped"], summary["frames"]) == (2, 2, 0, 2)
+
+    # a rerun does nothing: every input skipped, the failed ones still reported (exit 1)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.json") if p.name != "summary.json"}
+    assert main(["batch", str(photos), "--out", str(out), "-r", "--workers", "1", "--save-media"]) == 1
+    err = capsys.readouterr().err
+    assert "0 done, 0 failed, 4 skipped" in err and "2 input(s) failed in an earlier run" in err
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+    assert [r["status"] for r in manifest(out)[-4:]] == ["skipped"] * 4
+
+    # a changed input is done again; --retry-failed retries the failed ones
+    time.sleep(0.01)
+    Image.open(EXAMPLE_IMAGE).resize((500, 333)).save(photos / "a.jpg")
+    (photos / "gone.jpg").unlink()
+    summary = run_batch([str(photos)], out, "predict", BatchOptions(save_media=True), workers=1, recursive=True,
+                        retry_failed=True, progress=False)
+    assert (summary.ok, summary.failed, summary.skipped) == (1, 1, 1)
+    assert json.loads((out / "photos" / "a.jpg.json").read_text())["width"] == 500
+
+
+def test_other_options_are_a_new_run(photos, tmp_path):
+    out = tmp_path / "out"
+    first = run_batch([str(photos / "a.jpg")], out, "predict", BatchOptions(), workers=1, progress=False)
+    second = run_batch([str(photos / "a.jpg")], out, "predict", BatchOptions(model="thunder"), workers=1, progress=False)
+    third = run_batch([str(photos / "a.jpg")], out, "predict", BatchOptions(model="thunder", threads=1), workers=1, progress=False)
+    assert (first.ok, second.ok, third.ok, third.skipped) == (1, 1, 0, 1)
+
+
+def test_track_outputs_equal_movenet_track(tmp_path, capsys):
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    make_video(clips / "one.mp4", n=6)
+    make_video(clips / "two.avi", n=4)
+    (clips / "broken.mp4").write_bytes(b"\x00" * 3000)
+    out = tmp_path / "out"
+    summary = run_batch([str(clips)], out, "track", BatchOptions(save_media=True), workers=2, progress=False)
+    assert (summary.ok, summary.failed, summary.frames) == (2, 1, 10)
+    assert summary.failures[0][1].endswith("broken.mp4: not a video OpenCV can read (accepted: .avi, .m4v, .mkv, "
+                                          ".mov, .mp4, .mpeg, .mpg, .webm, .wmv)")
+    for name, frames in (("one.mp4", 6), ("two.avi", 4)):
+        assert main(["track", str(clips / name), "--threads", "1", "--jsonl", str(tmp_path / "t.jsonl")]) == 0
+        assert (out / "clips" / f"{name}.jsonl").read_bytes() == (tmp_path / "t.jsonl").read_bytes()
+        assert len((out / "clips" / f"{name}.jsonl").read_text().splitlines()) == frames
+        assert (out / "clips" / f"{name}.annotated.mp4").stat().st_size > 0
+
+
+def test_names_do_not_collide(tmp_path):
+    for folder in ("x/clips", "y/clips"):
+        (tmp_path / folder).mkdir(parents=True)
+        Image.open(EXAMPLE_IMAGE).resize((100, 67)).save(tmp_path / folder / "a.jpg")
+    out = tmp_path / "out"
+    run_batch([str(tmp_path / "x" / "clips"), str(tmp_path / "y" / "clips"), str(tmp_path / "x/clips/a.jpg")], out,
+              workers=1, progress=False)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json") if p.parent != out) == [
+        "clips/a.jpg.json", "clips/a.jpg~2.json"]
+    # a rerun in the other order keeps each input's name
+    summary = run_batch([str(tmp_path / "y" / "clips"), str(tmp_path / "x" / "clips")], out, workers=1, progress=False)
+    assert summary.skipped == 2
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--task", "exercise"], "task 'exercise' is not available: movenet.exercise has not landed in this version yet"),
+        (["--task", "falls"], "task 'falls' is not available: movenet.falls has not landed"),
+        (["--workers", "0"], "workers must be an integer in 1.."),
+        (["--workers", "1000"], "workers must be an integer in 1..(.*)one single-threaded worker per CPU at most"),
+        (["--threads", "0"], "threads must be an integer in 1.."),
+        (["--min-pose-score", "7"], "min_pose_score must be a number in 0..1"),
+        (["--threshold", "nan"], "--threshold must be a keypoint score in 0..1"),
+        (["--model", "multipose", "--multipose-max-dimension", "4096"], "multipose_max_dimension must be a multiple of 32 in 32..1024"),
+    ],
+)
+def test_bad_options(argv, message, tmp_path, capsys):
+    import re
+
+    assert main(["batch", str(EXAMPLE_IMAGE), "--out", str(tmp_path / "out"), *argv]) == 2
+    assert re.search(message, capsys.readouterr().err)
+
+
+def test_out_is_a_file_and_one_run_per_folder(tmp_path, capsys):
+    assert main(["batch", str(EXAMPLE_IMAGE), "--out", str(EXAMPLE_IMAGE)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(InvalidOptionError, match="another movenet batch is writing to this folder"):
+            run_batch([str(EXAMPLE_IMAGE)], out, workers=1, progress=False)
+
+
+def test_a_damaged_manifest_line_is_ignored(tmp_path):
+    out = tmp_path / "out"
+    run_batch([str(EXAMPLE_IMAGE)], out, workers=1, progress=False)
+    with open(out / "manifest.jsonl", "a") as f:
+        f.write('{"input": "/x", "status": "o')  # a line cut short by a kill
+    summary = run_batch([str(EXAMPLE_IMAGE)], out, workers=1, progress=False)
+    assert summary.skipped == 1
+    lines = (out / "manifest.jsonl").read_text().splitlines()
+    assert json.loads(lines[-1])["status"] == "skipped" and lines[-2].endswith('"status": "o')
