@@ -7,13 +7,18 @@ import os
 import time
 
 import pytest
-from conftest import EXAMPLE_IMAGE, REPO
+from conftest import EXAMPLE_IMAGE, REPO, SHARED
 from io_helpers import make_video
 from PIL import Image
 
 from movenet.batch import BatchOptions, run_batch
 from movenet.cli.main import main
 from movenet.errors import InvalidOptionError
+
+
+requires_shared_data = pytest.mark.skipif(
+    not (SHARED / "data" / "videos" / "falls-urfd").is_dir(), reason=f"needs the clips in {SHARED / 'data'} (shared/ is absent)"
+)
 
 
 def manifest(out):
@@ -113,8 +118,9 @@ def test_names_do_not_collide(tmp_path):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--task", "exercise"], "task 'exercise' is not available: movenet.exercise has not landed in this version yet"),
-        (["--task", "falls"], "task 'falls' is not available: movenet.falls has not landed"),
+        (["--task", "exercise"], "task exercise needs --exercise NAME; exercises: squat, push_up"),
+        (["--task", "exercise", "--exercise", "skipping"], "unknown exercise 'skipping'"),
+        (["--task", "falls", "--method", "magic"], "unknown fall"),
         (["--workers", "0"], "workers must be an integer in 1.."),
         (["--workers", "1000"], "workers must be an integer in 1..(.*)one single-threaded worker per CPU at most"),
         (["--threads", "0"], "threads must be an integer in 1.."),
@@ -152,3 +158,41 @@ def test_a_damaged_manifest_line_is_ignored(tmp_path):
     assert summary.skipped == 1
     lines = (out / "manifest.jsonl").read_text().splitlines()
     assert json.loads(lines[-1])["status"] == "skipped" and lines[-2].endswith('"status": "o')
+
+
+@requires_shared_data
+def test_exercise_and_falls_tasks_equal_their_commands(tmp_path, capsys):
+    """Each analysis task writes what its own command writes for the same video."""
+    squats = SHARED / "data" / "reference-tfjs-models" / "pose_squats.mp4"
+    fall = _held_fall_clip(tmp_path)
+    out = tmp_path / "out"
+    assert main(["batch", str(squats), "--out", str(out), "--task", "exercise", "--exercise", "squat", "--workers", "1"]) == 0
+    assert main(["exercise", str(squats), "--exercise", "squat", "--threads", "1", "--json", str(tmp_path / "e.json")]) == 0
+    got = json.loads((out / "pose_squats.mp4.exercise.json").read_text())
+    assert got == json.loads((tmp_path / "e.json").read_text()) and got["reps"] == 2
+    assert (out / "pose_squats.mp4.jsonl").is_file()
+    assert main(["batch", str(fall), "--out", str(out), "--task", "falls", "--workers", "1"]) == 0
+    assert main(["falls", str(fall), "--threads", "1", "--events", str(tmp_path / "f.jsonl")]) == 0
+    events = (out / "fall.mp4.events.jsonl").read_text()
+    assert events == (tmp_path / "f.jsonl").read_text()
+    assert [json.loads(line)["event"] for line in events.splitlines()][:1] == ["fall"]
+
+
+def _held_fall_clip(tmp_path):
+    """A URFD fall clip (read from ../shared, written only to tmp) whose last frame is held 6 s,
+    so that the fall is confirmed before the video ends (the recordings stop ~1 s after impact)."""
+    import cv2
+
+    capture = cv2.VideoCapture(str(SHARED / "data" / "videos" / "falls-urfd" / "urfd_02_fall.mp4"))
+    frames = []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(frame)
+    path = tmp_path / "fall.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (320, 240))
+    for frame in frames + [frames[-1]] * 180:
+        writer.write(frame)
+    writer.release()
+    return path

@@ -27,6 +27,8 @@ class BatchOptions:
     tracker: str | None = "box"
     threshold: float = 0.3  # drawing only
     save_media: bool = False  # annotated image / video beside the poses
+    exercise: str | None = None  # task exercise: the exercise to count (movenet.exercise)
+    fall_method: str = "default"  # task falls: the method (movenet.falls)
 
     def detector_kwargs(self, video: bool) -> dict:
         kwargs = {

@@ -124,6 +124,7 @@ def run_batch(
     `interrupted`, and running the same call again resumes."""
     spec = get_task(task)
     options = options if options is not None else BatchOptions()
+    spec.check(options)
     engine_type = engine_class(engine)
     workers = _check(spec, options, engine, workers)
     out = Path(out_dir)

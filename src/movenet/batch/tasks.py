@@ -33,11 +33,11 @@ class TaskSpec:
     suffixes: frozenset[str]  # inputs it takes (folders and globs are filtered by these)
     outputs: tuple[tuple[str, str], ...]  # (kind, suffix): "poses" always; "media" with save_media
     run: Callable[..., TaskResult]
-    missing: Callable[[], str | None] = lambda: None  # why it cannot run here, or None
+    check: Callable[[BatchOptions], None] = lambda options: None  # InvalidOptionError for options it cannot run
     video: bool = False
 
     def output_suffixes(self, options: BatchOptions) -> dict[str, str]:
-        return {kind: suffix for kind, suffix in self.outputs if kind == "poses" or options.save_media}
+        return {kind: suffix for kind, suffix in self.outputs if kind != "media" or options.save_media}
 
 
 def _write_json(path: Path, payload) -> None:
@@ -69,9 +69,11 @@ def frame_record(fp) -> dict:
 
 
 def video_task(source: Path, outputs: dict[str, Path], options: BatchOptions, detector, progress,
-               record: Callable = frame_record) -> TaskResult:
+               record: Callable = frame_record, analysis=None) -> TaskResult:
     """Every frame of one video through `stream_poses` (decoding overlapped with inference): one
-    JSON line per frame (`record`), and the annotated video with `save_media`."""
+    JSON line per frame (`record`), and the annotated video with `save_media`. `analysis`, when
+    given, sees every frame's poses in order (`update(fp)`) and writes its own output at the end
+    (`finish(path)`)."""
     from movenet.io.video import VideoSource, VideoWriter
     from movenet.pipelines.video import OrderedSink, stream_poses
     from movenet.viz import draw_poses
@@ -88,6 +90,8 @@ def video_task(source: Path, outputs: dict[str, Path], options: BatchOptions, de
         try:
             with OrderedSink(consume) as sink:
                 for fp in stream_poses(detector, video):
+                    if analysis is not None:
+                        analysis.update(fp)
                     sink.submit(fp)
                     frames += 1
                     progress(1)
@@ -95,18 +99,70 @@ def video_task(source: Path, outputs: dict[str, Path], options: BatchOptions, de
             if writer is not None:
                 writer.close()
         announced = video.frame_count
+    if analysis is not None:
+        analysis.finish(outputs["analysis"])
     warning = None
     if announced and frames < announced:
         warning = f"the video announced {announced} frames but only {frames} could be read"
     return TaskResult(frames, warning)
 
 
-def _not_yet(module: str, helper: str) -> Callable[[], str | None]:
-    return lambda: f"{module} has not landed in this version yet ({helper}); available tasks: predict, track"
+class ExerciseAnalysis:
+    """Repetitions of `options.exercise` per person: the JSON of `movenet exercise --json`."""
+
+    def __init__(self, options: BatchOptions) -> None:
+        from movenet.exercise import ExerciseSession
+
+        self.session = ExerciseSession(options.exercise)
+
+    def update(self, fp) -> None:
+        self.session.update(fp.poses, fp.frame.timestamp_ms)
+
+    def finish(self, path: Path) -> None:
+        _write_json(path, self.session.finish().to_dict())
 
 
-def _unavailable(*args, **kwargs):  # pragma: no cover - never called: `missing` stops the run first
-    raise InvalidOptionError("this task is not available yet")
+class FallsAnalysis:
+    """Fall events: one JSON line per event, as `movenet falls --events`."""
+
+    def __init__(self, options: BatchOptions) -> None:
+        from movenet.falls import FallDetector
+
+        self.detector = FallDetector(options.fall_method)
+        self.events: list = []
+
+    def update(self, fp) -> None:
+        self.events += [(e, fp.frame.index) for e in self.detector.update(fp.poses, fp.frame.timestamp_ms)]
+
+    def finish(self, path: Path) -> None:
+        from movenet.falls.events import EventWriter
+
+        with EventWriter(path) as writer:
+            for event, frame in self.events:
+                writer.write(event, frame=frame)
+
+
+def analysis_task(kind) -> Callable[..., TaskResult]:
+    def run(source: Path, outputs: dict[str, Path], options: BatchOptions, detector, progress) -> TaskResult:
+        return video_task(source, outputs, options, detector, progress, analysis=kind(options))
+
+    return run
+
+
+def _needs_exercise(options: BatchOptions) -> None:
+    from movenet.exercise import get_exercise
+
+    if options.exercise is None:
+        from movenet.exercise import list_exercises
+
+        raise InvalidOptionError(f"task exercise needs --exercise NAME; exercises: {', '.join(list_exercises())}")
+    get_exercise(options.exercise)  # an unknown name lists the known ones
+
+
+def _check_fall_method(options: BatchOptions) -> None:
+    from movenet.falls.methods import get_method
+
+    get_method(options.fall_method)
 
 
 TASKS: dict[str, TaskSpec] = {
@@ -116,11 +172,12 @@ TASKS: dict[str, TaskSpec] = {
                  (("poses", ".json"), ("media", ".annotated.jpg")), predict_task),
         TaskSpec("track", "poses of every frame of each video: <name>.jsonl (+ <name>.annotated.mp4)",
                  VIDEO_SUFFIXES, (("poses", ".jsonl"), ("media", ".annotated.mp4")), video_task, video=True),
-        # Built by other issues: each becomes one entry (a `record` over video_task) once it lands.
-        TaskSpec("exercise", "repetitions per video (movenet.exercise)", VIDEO_SUFFIXES,
-                 (("poses", ".jsonl"),), _unavailable, _not_yet("movenet.exercise", "rep counting"), video=True),
-        TaskSpec("falls", "falls per video (movenet.falls)", VIDEO_SUFFIXES,
-                 (("poses", ".jsonl"),), _unavailable, _not_yet("movenet.falls", "fall detection"), video=True),
+        TaskSpec("exercise", "repetitions of --exercise per person: <name>.exercise.json (+ the poses, <name>.jsonl)",
+                 VIDEO_SUFFIXES, (("poses", ".jsonl"), ("analysis", ".exercise.json"), ("media", ".annotated.mp4")),
+                 analysis_task(ExerciseAnalysis), check=_needs_exercise, video=True),
+        TaskSpec("falls", "fall events: <name>.events.jsonl (+ the poses, <name>.jsonl)", VIDEO_SUFFIXES,
+                 (("poses", ".jsonl"), ("analysis", ".events.jsonl"), ("media", ".annotated.mp4")),
+                 analysis_task(FallsAnalysis), check=_check_fall_method, video=True),
     )
 }
 
@@ -128,8 +185,4 @@ TASKS: dict[str, TaskSpec] = {
 def get_task(name: str) -> TaskSpec:
     if name not in TASKS:
         raise InvalidOptionError(f"unknown task {name!r}; tasks: {', '.join(TASKS)}")
-    spec = TASKS[name]
-    why = spec.missing()
-    if why is not None:
-        raise InvalidOptionError(f"task {name!r} is not available: {why}")
-    return spec
+    return TASKS[name]

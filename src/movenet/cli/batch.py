@@ -13,6 +13,8 @@ EPILOG = """\
 outputs (in --out DIR, named after each input's path under the folder it was found in):
   predict  <name>.json: {"file", "width", "height", "poses"} as `movenet predict --json`
   track    <name>.jsonl: one line per frame as `movenet track --jsonl`
+  exercise <name>.exercise.json: repetitions of --exercise as `movenet exercise --json` (+ <name>.jsonl)
+  falls    <name>.events.jsonl: fall events as `movenet falls --events` (+ <name>.jsonl)
   --save-media adds <name>.annotated.jpg / <name>.annotated.mp4
   manifest.jsonl: one line per input and run: "status" ok / failed (with "reason") / skipped
   summary.json: the counts of the last run
@@ -34,7 +36,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "batch",
         help="many images or videos through one task: resumable, atomic outputs, manifest, local processes or Ray",
-        description="Run a task (predict: poses of images; track: poses through videos) on every "
+        description="Run a task (predict: poses of images; track: poses through videos; exercise: "
+        "repetitions; falls: fall events) on every "
         "input file, folder or glob pattern, writing one output per input into --out with a "
         "manifest of what was done, failed or skipped.",
         epilog=EPILOG,
@@ -61,6 +64,8 @@ def add_parser(sub) -> None:
     p.add_argument("--min-pose-score", type=float, default=0.25, metavar="S", help="drop poses scoring below S (default 0.25)")
     p.add_argument("--max-poses", type=int, metavar="N", help="multipose: at most N people")
     p.add_argument("--threshold", type=float, default=0.3, metavar="T", help="--save-media: draw keypoints scoring at least T")
+    p.add_argument("--exercise", metavar="NAME", help="task exercise: the exercise to count (movenet exercise --help lists them)")
+    p.add_argument("--method", dest="fall_method", default="default", help="task falls: default or ambianic")
     p.set_defaults(func=run)
 
 
@@ -84,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         threads=args.threads, compat=args.compat, refine=args.refine, min_pose_score=args.min_pose_score,
         max_poses=args.max_poses, multipose_max_dimension=args.multipose_max_dimension,
         smoothing=not args.no_smoothing, tracker=args.tracker, threshold=args.threshold, save_media=args.save_media,
+        exercise=args.exercise, fall_method=args.fall_method,
     )
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as cleanly as Ctrl-C
     try:
