@@ -173,8 +173,9 @@ def create_detector(
 ) -> Detector:
     """A detector for `model` ("lightning", "thunder" or "multipose").
 
-    runtime: "onnxruntime" (default when installed), "torch", or "litert" (Google's own .tflite
-    files, for comparison); weights: another model file; threads: CPU threads of the runtime.
+    runtime: "onnxruntime" (default when installed), "torch", "litert" (Google's own .tflite
+    files, for comparison) or "xnnpack" (our int8 .tflite files in LiteRT: the default for int8
+    when ai-edge-litert is installed); weights: another model file; threads: CPU threads.
     precision: "fp32" or "int8" (quantised convolutions: smaller and faster, keypoints typically
     within 1 px of float; README, Precision).
     compat: None (our defaults) or "tfjs" (the official pose-detection behaviour, exactly).
@@ -185,7 +186,7 @@ def create_detector(
     tracker: MultiPose video, "box" (IoU), "keypoints" (OKS) or None; max_tracks, max_track_age_ms.
     """
     spec = get_spec(model)
-    runtime = runtime or default_runtime()
+    runtime = runtime or default_runtime(precision)
     if precision not in PRECISIONS:
         raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     backend_class = runtime_class(runtime)

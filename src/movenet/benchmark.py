@@ -177,8 +177,10 @@ def litert_config(model: str, threads: int, peers_dir: Path = PEERS_DIR, precisi
 PAIRS = (
     (("model", "onnxruntime", "fp32"), ("model", "litert", "fp16")),
     (("model", "onnxruntime", "int8"), ("model", "litert", "int8")),
+    (("model", "xnnpack", "int8"), ("model", "litert", "int8")),
     (("end_to_end", "onnxruntime", "fp32"), ("model", "onnxruntime", "fp32")),
     (("end_to_end", "onnxruntime", "int8"), ("model", "onnxruntime", "int8")),
+    (("end_to_end", "xnnpack", "int8"), ("model", "xnnpack", "int8")),
     (("model", "torch", "fp32"), ("model", "onnxruntime", "fp32")),
 )
 LITERT_PEER = {"fp32": "fp16", "int8": "int8"}

@@ -25,9 +25,9 @@ def add_parser(sub) -> None:
         "Default: all models at 1 and 2 threads.",
     )
     p.add_argument("--models", nargs="+", choices=list_models(), default=list_models())
-    p.add_argument("--runtimes", nargs="+", choices=["onnxruntime", "torch"], help="default: all installed")
+    p.add_argument("--runtimes", nargs="+", choices=["onnxruntime", "torch", "xnnpack"], help="default: all installed")
     p.add_argument("--threads", nargs="+", type=int, default=[1, 2])
-    p.add_argument("--precisions", nargs="+", choices=["fp32", "int8"], default=["fp32", "int8"], help="onnxruntime precisions (torch: fp32)")
+    p.add_argument("--precisions", nargs="+", choices=["fp32", "int8"], default=["fp32", "int8"], help="precisions (torch: fp32; xnnpack: int8)")
     p.add_argument("--batch", nargs="+", type=int, default=[1], help="batch sizes (e.g. 1 4 8)")
     p.add_argument("--rounds", type=int, default=b.DEFAULT_ROUNDS, help=f"rounds of interleaved blocks (default {b.DEFAULT_ROUNDS})")
     p.add_argument("--block", type=int, default=b.DEFAULT_BLOCK, help=f"calls per block (default {b.DEFAULT_BLOCK})")
@@ -55,12 +55,14 @@ def _check(args) -> None:
 
 def build_groups(args, runtimes: list[str], image, peers: Path) -> list[list[b.Config]]:
     """One group per (model, threads): the configurations timed against each other."""
+    from movenet.runtime import runtime_class
+
     groups = []
     for model in args.models:
         for threads in args.threads:
             group = [b.litert_config(model, threads, peers, p) for p in ("fp16", "int8")]
             for runtime in runtimes:
-                precisions = [p for p in args.precisions if runtime == "onnxruntime" or p == "fp32"]
+                precisions = [p for p in args.precisions if p in runtime_class(runtime).precisions]
                 for precision in precisions:
                     batches = args.batch if precision == "fp32" else [1]
                     group += [b.model_config(model, runtime, threads, n, precision) for n in batches]

@@ -125,10 +125,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="movenet quantize", description=__doc__.split("\n\n")[0])
     parser.add_argument("--calibration", nargs="+", required=True, help="image files or folders (not the accuracy set)")
     parser.add_argument("--model", action="append", choices=list_models(), help="default: all")
+    parser.add_argument(
+        "--format", choices=["onnx", "tflite"], default="onnx",
+        help="onnx: <model>_int8.onnx for onnxruntime (torch extra); tflite: <model>_int8.tflite for "
+        "LiteRT's XNNPACK, runtime xnnpack (tflite-export extra, in its own environment)",
+    )
     args = parser.parse_args(argv)
     images = expand_inputs(args.calibration, recursive=True).files
+    if args.format == "tflite":
+        from movenet.export.tflite import quantize_tflite as make
+    else:
+        make = quantize
     for name in args.model or list_models():
-        path = quantize(name, images)
+        path = make(name, images)
         print(json.dumps({"model": name, "file": str(path), "bytes": path.stat().st_size,
                           "calibration_images": min(len(images), MAX_CALIBRATION_IMAGES)}))
     return 0
