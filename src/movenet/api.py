@@ -186,7 +186,7 @@ def create_detector(
     tracker: MultiPose video, "box" (IoU), "keypoints" (OKS) or None; max_tracks, max_track_age_ms.
     """
     spec = get_spec(model)
-    runtime = runtime or default_runtime(precision)
+    runtime = runtime or default_runtime(precision, spec.name)
     if precision not in PRECISIONS:
         raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     backend_class = runtime_class(runtime)

@@ -55,13 +55,13 @@ def _check(args) -> None:
 
 def build_groups(args, runtimes: list[str], image, peers: Path) -> list[list[b.Config]]:
     """One group per (model, threads): the configurations timed against each other."""
-    from movenet.runtime import runtime_class
+    from movenet.runtime import has_files, runtime_class
 
     groups = []
     for model in args.models:
         for threads in args.threads:
             group = [b.litert_config(model, threads, peers, p) for p in ("fp16", "int8")]
-            for runtime in runtimes:
+            for runtime in [r for r in runtimes if has_files(r, model)]:
                 precisions = [p for p in args.precisions if p in runtime_class(runtime).precisions]
                 for precision in precisions:
                     batches = args.batch if precision == "fp32" else [1]

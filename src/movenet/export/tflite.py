@@ -23,15 +23,14 @@ from movenet.export.tflite_graph import fold_same_padding
 from movenet.registry import get_spec
 from movenet.runtime.xnnpack_runtime import xnnpack_file
 
-# Modules (of `movenet.model.movenet.MoveNet`) whose convolutions stay float32, per model: the
-# first, full-resolution layers, where per-tensor int8 activations cost the most accuracy; chosen
-# by the keypoint deviation from the float model on held-out non-val images
-# (tools/int8_deviation.py) against the latency paired with Google's int8 file (README, Precision).
-KEEP_FLOAT = {
-    "lightning": ("backbone.stem", "backbone.blocks.0"),
-    "thunder": ("backbone.stem", "backbone.blocks.0"),
-    "multipose": ("backbone.stem", "backbone.blocks.0"),
-}
+# Modules (of `movenet.model.movenet.MoveNet`) whose convolutions stay float32: those of the ONNX
+# int8 models (movenet.export.quantize.KEEP_FLOAT). Held-out keypoint deviation from the float
+# model (tools/int8_deviation.py, Lightning, mean / median / p90 px) against CPU time paired with
+# Google's int8 file: all int8 4.19 / 1.66 / 5.78 at 0.83x; stem + block 0 float 3.08 / 1.50 / 4.40
+# (simulated); this layout 1.59 / 0.57 / 2.14 at 1.10x (onnxruntime int8: 2.05 / 0.73 / 2.59 at
+# 1.44x). README, Precision.
+KEEP_FLOAT_MODULES = ("backbone.stem", "backbone.blocks.0", "backbone.blocks.1", "fpn", "heads")
+KEEP_FLOAT = {"lightning": KEEP_FLOAT_MODULES, "thunder": KEEP_FLOAT_MODULES, "multipose": KEEP_FLOAT_MODULES}
 # Activation ranges: the mean over the calibration images of each image's min and max
 # (onnxruntime's CalibMovingAverage, as for the ONNX int8 models).
 ACTIVATION_QMIN, ACTIVATION_QMAX = -128, 127

@@ -65,7 +65,7 @@ def fold_same_padding(tflite: bytes) -> tuple[bytes, int]:
                 chain.append(j)
                 tensor = ops[j].inputs[0]
             else:
-                conv.inputs[0] = tensor
+                conv.inputs = [tensor, *list(conv.inputs)[1:]]
                 conv.builtinOptions.padding = schema.Padding.SAME
                 drop.update(chain)
                 folded += 1

@@ -29,12 +29,22 @@ def available_runtimes() -> list[str]:
     return [name for name, (_, _, package) in RUNTIMES.items() if importlib.util.find_spec(package)]
 
 
-def default_runtime(precision: str = "fp32") -> str:
+def default_runtime(precision: str = "fp32", model: str | None = None) -> str:
+    """The first installed runtime (for int8: of PREFERRED, whose files for `model` exist)."""
     available = available_runtimes()
     if not available:
         raise InvalidOptionError("no runtime installed: pip install onnxruntime (or torch)")
-    preferred = [name for name in PREFERRED.get(precision, ()) if name in available]
+    preferred = [name for name in PREFERRED.get(precision, ()) if name in available and has_files(name, model)]
     return (preferred or available)[0]
+
+
+def has_files(runtime: str, model: str | None) -> bool:
+    """False where a runtime's packaged model files for `model` are not there (xnnpack)."""
+    if runtime != "xnnpack":
+        return True
+    from movenet.runtime.xnnpack_runtime import xnnpack_file
+
+    return model is not None and xnnpack_file(model).is_file()
 
 
 def runtime_class(runtime: str):
@@ -48,7 +58,7 @@ def runtime_class(runtime: str):
 
 
 def create_runtime(model: str = "lightning", runtime: str | None = None, **options):
-    return runtime_class(runtime or default_runtime(options.get("precision", "fp32")))(model, **options)
+    return runtime_class(runtime or default_runtime(options.get("precision", "fp32"), model))(model, **options)
 
 
-__all__ = ["RUNTIMES", "available_runtimes", "create_runtime", "default_runtime", "runtime_class"]
+__all__ = ["RUNTIMES", "available_runtimes", "create_runtime", "default_runtime", "has_files", "runtime_class"]
