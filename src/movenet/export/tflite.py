@@ -42,6 +42,35 @@ MULTIPOSE_EXAMPLE = (256, 192)
 MAX_BLOCKS = 40
 
 
+def export_module(spec):
+    """Network + decoding for the conversion: (1, H, W, 3) int32 -> the official layout, with the
+    input normalisation done before the NHWC -> NCHW permute (the same float32 elementwise ops,
+    so the same values), so that the converted graph starts with no TRANSPOSE of the image."""
+    import torch
+    from torch import nn
+
+    from movenet.codec import MultiPoseDecoding, decode_multi_pose, decode_single_pose
+    from movenet.runtime.torch_runtime import TorchRuntime
+
+    decoded = TorchRuntime(spec).module.eval()
+    decode = decode_multi_pose if isinstance(decoded.decoding, MultiPoseDecoding) else decode_single_pose
+
+    class NhwcInput(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.network = decoded.network
+            self.decoding = decoded.decoding
+
+        def forward(self, images_nhwc: torch.Tensor) -> torch.Tensor:
+            norm = self.network.normalize
+            x = (images_nhwc.float() - norm.mean) * norm.scale - norm.offset[0]
+            x = self.network.fpn(self.network.backbone(x.permute(0, 3, 1, 2)))
+            heads = {name: head(x) for name, head in self.network.heads.items()}
+            return decode(heads, self.decoding)
+
+    return NhwcInput().eval()
+
+
 def _quantization_config():
     import torch
     from litert_torch.quantize.pt2e_quantizer_utils import QuantizationConfig
@@ -165,14 +194,12 @@ def quantize_tflite(model: str, calibration: list[Path], out: Path | None = None
     from litert_torch.quantize.quant_config import QuantConfig
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
 
-    from movenet.runtime.torch_runtime import TorchRuntime
-
     spec = get_spec(model)
     keep_float = KEEP_FLOAT[spec.name] if keep_float is None else keep_float
     inputs = calibration_inputs(spec.name, calibration)
     if not inputs:
         raise ValueError("no calibration images")
-    module = TorchRuntime(spec).module.eval()
+    module = export_module(spec)
     h, w = spec.input_size or MULTIPOSE_EXAMPLE
     example = (torch.zeros((1, h, w, 3), dtype=torch.int32),)
     dynamic = None
