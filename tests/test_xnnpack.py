@@ -55,7 +55,7 @@ def test_int8_default_is_xnnpack_where_its_file_ships(name):
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_files_have_no_padding_left_to_fold(name):
     data = xnnpack_file(name).read_bytes()
-    folded, count = fold_same_padding(data)
+    _, count = fold_same_padding(data)
     assert count == 0
 
 
