@@ -132,11 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     images = expand_inputs(args.calibration, recursive=True).files
+    models = args.model or list_models()
     if args.format == "tflite":
+        from movenet.export.tflite import TFLITE_MODELS
         from movenet.export.tflite import quantize_tflite as make
+
+        models = args.model or list(TFLITE_MODELS)
     else:
         make = quantize
-    for name in args.model or list_models():
+    for name in models:
         path = make(name, images)
         print(json.dumps({"model": name, "file": str(path), "bytes": path.stat().st_size,
                           "calibration_images": min(len(images), MAX_CALIBRATION_IMAGES)}))

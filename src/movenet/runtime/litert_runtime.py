@@ -69,20 +69,9 @@ class LiteRTRuntime(Runtime):
         self._input = self.interpreter.get_input_details()[0]
         self._output = self.interpreter.get_output_details()[0]
         self.input_shape = tuple(int(v) for v in self._input["shape"][1:3])
-        # -1 in the signature: a model exported with dynamic height / width (our MultiPose)
-        self.dynamic = bool((self._input["shape_signature"][1:3] < 0).any())
-
-    def _resize(self, shape: tuple[int, int]) -> None:
-        """Re-plan the interpreter for another input size (models with a dynamic input only)."""
-        self.interpreter.resize_tensor_input(self._input["index"], [1, *shape, 3], strict=True)
-        self.interpreter.allocate_tensors()
-        self._output = self.interpreter.get_output_details()[0]
-        self.input_shape = shape
 
     def run(self, batch_int32: np.ndarray) -> np.ndarray:
         """The bare interpreter calls on an already valid int32 (B, H, W, 3) batch."""
-        if self.dynamic and tuple(batch_int32.shape[1:3]) != self.input_shape:
-            self._resize(tuple(int(v) for v in batch_int32.shape[1:3]))
         if tuple(batch_int32.shape[1:3]) != self.input_shape:
             raise InvalidInputError(
                 f"this .tflite model takes {self.input_shape[0]}x{self.input_shape[1]} inputs, got "

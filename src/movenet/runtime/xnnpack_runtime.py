@@ -1,13 +1,12 @@
 """Our own int8 `.tflite` models in LiteRT (XNNPACK kernels): the fast int8 path.
 
 The files ship in the package (`weights/<model>_int8.tflite`), made offline from our PyTorch
-modules by `movenet quantize --format tflite` (README, Precision). Same weights and decoding as
-the onnxruntime int8 models, but LiteRT's XNNPACK int8 kernels are faster on x86 than
-onnxruntime's, and they compute int8 x int8 products without the 16-bit saturation that forces
-7-bit weights on onnxruntime without VNNI. Needs the `litert` extra; the default int8 runtime when
-it is installed (`movenet.runtime.default_runtime("int8")`). Input int32 (1, H, W, 3), output the
-official layout; MultiPose takes any multiple-of-32 size (the interpreter is re-planned when the
-size changes).
+modules by `movenet quantize --format tflite` (README, Precision). Same weights and float
+decoding as the onnxruntime int8 models; LiteRT's XNNPACK int8 kernels were 1.4-1.6x faster than
+onnxruntime's on this project's CPU. Needs the `litert` extra; the default int8 runtime for the
+models whose file ships, when it is installed (`movenet.runtime.default_runtime("int8", model)`).
+Lightning and Thunder only (fixed input sizes); input int32 (1, H, W, 3), output the official
+layout.
 """
 
 from __future__ import annotations
