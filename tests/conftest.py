@@ -41,10 +41,11 @@ def read_png(path: Path) -> np.ndarray:
 def _available_runtimes() -> list[str]:
     from movenet.runtime import available_runtimes
 
-    return [name for name in available_runtimes() if name != "litert"]
+    return [name for name in available_runtimes() if name not in ("litert", "xnnpack")]
 
 
-# Our runtimes (LiteRT runs Google's own files: tests/runtime/test_litert_runtime.py).
+# Our float runtimes (LiteRT runs Google's own files: tests/runtime/test_litert_runtime.py; our
+# int8 .tflite files: tests/test_xnnpack.py).
 RUNTIMES = _available_runtimes()
 PEERS_TFLITE = SHARED / "peers" / "tflite"
 requires_litert = pytest.mark.skipif(

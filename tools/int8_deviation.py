@@ -2,7 +2,9 @@
 accuracy set: the person crops of coco-train2017-mini (single-crop rule) and frames of the fall and
 walking videos. Used to choose the quantisation settings (README, Precision).
 
-    python tools/int8_deviation.py --model lightning [--int8 path/to/lightning_int8.onnx]
+    python tools/int8_deviation.py --model lightning [--int8 path/to/lightning_int8.onnx|.tflite]
+
+A `.tflite` file runs in LiteRT (the `litert` extra), an `.onnx` one in onnxruntime.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from movenet.eval import load_coco_keypoints, select_samples
 from movenet.export.quantize import whole_image_input
 from movenet.io.image import load_image
 from movenet.parity import keypoint_distances_px
+from movenet.runtime.litert_runtime import LiteRTRuntime
 from movenet.runtime.onnx_runtime import OnnxRuntime
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -42,7 +45,7 @@ def video_frames() -> list[np.ndarray]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", required=True, choices=["lightning", "thunder", "multipose"])
-    p.add_argument("--int8", help="int8 ONNX file (default: the shipped one)")
+    p.add_argument("--int8", help="int8 .onnx or .tflite file (default: the shipped one)")
     args = p.parse_args(argv)
     train = load_coco_keypoints(DATA / "coco-train2017-mini" / "annotations.json")
     images = []
@@ -50,8 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         x0, y0, x1, y1 = sample.region
         images.append(load_image(DATA / "coco-train2017-mini" / "images" / sample.image.file_name)[y0:y1, x0:x1])
     images += video_frames()
-    float_model = OnnxRuntime(args.model)
-    int8_model = OnnxRuntime(args.model, weights=args.int8, precision="int8")
+    float_model = OnnxRuntime(args.model, threads=1)
+    if args.int8 is not None and args.int8.endswith(".tflite"):
+        int8_model = LiteRTRuntime(args.model, weights=args.int8, threads=1)
+    else:
+        int8_model = OnnxRuntime(args.model, weights=args.int8, precision="int8", threads=1)
     d: list[float] = []
     for image in images:
         x = whole_image_input(args.model, image)[None]

@@ -208,8 +208,9 @@ def create_detector(
     """A detector for `model` ("lightning", "thunder", "multipose", or "posenet": the older
     baseline, for comparison).
 
-    runtime: "onnxruntime" (default when installed), "torch", or "litert" (Google's own .tflite
-    files, for comparison); weights: another model file; threads: CPU threads of the runtime.
+    runtime: "onnxruntime" (default when installed), "torch", "litert" (Google's own .tflite
+    files, for comparison) or "xnnpack" (our int8 .tflite files in LiteRT: the default for int8
+    when ai-edge-litert is installed); weights: another model file; threads: CPU threads.
     precision: "fp32" or "int8" (quantised convolutions: smaller and faster, keypoints typically
     within 1 px of float; README, Precision).
     compat: None (our defaults) or "tfjs" (the official pose-detection behaviour, exactly).
@@ -223,7 +224,7 @@ def create_detector(
     input side, 16k + 1 (default 257; another r becomes floor(r / 16) * 16 + 1, as in the official client).
     """
     spec = get_spec(model)
-    runtime = default_runtime() if runtime is None else runtime
+    runtime = default_runtime(precision, spec.name) if runtime is None else runtime
     if precision not in PRECISIONS:
         raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     backend_class = runtime_class(runtime)

@@ -199,8 +199,10 @@ def peer_config(name: str, threads: int, image: np.ndarray) -> Config | None:
 PAIRS = (
     (("model", "onnxruntime", "fp32"), ("model", "litert", "fp16")),
     (("model", "onnxruntime", "int8"), ("model", "litert", "int8")),
+    (("model", "xnnpack", "int8"), ("model", "litert", "int8")),
     (("end_to_end", "onnxruntime", "fp32"), ("model", "onnxruntime", "fp32")),
     (("end_to_end", "onnxruntime", "int8"), ("model", "onnxruntime", "int8")),
+    (("end_to_end", "xnnpack", "int8"), ("model", "xnnpack", "int8")),
     (("model", "torch", "fp32"), ("model", "onnxruntime", "fp32")),
 )
 LITERT_PEER = {"fp32": "fp16", "int8": "int8"}

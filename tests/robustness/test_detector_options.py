@@ -24,7 +24,7 @@ CPUS = max_threads()
 
 # (option, value, model, error class, message regex)
 CASES = [
-    ("model", "posenet", None, UnknownModelError, r"unknown model 'posenet'; valid names: lightning, thunder, multipose"),
+    ("model", "hrnet", None, UnknownModelError, r"unknown model 'hrnet'; valid names: lightning, thunder, multipose, posenet"),
     ("model", "", None, UnknownModelError, "unknown model ''; valid names"),
     ("model", 5, None, UnknownModelError, "model name must be a string, got int; valid names"),
     ("model", None, None, UnknownModelError, "model name must be a string, got NoneType"),

@@ -29,9 +29,9 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--models", nargs="+", choices=list_models() + list_peers(), default=list_models(),
                    help=f"default: {' '.join(list_models())}; {', '.join(list_peers())}: end to end only (its extra)")
-    p.add_argument("--runtimes", nargs="+", choices=["onnxruntime", "torch"], help="default: all installed")
+    p.add_argument("--runtimes", nargs="+", choices=["onnxruntime", "torch", "xnnpack"], help="default: all installed")
     p.add_argument("--threads", nargs="+", type=int, default=[1, 2])
-    p.add_argument("--precisions", nargs="+", choices=["fp32", "int8"], default=["fp32", "int8"], help="onnxruntime precisions (torch: fp32)")
+    p.add_argument("--precisions", nargs="+", choices=["fp32", "int8"], default=["fp32", "int8"], help="precisions (torch: fp32; xnnpack: int8)")
     p.add_argument("--batch", nargs="+", type=int, default=[1], help="batch sizes (e.g. 1 4 8)")
     p.add_argument("--rounds", type=int, default=b.DEFAULT_ROUNDS, help=f"rounds of interleaved blocks (default {b.DEFAULT_ROUNDS})")
     p.add_argument("--block", type=int, default=b.DEFAULT_BLOCK, help=f"calls per block (default {b.DEFAULT_BLOCK})")
@@ -64,6 +64,7 @@ def build_groups(args, runtimes: list[str], image, peers: Path, skipped: set[str
     configuration that cannot be made (a model without int8 files, a peer's missing package) is
     left out and named in `skipped`."""
     from movenet.errors import InvalidOptionError, WeightsError
+    from movenet.runtime import has_files, runtime_class
 
     def make(factory, *a):
         try:
@@ -80,8 +81,8 @@ def build_groups(args, runtimes: list[str], image, peers: Path, skipped: set[str
                 groups.append([c for c in group if c is not None])
                 continue
             group = [b.litert_config(model, threads, peers, p) for p in ("fp16", "int8")]
-            for runtime in runtimes:
-                precisions = [p for p in args.precisions if runtime == "onnxruntime" or p == "fp32"]
+            for runtime in [r for r in runtimes if has_files(r, model)]:
+                precisions = [p for p in args.precisions if p in runtime_class(runtime).precisions]
                 for precision in precisions:
                     batches = args.batch if precision == "fp32" else [1]
                     group += [make(b.model_config, model, runtime, threads, n, precision) for n in batches]

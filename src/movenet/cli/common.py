@@ -22,8 +22,9 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
     )
     p.add_argument(
         "--runtime", choices=list(RUNTIMES),
-        help="default: onnxruntime; torch needs the torch extra; litert runs Google's own .tflite "
-        "files (litert extra, shared/peers/tflite or --weights), for comparison",
+        help="default: onnxruntime (int8: xnnpack where installed); torch needs the torch extra; litert "
+        "runs Google's own .tflite files (litert extra, shared/peers/tflite or --weights), for "
+        "comparison; xnnpack runs our int8 .tflite files in LiteRT (litert extra)",
     )
     p.add_argument(
         "--weights", metavar="FILE",
@@ -41,8 +42,9 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
     p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the runtime (default: all cores)")
     p.add_argument(
         "--precision", choices=["fp32", "int8"], default="fp32",
-        help="int8: the quantised model (onnxruntime; litert: Google's int8 file): smaller and faster, "
-        "keypoints typically within 1 px of float (README, Precision)",
+        help="int8: the quantised model (xnnpack: our .tflite in LiteRT, the default where installed "
+        "and shipped; onnxruntime; litert: Google's int8 file): smaller and faster, keypoints "
+        "typically within 1 px of float (README, Precision)",
     )
 
 

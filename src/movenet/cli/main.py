@@ -41,7 +41,7 @@ def cmd_export_onnx(args: argparse.Namespace) -> int:
 def cmd_quantize(args: argparse.Namespace) -> int:
     from movenet.export.quantize import main as quantize_main
 
-    argv = ["--calibration", *args.calibration]
+    argv = ["--calibration", *args.calibration, "--format", args.format]
     for name in args.model or []:
         argv += ["--model", name]
     return quantize_main(argv)
@@ -81,9 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--model", action="append", choices=list_models(), help="default: all")
     export.set_defaults(func=cmd_export_onnx)
 
-    quant = sub.add_parser("quantize", help="regenerate the bundled int8 ONNX models (needs the torch extra)")
+    quant = sub.add_parser("quantize", help="regenerate the bundled int8 models (needs the torch or tflite-export extra)")
     quant.add_argument("--calibration", nargs="+", required=True, help="photos (files or folders), not the accuracy set")
     quant.add_argument("--model", action="append", choices=list_models("movenet"), help="default: all MoveNet models")
+    quant.add_argument("--format", choices=["onnx", "tflite"], default="onnx",
+                       help="onnx (onnxruntime, torch extra) or tflite (runtime xnnpack, tflite-export extra)")
     quant.set_defaults(func=cmd_quantize)
     return parser
 

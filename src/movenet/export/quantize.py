@@ -126,10 +126,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calibration", nargs="+", required=True, help="image files or folders (not the accuracy set)")
     # MoveNet only: PoseNet is a float32 comparison baseline
     parser.add_argument("--model", action="append", choices=list_models("movenet"), help="default: all MoveNet models")
+    parser.add_argument(
+        "--format", choices=["onnx", "tflite"], default="onnx",
+        help="onnx: <model>_int8.onnx for onnxruntime (torch extra); tflite: <model>_int8.tflite for "
+        "LiteRT's XNNPACK, runtime xnnpack (tflite-export extra, in its own environment)",
+    )
     args = parser.parse_args(argv)
     images = expand_inputs(args.calibration, recursive=True).files
-    for name in args.model or list_models("movenet"):
-        path = quantize(name, images)
+    models = args.model or list_models("movenet")
+    if args.format == "tflite":
+        from movenet.export.tflite import TFLITE_MODELS
+        from movenet.export.tflite import quantize_tflite as make
+
+        models = args.model or list(TFLITE_MODELS)
+    else:
+        make = quantize
+    for name in models:
+        path = make(name, images)
         print(json.dumps({"model": name, "file": str(path), "bytes": path.stat().st_size,
                           "calibration_images": min(len(images), MAX_CALIBRATION_IMAGES)}))
     return 0

@@ -1,7 +1,9 @@
 """How the network runs, chosen by name from one table.
 
 onnxruntime is the default (the light install); torch runs the PyTorch modules themselves (the
-`torch` extra); litert runs Google's own `.tflite` files (the `litert` extra), as the reference. Runtimes are imported only when used, so the light install never imports torch.
+`torch` extra); litert runs Google's own `.tflite` files (the `litert` extra), as the reference;
+xnnpack runs our own int8 `.tflite` files in LiteRT (the `litert` extra), the default for int8
+when installed. Runtimes are imported only when used, so the light install never imports torch.
 """
 
 from __future__ import annotations
@@ -16,18 +18,33 @@ RUNTIMES = {
     "onnxruntime": ("movenet.runtime.onnx_runtime", "OnnxRuntime", "onnxruntime"),
     "torch": ("movenet.runtime.torch_runtime", "TorchRuntime", "torch"),
     "litert": ("movenet.runtime.litert_runtime", "LiteRTRuntime", "ai_edge_litert"),
+    "xnnpack": ("movenet.runtime.xnnpack_runtime", "XnnpackRuntime", "ai_edge_litert"),
 }
+# precision -> runtimes in order of preference (the first installed one is the default);
+# int8: our .tflite files in LiteRT are faster than onnxruntime's int8 (README, Precision)
+PREFERRED = {"int8": ("xnnpack", "onnxruntime")}
 
 
 def available_runtimes() -> list[str]:
     return [name for name, (_, _, package) in RUNTIMES.items() if importlib.util.find_spec(package)]
 
 
-def default_runtime() -> str:
+def default_runtime(precision: str = "fp32", model: str | None = None) -> str:
+    """The first installed runtime (for int8: of PREFERRED, whose files for `model` exist)."""
     available = available_runtimes()
     if not available:
         raise InvalidOptionError("no runtime installed: pip install onnxruntime (or torch)")
-    return available[0]
+    preferred = [name for name in PREFERRED.get(precision, ()) if name in available and has_files(name, model)]
+    return (preferred or available)[0]
+
+
+def has_files(runtime: str, model: str | None) -> bool:
+    """False where a runtime's packaged model files for `model` are not there (xnnpack)."""
+    if runtime != "xnnpack":
+        return True
+    from movenet.runtime.xnnpack_runtime import xnnpack_file
+
+    return model is not None and xnnpack_file(model).is_file()
 
 
 def runtime_class(runtime: str):
@@ -41,7 +58,7 @@ def runtime_class(runtime: str):
 
 
 def create_runtime(model: str = "lightning", runtime: str | None = None, **options):
-    return runtime_class(runtime or default_runtime())(model, **options)
+    return runtime_class(runtime or default_runtime(options.get("precision", "fp32"), model))(model, **options)
 
 
-__all__ = ["RUNTIMES", "available_runtimes", "create_runtime", "default_runtime", "runtime_class"]
+__all__ = ["RUNTIMES", "available_runtimes", "create_runtime", "default_runtime", "has_files", "runtime_class"]

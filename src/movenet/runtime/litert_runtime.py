@@ -45,6 +45,13 @@ class LiteRTRuntime(Runtime):
 
     name = "litert"
     precisions = ("fp32", "int8")
+    missing = (
+        "LiteRT model not found (Google's .tflite files are not shipped; pass weights=PATH, "
+        "or keep them in shared/peers/tflite next to the checkout)"
+    )
+
+    def default_file(self, precision: str) -> Path:
+        return tflite_file(self.spec.name, precision)
 
     def __init__(
         self,
@@ -58,11 +65,7 @@ class LiteRTRuntime(Runtime):
         self.spec = get_spec(model)
         self.precision = precision
         threads = check_threads(threads)
-        path = model_file(
-            weights, tflite_file(self.spec.name, precision),
-            "LiteRT model not found (Google's .tflite files are not shipped; pass weights=PATH, "
-            "or keep them in shared/peers/tflite next to the checkout)",
-        )
+        path = model_file(weights, self.default_file(precision), self.missing)
         try:
             self.interpreter = Interpreter(model_path=str(path), num_threads=threads)
             self.interpreter.allocate_tensors()
