@@ -172,6 +172,11 @@ class ExerciseSession:
             states[key] = self._people.get(key, t).update(seen.get(key), t)
         return states
 
+    def counters(self) -> dict[int, RepCounter]:
+        """Each known person's live counter (its count, partial repetitions, last repetition), by
+        the keys of `update`'s states (track id; SINGLE for SinglePose): for live displays."""
+        return {key: person.counter for key, person in self._people.items()}
+
     def finish(self) -> ExerciseReport:
         people = []
         for key, person in self._people.items():
