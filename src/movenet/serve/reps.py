@@ -18,8 +18,8 @@ from movenet.exercise import ExerciseSession, Repetition
 from movenet.exercise.repetition import CounterState
 from movenet.types import Pose
 
-# People in one result: those measured in this frame first, then those with repetitions (MultiPose
-# gives at most 6 at once; a long session may have seen many more track ids).
+# People in one result: those measured in this frame first, then those with repetitions, then the
+# others (MultiPose gives at most 6 at once; a long session may have seen many more track ids).
 MAX_PEOPLE_SHOWN = 6
 
 
@@ -40,8 +40,7 @@ class LiveReps:
         states = self.session.update(poses, timestamp_ms)
         counters = self.session.counters()
         people = [self._person(key, state, counters[key]) for key, state in states.items()]
-        shown = sorted((p for p in people if p["seen"] or p["count"] or p["partial"]),
-                       key=lambda p: (not p["seen"], p["id"] or 0))[:MAX_PEOPLE_SHOWN]
+        shown = sorted(people, key=lambda p: (not p["seen"], not (p["count"] or p["partial"]), p["id"] or 0))[:MAX_PEOPLE_SHOWN]
         first = shown[0] if shown else {"count": 0, "phase": "waiting", "message": "nobody seen yet"}
         return {**self.header, "count": first["count"], "phase": first["phase"], "message": first["message"],
                 "people": shown}
