@@ -4,6 +4,7 @@ squatting and then falling (real frames: tests/fixtures/serve/ and tests/fixture
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import tempfile
@@ -19,6 +20,7 @@ FALL = [REPO / "tests" / "fixtures" / "falls" / f"fall_img_{i}.png" for i in (1,
 CHROMIUM = Path(os.environ.get("MOVENET_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("MOVENET_CHROMEDRIVER", "/usr/bin/chromedriver"))
 # Quiet, private, reproducible: no first-run UI, no background traffic, no sandbox (containers).
+TIMEOUT_S = 60  # what a wait on the page may take at most
 CHROMIUM_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
@@ -125,3 +127,20 @@ class Browser:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def wait(driver, script, timeout=TIMEOUT_S):
+    """Polls `script` (JS, returns a value) on the page until it is truthy; that value."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(script))
+
+
+def decode(record):
+    """A frame the page sent (recorded, base64), as the server read it: a JPEG decoded by OpenCV,
+    or raw RGBA."""
+    data = np.frombuffer(base64.b64decode(record["data"]), np.uint8)
+    if record["format"] == "rgba":
+        width, height = record["size"]
+        return data.reshape(height, width, 4)[:, :, :3]
+    return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)

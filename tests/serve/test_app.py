@@ -268,7 +268,7 @@ def test_serve_refuses_remote_binding_without_the_flag(capsys):
 
 
 def test_live_fall_alert_and_reps_are_the_libraries_on_the_servers_poses(server):
-    """Real frames (Ambianic's: a man standing, then on the floor) at 10 fps through the socket,
+    """Real frames (Ambianic's: a man standing 1 s, then on the floor 2 s) at 10 fps through the socket,
     with the reps and falls analysers on: the alert and the events are the fall layer's on the
     very poses the server computed; a reset message starts the detector over."""
     from browser import squat_and_fall_frames
@@ -277,7 +277,7 @@ def test_live_fall_alert_and_reps_are_the_libraries_on_the_servers_poses(server)
     from movenet.exercise import ExerciseSession
     from movenet.falls import FallDetector
 
-    frames = [_jpeg(f) for f in squat_and_fall_frames(320, 240)[45:]]  # 20 standing, 30 fallen
+    frames = [_jpeg(f) for f in squat_and_fall_frames(320, 240, standing=10, fallen=20)[45:]]
     reference = movenet.create_detector("lightning", threads=1)
     falls, reps = FallDetector(confirm_s=1.0), ExerciseSession("squat")
     events, alerts = [], []
@@ -300,8 +300,8 @@ def test_live_fall_alert_and_reps_are_the_libraries_on_the_servers_poses(server)
             events += [(i, e["event"]) for e in got["falls"].get("events", [])]
             alerts.append((got["falls"]["alert"] or {}).get("level"))
         (fell, kind), = events
-        assert kind == "fall" and 20 + 10 <= fell <= 20 + 15  # down from the first fallen frame, 1 s to confirm
-        assert set(alerts[:20]) == {None} and "warning" in alerts[20:fell] and set(alerts[fell:]) == {"alarm"}
+        assert kind == "fall" and 10 + 10 <= fell <= 10 + 15  # down from the first fallen frame, 1 s to confirm
+        assert set(alerts[:10]) == {None} and "warning" in alerts[10:fell] and set(alerts[fell:]) == {"alarm"}
         ws.send(json.dumps({"type": "reset", "analysers": ["falls"]}))
         assert json.loads(ws.recv()) == {"type": "reset", "analysers": ["falls"]}
         ws.send(protocol.pack_frame(99, 60_000.0, frames[-1]))
