@@ -106,13 +106,16 @@ export class Alerts {
     if (!this.audio && window.AudioContext) this.audio = new AudioContext();
   }
 
+  // In the fall panel and as a banner across the video (where the user is looking).
   show(alert) {
-    const box = $("alert-box");
-    if (!alert) { box.hidden = true; return; }
-    box.hidden = false;
-    box.className = `alert ${alert.level === "warning" ? "warning" : "alarm"}`;
-    box.textContent = alert.message;
-    if (alert.level === "alarm" && $("alert-sound").checked) this.beep();
+    for (const [id, base] of [["alert-box", "alert"], ["stage-alert", "stage-alert"]]) {
+      const box = $(id);
+      box.hidden = !alert;
+      if (!alert) continue;
+      box.className = `${base} ${alert.level === "warning" ? "warning" : "alarm"}`;
+      box.textContent = alert.message;
+    }
+    if (alert && alert.level === "alarm" && $("alert-sound").checked) this.beep();
   }
 
   beep() { // a short 880 Hz tone made by Web Audio (no sound file), at most every 1.5 s
