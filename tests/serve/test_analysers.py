@@ -63,8 +63,10 @@ def test_info_lists_the_exercises_and_fall_methods():
 
 def test_reps_are_the_exercise_layers_counts_frame_by_frame_per_track_id():
     sequence = two_people_squatting()
-    results = run(make_analysers({"reps": {"exercise": "squat"}}), sequence)
-    reference = ExerciseSession("squat")  # the library, fed the same poses
+    analysers = make_analysers({"reps": {"exercise": "squat"}})
+    results = run(analysers, sequence)
+    assert all(not c.trace for c in analysers["reps"].session.counters().values())  # live: no plot trace kept
+    reference = ExerciseSession("squat")  # the library, fed the same poses (with its trace)
     for (t, poses), result in zip(sequence, results):
         states = reference.update(poses, t)
         shown = {p["id"]: p for p in result["reps"]["people"]}

@@ -7,7 +7,14 @@ exercise and fall layers give on the frames the page sent (replayed here through
 
 import pytest
 import serve_helpers  # noqa: F401 - skips without the serve extra
-from browser import Browser, browser_missing, decode, squat_and_fall_frames, wait, write_y4m
+from browser import (
+    Browser,
+    browser_missing,
+    decode,
+    squat_and_fall_frames,
+    wait,
+    write_y4m,
+)
 
 import movenet
 from movenet.exercise import ExerciseSession

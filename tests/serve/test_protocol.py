@@ -127,7 +127,7 @@ def test_analyser_settings_reset_and_frame_times():
     assert json.loads(session.reset({"analysers": ["falls"]})) == {"type": "reset", "analysers": ["falls"]}
     assert falls.detector.states() == {}
     assert json.loads(session.reset({})) == {"type": "reset", "analysers": ["reps", "falls"]}
-    for payload in ({"analysers": ["angles"]}, {"analysers": "reps"}, {"all": True}):
+    for payload in ({"analysers": ["angles"]}, {"analysers": "reps"}, {"analysers": [{}]}, {"all": True}):
         error = json.loads(session.reset(payload))
         assert error["type"] == "error" and "analysers on (reps, falls)" in error["message"]
     # the page's capture times must increase: an older frame is not analysed (and says so)

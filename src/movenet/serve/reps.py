@@ -27,7 +27,7 @@ class LiveReps:
     """`update(poses, timestamp_ms)` -> the reps panel's result; `reset()` starts a new set."""
 
     def __init__(self, exercise: str) -> None:
-        self.session = ExerciseSession(exercise)  # person="all": one counter per track id
+        self.session = ExerciseSession(exercise, keep_trace=False)  # one counter per track id; no plot trace (bounded memory)
         spec = self.session.spec
         self.header = {
             "exercise": spec.name, "signal": spec.signal.label, "counted_when": spec.counted_when,

@@ -146,8 +146,8 @@ class LiveSession:
     def reset(self, payload: dict) -> str:
         """`{"analysers": [names]}` (all when absent): those analysers start over (a new set)."""
         names = payload.get("analysers", list(self.analysers))
-        unknown = [n for n in names if n not in self.analysers] if isinstance(names, list) else names
-        if unknown or set(payload) - {"analysers"}:
+        valid = isinstance(names, list) and all(isinstance(n, str) and n in self.analysers for n in names)
+        if not valid or set(payload) - {"analysers"}:
             return protocol.dumps({"type": "error", "message": f"reset takes {{\"analysers\": [names]}} of the analysers on "
                                                                f"({', '.join(self.analysers) or 'none'}); got {payload!r}"})
         for name in names:
