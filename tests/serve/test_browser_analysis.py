@@ -119,3 +119,31 @@ def test_the_page_showed_what_the_libraries_compute_on_the_frames_it_sent(page):
         counts.append(state.count)
     assert compared >= len(records) - 1
     assert max(counts) >= 2 and events[:2] == ["fall", "recovered"]
+
+
+def test_reset_and_switching_exercise_start_the_count_over(page):
+    from selenium.webdriver.support.ui import Select
+
+    wait(page, "return Number(document.querySelector('#reps-people .count')?.textContent) >= 1")
+    page.find_element("id", "reps-reset").click()
+    wait(page, "return document.querySelector('#reps-people .count')?.textContent === '0'")
+    Select(page.find_element("id", "exercise")).select_by_value("lunge")
+    wait(page, "return document.getElementById('reps-rule').textContent.startsWith('lunge:')")
+    assert text(page, "#reps-people .count") == "0"
+    assert text(page, "#alerts-state").startswith("Watching:")  # the fall detector goes on
+
+
+def test_video_upload_runs_the_analyses_on_and_offers_their_reports(page, tmp_path):
+    from io_helpers import make_video
+
+    clip = make_video(tmp_path / "clip.mp4", n=6, size=(320, 240), fps=10.0)
+    page.find_element("id", "video-file").send_keys(str(clip))  # lunge and falls (default) are on
+    wait(page, "return !document.getElementById('exercise-download').hidden")
+    assert text(page, "#video-state") == "6 frames done; lunge: 0 rep(s), 0 partial; falls: no events"
+    links = {name: page.find_element("id", f"{name}-download").get_attribute("href") for name in ("exercise", "falls")}
+    assert links["exercise"].endswith("/exercise.json") and links["falls"].endswith("/falls.jsonl")
+    report = page.execute_async_script("const done = arguments[arguments.length - 1];"
+                                       "fetch(arguments[0]).then((r) => r.json()).then(done);", links["exercise"])
+    assert (report["exercise"], report["reps"], report["frames"]) == ("lunge", 0, 6)
+    page.find_element("id", "video-delete").click()
+    wait(page, "return document.getElementById('exercise-download').hidden")
