@@ -112,7 +112,7 @@ def test_analyser_settings_reset_and_frame_times():
     requested = {"reps": {"exercise": "squat"}, "falls": {"confirm_s": 1}}
     answer = json.loads(session.apply({"analysers": requested}))
     assert answer["type"] == "settings" and answer["analysers"] == requested
-    falls = session.analysers["falls"]
+    falls, detector = session.analysers["falls"], session.detector
     sequence = frames(scenario("fall"))
     sent = [json.loads(m) for i, (t, poses) in enumerate(sequence) for m in session.analyse(_frame(i, t), poses)]
     assert all(m["type"] == "analysis" and set(m["results"]) == {"reps", "falls"} for m in sent)
@@ -120,6 +120,7 @@ def test_analyser_settings_reset_and_frame_times():
     # a new exercise: the counter starts over, the fall detector keeps its state (still alarmed)
     session.apply({"analysers": {"reps": {"exercise": "lunge"}, "falls": {"confirm_s": 1}}})
     assert session.analysers["falls"] is falls and session.analysers["reps"].session.spec.name == "lunge"
+    assert session.detector is detector  # only the analysers changed: the same tracks go on
     t, poses = sequence[-1]
     late = json.loads(session.analyse(_frame(999, t + 40.0), poses)[0])
     assert late["results"]["falls"]["alert"]["level"] == "alarm"
@@ -136,3 +137,5 @@ def test_analyser_settings_reset_and_frame_times():
     bad = json.loads(session.apply({"analysers": {"reps": {"exercise": "burpee"}}}))
     assert bad["type"] == "error" and "known: squat" in bad["message"]
     assert set(session.analysers) == {"reps", "falls"}  # a refused change changes nothing
+    session.apply({"model": "thunder"})
+    assert session.detector is not detector and session.analysers["falls"] is falls

@@ -15,7 +15,8 @@ Server -> browser (text JSON)
 - `hello`: the session's settings and limits, once, after the handshake.
 - `poses`: `{"type": "poses", "frame": id, "width", "height", "model", "settings_id", "poses":
   [Pose.to_dict()...], "decode_ms", "inference_ms", "server_ms", "dropped"}` for every frame
-  processed (`settings_id` counts the settings applied: each one starts a fresh detector).
+  processed (`settings_id` counts the settings applied: each one that changes the detector's
+  settings starts a fresh detector; one that changes only the analysers keeps it).
 - `analysis`: `{"type": "analysis", "frame": id, "results": {analyser: {...}}}` after `poses`,
   when analysers are on, computed at the frame's capture time: `angles` {"people": [{"id",
   "angles"}]}; `reps` {"exercise", "count", "phase", "message", "marks", "people": [{"id",

@@ -67,7 +67,7 @@ class LiveSession:
         self.analyser_options: dict = {}
         self.dropped = 0
         self.frames = 0
-        self.settings_id = 0  # counts the settings applied: each one starts a fresh detector
+        self.settings_id = 0  # counts the settings applied (a fresh detector when its settings change)
         self._frame: tuple[protocol.FrameMessage, float] | None = None
         self._messages: list[tuple[str, dict]] = []  # ("settings" | "reset", payload), in order
         self._last_analysed_ms: float | None = None
@@ -133,7 +133,10 @@ class LiveSession:
             analysers = changes.pop("analysers", None)
             settings = self.settings.updated(changes)
             made = make_analysers(analysers, self.analysers, self.analyser_options) if analysers is not None else None
-            detector = self.engine.detector(settings)  # loads the model now if it is new
+            # a fresh detector (loading the model now if it is new) unless only the analysers
+            # changed: tracks and smoothing go on, so the analysers' track ids keep their people
+            same = settings == self.settings and self.detector is not None
+            detector = self.detector if same else self.engine.detector(settings)
         except InvalidOptionError as exc:
             return protocol.dumps({"type": "error", "message": str(exc)})
         self.settings, self.detector = settings, detector
