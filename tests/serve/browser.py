@@ -1,8 +1,10 @@
 """Headless Chromium for the web app's tests and tools: Debian's `chromium` and `chromium-driver`
-driven by Selenium, with a fake camera fed from a clip made of the example photo."""
+driven by Selenium, with a fake camera fed from a clip made of the example photo, or of a person
+squatting and then falling (real frames: tests/fixtures/serve/ and tests/fixtures/falls/)."""
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import tempfile
@@ -13,9 +15,12 @@ import numpy as np
 from PIL import Image
 
 REPO = Path(__file__).resolve().parents[2]
+SQUATS = REPO / "tests" / "fixtures" / "serve" / "squats_270x480.mp4"  # pose_squats.mp4, 2 squats, 5 fps
+FALL = [REPO / "tests" / "fixtures" / "falls" / f"fall_img_{i}.png" for i in (1, 2)]  # standing, fallen
 CHROMIUM = Path(os.environ.get("MOVENET_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("MOVENET_CHROMEDRIVER", "/usr/bin/chromedriver"))
 # Quiet, private, reproducible: no first-run UI, no background traffic, no sandbox (containers).
+TIMEOUT_S = 60  # what a wait on the page may take at most
 CHROMIUM_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
@@ -43,6 +48,34 @@ def panned_frames(width: int, height: int, count: int, step: int = 4) -> list[np
     half = count // 2
     offsets = [i * step for i in range(half)] + [(count - i) * step for i in range(half, count)]
     return [np.ascontiguousarray(wide[:, o:o + width]) for o in offsets]
+
+
+def letterbox(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
+    """`rgb` scaled to fit `width` x `height`, centred on black."""
+    h, w = rgb.shape[:2]
+    scale = min(width / w, height / h)
+    small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    out = np.zeros((height, width, 3), np.uint8)
+    y, x = (height - small.shape[0]) // 2, (width - small.shape[1]) // 2
+    out[y:y + small.shape[0], x:x + small.shape[1]] = small
+    return out
+
+
+def squat_and_fall_frames(width: int = 640, height: int = 480, standing: int = 20, fallen: int = 30) -> list[np.ndarray]:
+    """RGB frames: a woman doing two squats (45 frames, tensorflow/tfjs-models' pose_squats.mp4),
+    then a man standing (`standing` frames) and lying on the floor after a fall (`fallen` frames:
+    Ambianic's test frames). Played at 10 fps (twice the squats' speed), Lightning counts 2 squats
+    and, with a 1-s confirmation, detects the fall (and, when the clip loops, the recovery)."""
+    capture = cv2.VideoCapture(str(SQUATS))
+    squats = []
+    while True:
+        ok, bgr = capture.read()
+        if not ok:
+            break
+        squats.append(letterbox(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), width, height))
+    capture.release()
+    stand, down = (letterbox(np.asarray(Image.open(p).convert("RGB")), width, height) for p in FALL)
+    return squats + [stand] * standing + [down] * fallen
 
 
 def write_y4m(path: Path, frames: list[np.ndarray], fps: int) -> Path:
@@ -94,3 +127,20 @@ class Browser:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def wait(driver, script, timeout=TIMEOUT_S):
+    """Polls `script` (JS, returns a value) on the page until it is truthy; that value."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(script))
+
+
+def decode(record):
+    """A frame the page sent (recorded, base64), as the server read it: a JPEG decoded by OpenCV,
+    or raw RGBA."""
+    data = np.frombuffer(base64.b64decode(record["data"]), np.uint8)
+    if record["format"] == "rgba":
+        width, height = record["size"]
+        return data.reshape(height, width, 4)[:, :, :3]
+    return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)

@@ -49,7 +49,7 @@ def test_page_and_info(server):
     assert [m["name"] for m in info["models"]] == ["lightning", "thunder", "multipose"]
     assert info["settings"]["model"] == "lightning" and info["limits"]["image_bytes"] == MAX_IMAGE_BYTES
     assert len(info["edges"]) == 16 and info["colors"]["left"] == [255, 140, 0]
-    for name in ("main.js", "capture.js", "transport.js", "draw.js", "panels.js", "upload.js", "style.css"):
+    for name in ("main.js", "capture.js", "transport.js", "draw.js", "panels.js", "analysis.js", "upload.js", "style.css"):
         assert request(f"{server.url}static/{name}")[0] == 200
     assert "/api/poses" in request(server.url + "api/openapi.json")[2]["paths"]
 
@@ -265,3 +265,81 @@ def test_video_uploads_checked(server, tmp_path):
 def test_serve_refuses_remote_binding_without_the_flag(capsys):
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     assert "--allow-remote" in capsys.readouterr().err
+
+
+def test_live_fall_alert_and_reps_are_the_libraries_on_the_servers_poses(server):
+    """Real frames (Ambianic's: a man standing 1 s, then on the floor 2 s) at 10 fps through the socket,
+    with the reps and falls analysers on: the alert and the events are the fall layer's on the
+    very poses the server computed; a reset message starts the detector over."""
+    from browser import squat_and_fall_frames
+    from websockets.sync.client import connect
+
+    from movenet.exercise import ExerciseSession
+    from movenet.falls import FallDetector
+
+    frames = [_jpeg(f) for f in squat_and_fall_frames(320, 240, standing=10, fallen=20)[45:]]
+    reference = movenet.create_detector("lightning", threads=1)
+    falls, reps = FallDetector(confirm_s=1.0), ExerciseSession("squat")
+    events, alerts = [], []
+    with connect(ws_url(server)) as ws:
+        json.loads(ws.recv())
+        ws.send(json.dumps({"type": "settings", "analysers": {"reps": {"exercise": "squat"}, "falls": {"confirm_s": 1}}}))
+        assert json.loads(ws.recv())["type"] == "settings"
+        for i, jpeg in enumerate(frames):
+            t = 50_000.0 + 100.0 * i  # capture times of a page that has been open a while
+            ws.send(protocol.pack_frame(i + 1, t, jpeg))
+            poses, analysis = json.loads(ws.recv()), json.loads(ws.recv())
+            assert (poses["type"], analysis["type"], analysis["frame"]) == ("poses", "analysis", i + 1)
+            rgb = cv2.cvtColor(cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+            expected = reference.estimate_poses(rgb, t)
+            found = falls.update(expected, t)
+            state = reps.update(expected, t)[0]
+            got = analysis["results"]
+            assert got["falls"].get("events", []) == [e.to_dict() for e in found]
+            assert (got["reps"]["count"], got["reps"]["phase"]) == (state.count, state.phase)
+            events += [(i, e["event"]) for e in got["falls"].get("events", [])]
+            alerts.append((got["falls"]["alert"] or {}).get("level"))
+        (fell, kind), = events
+        assert kind == "fall" and 10 + 10 <= fell <= 10 + 15  # down from the first fallen frame, 1 s to confirm
+        assert set(alerts[:10]) == {None} and "warning" in alerts[10:fell] and set(alerts[fell:]) == {"alarm"}
+        ws.send(json.dumps({"type": "reset", "analysers": ["falls"]}))
+        assert json.loads(ws.recv()) == {"type": "reset", "analysers": ["falls"]}
+        ws.send(protocol.pack_frame(99, 60_000.0, frames[-1]))
+        json.loads(ws.recv())
+        assert json.loads(ws.recv())["results"]["falls"]["alert"] is None  # starts over: not seen falling
+
+
+def test_video_job_with_exercise_and_falls_gives_the_commands_reports(server, tmp_path):
+    from browser import squat_and_fall_frames
+
+    clip = tmp_path / "squats_then_fall.mp4"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 5.0, (320, 240))
+    for rgb in squat_and_fall_frames(320, 240, standing=8, fallen=30):  # the fall confirmed 5 s after
+        writer.write(rgb[:, :, ::-1])
+    writer.release()
+    status, _, job = request(server.url + "api/videos?exercise=squat&falls=default", clip.read_bytes(), {"Content-Type": "video/mp4"})
+    assert status == 202
+    job = _wait_done(server, job["id"])
+    assert job["state"] == "done" and job["frames"] == 83
+    # 2 squats, and a partial one: the man on the floor has his knees bent past 120 deg at the end
+    assert job["analysis"] == {"exercise": "squat", "falls": "default", "reps": 2, "partial_reps": 1, "fall_events": {"fall": 1}}
+    assert set(job["downloads"]) == {"video", "poses", "exercise", "falls"}
+    _, _, report = request(server.url + job["downloads"]["exercise"][1:])
+    _, _, events = request(server.url + job["downloads"]["falls"][1:])
+    assert main(["exercise", str(clip), "--exercise", "squat", "--json", str(tmp_path / "ex.json"), "--threads", "1"]) == 0
+    assert main(["falls", str(clip), "--events", str(tmp_path / "falls.jsonl"), "--threads", "1"]) == 0
+    assert report == json.loads((tmp_path / "ex.json").read_text())
+    assert [json.loads(line) for line in events.decode().splitlines()] == \
+        [json.loads(line) for line in (tmp_path / "falls.jsonl").read_text().splitlines()]
+    _, _, video = request(server.url + job["downloads"]["video"][1:])
+    (tmp_path / "annotated.mp4").write_bytes(video)
+    capture = cv2.VideoCapture(str(tmp_path / "annotated.mp4"))
+    capture.set(cv2.CAP_PROP_POS_FRAMES, 82)
+    last = cv2.cvtColor(capture.read()[1], cv2.COLOR_BGR2RGB)
+    banner = last[2:12, 100:220].reshape(-1, 3).mean(axis=0)  # the fall banner, red, across the top
+    assert banner[0] > 150 and banner[1] < 60, banner
+    request(f"{server.url}api/videos/{job['id']}", method="DELETE")
+    status, _, body = request(server.url + "api/videos?exercise=burpee", clip.read_bytes(), {"Content-Type": "video/mp4"})
+    assert status == 400 and "known: squat" in body["error"]
+    status, _, body = request(server.url + "api/videos?falls=magic", clip.read_bytes(), {"Content-Type": "video/mp4"})
+    assert status == 400 and "known: default, ambianic" in body["error"]

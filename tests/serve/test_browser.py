@@ -3,15 +3,13 @@ the stream starts, the poses that come back are exactly the detector's on the fr
 (replayed here), they are drawn where they are, switching the model works, an image upload gives
 `estimate_poses`' poses, the analysis panel fills, a page on another origin is refused."""
 
-import base64
 import http.server
 import threading
 
-import cv2
 import numpy as np
 import pytest
 import serve_helpers  # noqa: F401 - skips without the serve extra
-from browser import Browser, browser_missing, panned_frames, write_y4m
+from browser import Browser, browser_missing, decode, panned_frames, wait, write_y4m
 from conftest import EXAMPLE_IMAGE
 from io_helpers import make_video
 
@@ -22,7 +20,6 @@ from movenet.viz import LEFT_COLOR, RIGHT_COLOR
 
 pytestmark = pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing()))
 MAX_IMAGE_BYTES = 200_000
-TIMEOUT_S = 60
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +35,6 @@ def page(server, tmp_path_factory):
         browser.driver.get(server.url)
         wait(browser.driver, "return window.movenet?.settingsId === 1")
         yield browser.driver
-
-
-def wait(driver, script, timeout=TIMEOUT_S):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(script))
 
 
 READ_RECORD = """
@@ -66,15 +57,6 @@ def recorded(driver, count, condition="true"):
     driver.execute_script("window.movenet.record = window.movenet.record || []")
     wait(driver, f"return (window.movenet.record || []).filter((r) => {condition}).length >= {count}")
     return driver.execute_async_script(READ_RECORD)["records"]
-
-
-def decode(record):
-    """The frame the page sent, as the server read it: a JPEG decoded by OpenCV, or raw RGBA."""
-    data = np.frombuffer(base64.b64decode(record["data"]), np.uint8)
-    if record["format"] == "rgba":
-        width, height = record["size"]
-        return data.reshape(height, width, 4)[:, :, :3]
-    return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
 def replay(records, detector):

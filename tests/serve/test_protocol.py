@@ -87,7 +87,55 @@ def test_angles_analyser_matches_geometry_and_is_json_safe():
 
 
 def test_unknown_analysers_and_options_are_listed():
-    with pytest.raises(InvalidOptionError, match="available: angles"):
-        make_analysers({"reps": {}})
+    with pytest.raises(InvalidOptionError, match="available: angles, reps, falls"):
+        make_analysers({"balance": {}})
     with pytest.raises(InvalidOptionError, match="known: min_score"):
         make_analysers({"angles": {"side": "left"}})
+
+
+class _NoModel:
+    """An engine without a model: the session's messages only."""
+
+    def detector(self, settings):
+        return object()
+
+
+def _frame(frame_id, t):
+    return protocol.FrameMessage(frame_id, t, 0, 0, "jpeg", b"")
+
+
+def test_analyser_settings_reset_and_frame_times():
+    from movenet.falls.synthetic import frames, scenario
+    from movenet.serve.sessions import LiveSession
+
+    session = LiveSession(_NoModel(), Settings(), max_frame_bytes=10**6, max_pixels=10**6)
+    requested = {"reps": {"exercise": "squat"}, "falls": {"confirm_s": 1}}
+    answer = json.loads(session.apply({"analysers": requested}))
+    assert answer["type"] == "settings" and answer["analysers"] == requested
+    falls, detector = session.analysers["falls"], session.detector
+    sequence = frames(scenario("fall"))
+    sent = [json.loads(m) for i, (t, poses) in enumerate(sequence) for m in session.analyse(_frame(i, t), poses)]
+    assert all(m["type"] == "analysis" and set(m["results"]) == {"reps", "falls"} for m in sent)
+    assert sent[-1]["results"]["falls"]["alert"]["level"] == "alarm"
+    # a new exercise: the counter starts over, the fall detector keeps its state (still alarmed)
+    session.apply({"analysers": {"reps": {"exercise": "lunge"}, "falls": {"confirm_s": 1}}})
+    assert session.analysers["falls"] is falls and session.analysers["reps"].session.spec.name == "lunge"
+    assert session.detector is detector  # only the analysers changed: the same tracks go on
+    t, poses = sequence[-1]
+    late = json.loads(session.analyse(_frame(999, t + 40.0), poses)[0])
+    assert late["results"]["falls"]["alert"]["level"] == "alarm"
+    # the reset buttons
+    assert json.loads(session.reset({"analysers": ["falls"]})) == {"type": "reset", "analysers": ["falls"]}
+    assert falls.detector.states() == {}
+    assert json.loads(session.reset({})) == {"type": "reset", "analysers": ["reps", "falls"]}
+    for payload in ({"analysers": ["angles"]}, {"analysers": "reps"}, {"analysers": [{}]}, {"all": True}):
+        error = json.loads(session.reset(payload))
+        assert error["type"] == "error" and "analysers on (reps, falls)" in error["message"]
+    # the page's capture times must increase: an older frame is not analysed (and says so)
+    error = json.loads(session.analyse(_frame(1000, t), poses)[0])
+    assert error == {"type": "error", "frame": 1000, "message": f"not analysed: frame times must increase ({t:g} ms after {t + 40:g} ms)"}
+    bad = json.loads(session.apply({"analysers": {"reps": {"exercise": "burpee"}}}))
+    assert bad["type"] == "error" and "known: squat" in bad["message"]
+    assert set(session.analysers) == {"reps", "falls"}  # a refused change changes nothing
+    session.apply({"model": "thunder"})
+    assert session.detector is not detector and session.analysers["falls"] is falls

@@ -29,7 +29,7 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
-    p.add_argument("--model", default="lightning", type=str.lower, choices=list_models(), help="the model the page starts with (default lightning)")
+    p.add_argument("--model", default="lightning", type=str.lower, choices=list_models("movenet"), help="the model the page starts with (default lightning)")
     p.add_argument("--precision", choices=["fp32", "int8"], default="fp32", help="the precision the page starts with")
     p.add_argument("--threads", type=int, metavar="N", help="CPU threads of the runtime (default: all cores)")
     p.add_argument("--spinning", action="store_true", help="let onnxruntime's threads busy-wait between frames (faster alone, slower beside a browser on few cores)")

@@ -104,8 +104,8 @@ class ExerciseReport:
 
 
 class _Person:
-    def __init__(self, spec: ExerciseSpec, options: dict) -> None:
-        self.counter = RepCounter(spec, **options)
+    def __init__(self, spec: ExerciseSpec, options: dict, keep_trace: bool = True) -> None:
+        self.counter = RepCounter(spec, keep_trace=keep_trace, **options)
         self.rom = RangeOfMotion(**options)
         self.frames = 0
         self.area_sum = 0.0
@@ -131,17 +131,20 @@ class _Person:
 class ExerciseSession:
     """Counters for every person of a stream: `update(poses, timestamp_ms)` per frame."""
 
-    def __init__(self, exercise: str | ExerciseSpec, *, person: str | int = "all", **options) -> None:
+    def __init__(self, exercise: str | ExerciseSpec, *, person: str | int = "all", keep_trace: bool = True, **options) -> None:
+        """`keep_trace=False`: the counters keep no signal trace (the reports' plots), for long live
+        sessions (the web app); the counts are the same."""
         spec_options = {k: v for k, v in options.items() if k not in _COUNTER_OPTIONS}
         self.spec = get_exercise(exercise).with_options(**spec_options) if spec_options else get_exercise(exercise)
         if not (person in ("all", "largest") or (isinstance(person, int) and not isinstance(person, bool))):
             raise InvalidOptionError(f"person must be 'all', 'largest' or a track id (int), got {person!r}")
         self.person = person
+        self.keep_trace = keep_trace
         self._options = {k: v for k, v in options.items() if k in _COUNTER_OPTIONS}
         self.reset()
 
     def reset(self) -> None:
-        self._people: PerPerson[_Person] = PerPerson(lambda: _Person(self.spec, self._options))
+        self._people: PerPerson[_Person] = PerPerson(lambda: _Person(self.spec, self._options, self.keep_trace))
         self._frames = 0
         self._ignored: set[int] = set()
         self._first_ms = self._last_ms = math.nan
@@ -171,6 +174,11 @@ class ExerciseSession:
         for key in set(seen) | {k for k, _ in self._people.items()}:
             states[key] = self._people.get(key, t).update(seen.get(key), t)
         return states
+
+    def counters(self) -> dict[int, RepCounter]:
+        """Each known person's live counter (its count, partial repetitions, last repetition), by
+        the keys of `update`'s states (track id; SINGLE for SinglePose): for live displays."""
+        return {key: person.counter for key, person in self._people.items()}
 
     def finish(self) -> ExerciseReport:
         people = []

@@ -4,7 +4,9 @@
     GET  /api/info                 models, settings, skeleton, colours, limits, analysers (for the page)
     POST /api/poses                an image body -> the poses JSON of `movenet predict` (one entry)
     POST /api/videos               a video body -> a job: GET /api/videos/{id} for progress, then
-                                   /api/videos/{id}/annotated.mp4 and /poses.jsonl; DELETE when done
+                                   /api/videos/{id}/annotated.mp4 and /poses.jsonl (and, when asked
+                                   with ?exercise=NAME / ?falls=METHOD, /exercise.json and
+                                   /falls.jsonl); DELETE when done
     GET  /api/openapi.json         the API described (OpenAPI 3.1)
     WS   /ws                       live frames in, poses out (protocol.py)
 """
@@ -37,6 +39,8 @@ from movenet.serve.inference import (
     decode_upload,
     estimate,
 )
+from movenet.serve.job_analysis import QUERY as ANALYSIS_QUERY
+from movenet.serve.job_analysis import JobAnalysis
 from movenet.serve.openapi import OPENAPI
 from movenet.serve.security import (
     IMAGE_TYPES,
@@ -47,7 +51,7 @@ from movenet.serve.security import (
     sniff_video,
 )
 from movenet.serve.sessions import LiveSession, SessionLimit
-from movenet.serve.video_jobs import ANNOTATED, POSES, VideoJobs
+from movenet.serve.video_jobs import DOWNLOADS, VideoJobs
 from movenet.skeleton import KEYPOINT_NAMES, SKELETON_EDGES
 from movenet.viz import (
     CENTER_COLOR,
@@ -76,12 +80,14 @@ def error(status: int, message: str, **headers: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers or None)
 
 
-def query_settings(server: Server, request: Request) -> Settings:
-    """model, precision, min_pose_score, max_poses from the query string; others are refused."""
+def query_settings(server: Server, request: Request, extra: tuple[str, ...] = ()) -> Settings:
+    """model, precision, min_pose_score, max_poses (and `extra`) from the query string; others are
+    refused."""
     params = dict(request.query_params)
-    unknown = sorted(set(params) - set(UPLOAD_SETTINGS))
+    known = (*UPLOAD_SETTINGS, *extra)
+    unknown = sorted(set(params) - set(known))
     if unknown:
-        raise InvalidOptionError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(UPLOAD_SETTINGS)}")
+        raise InvalidOptionError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(known)}")
     changes: dict = {k: params[k] for k in ("model", "precision") if k in params}
     try:
         if "min_pose_score" in params:
@@ -102,7 +108,7 @@ async def info(request: Request) -> Response:
     config = server.config
     return JSONResponse({
         "models": [{"name": m, "description": get_spec(m).description, "multi_pose": get_spec(m).multi_pose,
-                    "max_poses": get_spec(m).max_poses} for m in list_models()],
+                    "max_poses": get_spec(m).max_poses} for m in list_models("movenet")],
         "precisions": ["fp32", "int8"], "trackers": list(TRACKERS),
         "settings": Settings(model=config.model, precision=config.precision).to_dict(),
         "threshold": DEFAULT_THRESHOLD,
@@ -144,7 +150,8 @@ async def poses(request: Request) -> Response:
 async def create_video(request: Request) -> Response:
     server: Server = request.app.state.server
     try:
-        settings = query_settings(server, request)
+        settings = query_settings(server, request, ANALYSIS_QUERY)
+        analysis = JobAnalysis.from_query(dict(request.query_params))
     except InvalidOptionError as exc:
         return error(400, str(exc))
     chunks = request.stream()
@@ -156,7 +163,7 @@ async def create_video(request: Request) -> Response:
     kind = sniff_video(head[:16])
     if kind is None:
         return error(415, "the body is not an MP4/MOV, WebM/MKV or AVI video (checked by its first bytes)")
-    job = server.jobs.create(kind, settings)
+    job = server.jobs.create(kind, settings, analysis)
     if job is None:
         return error(503, "busy: a video is being processed; try again when it is done", **{"retry-after": "5"})
     try:
@@ -184,9 +191,9 @@ async def video_status(request: Request) -> Response:
 async def video_file(request: Request) -> Response:
     job = request.app.state.server.jobs.get(request.path_params["job"])
     name = request.path_params["name"]
-    if job is None or name not in (ANNOTATED, POSES) or job.state != "done":
-        return error(404, "no such file (the job is unknown, not done, or deleted)")
-    media = "video/mp4" if name == ANNOTATED else "application/x-ndjson"
+    if job is None or name not in job.files() or job.state != "done":
+        return error(404, "no such file (the job is unknown, not done, or deleted, or its analysis was not asked for)")
+    media = {file: media for file, media in DOWNLOADS.values()}[name]
     return FileResponse(job.folder / name, media_type=media, filename=f"movenet_{name}")
 
 

@@ -52,8 +52,8 @@ class Settings:
         return new
 
     def check(self) -> None:
-        if self.model not in list_models():
-            raise InvalidOptionError(f"model must be one of {', '.join(list_models())}, got {self.model!r}")
+        if self.model not in list_models("movenet"):  # the web app serves MoveNet (PoseNet is a comparison peer)
+            raise InvalidOptionError(f"model must be one of {', '.join(list_models('movenet'))}, got {self.model!r}")
         if self.precision not in PRECISIONS:
             raise InvalidOptionError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         if not isinstance(self.smoothing, bool):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from movenet.exercise import list_exercises
+from movenet.falls import list_methods
+
 _POSE = {
     "type": "object",
     "properties": {
@@ -22,6 +25,12 @@ _SETTINGS = [
     {"name": "precision", "in": "query", "schema": {"type": "string", "enum": ["fp32", "int8"]}},
     {"name": "min_pose_score", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1}},
     {"name": "max_poses", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 6}},
+]
+_ANALYSIS = [
+    {"name": "exercise", "in": "query", "schema": {"type": "string", "enum": list_exercises()},
+     "description": "also count this exercise: /exercise.json, the JSON of `movenet exercise --json`"},
+    {"name": "falls", "in": "query", "schema": {"type": "string", "enum": list_methods()},
+     "description": "also detect falls with this method: /falls.jsonl, the lines of `movenet falls --events`"},
 ]
 _REFUSALS = {
     "400": _ERROR, "403": {**_ERROR, "description": "a foreign Origin, Host or site"},
@@ -48,7 +57,7 @@ OPENAPI = {
         }},
         "/api/videos": {"post": {
             "summary": "Process a video on the server: returns a job (202); poll it, download, delete",
-            "parameters": _SETTINGS,
+            "parameters": _SETTINGS + _ANALYSIS,
             "requestBody": {"required": True, "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in (
                 "video/mp4", "video/quicktime", "video/webm", "video/x-matroska", "video/x-msvideo", "application/octet-stream")}},
             "responses": {"202": {"description": "the job: id, state, frames, total, downloads"}, **_REFUSALS},
@@ -60,6 +69,10 @@ OPENAPI = {
         },
         "/api/videos/{job}/annotated.mp4": {"get": {"summary": "the annotated video", "responses": {"200": {"description": "video/mp4"}}}},
         "/api/videos/{job}/poses.jsonl": {"get": {"summary": "one JSON line per frame, as `movenet track --jsonl`",
+                                                  "responses": {"200": {"description": "application/x-ndjson"}}}},
+        "/api/videos/{job}/exercise.json": {"get": {"summary": "the exercise report (with ?exercise=), as `movenet exercise --json`",
+                                                    "responses": {"200": {"description": "application/json"}}}},
+        "/api/videos/{job}/falls.jsonl": {"get": {"summary": "the fall events (with ?falls=), as `movenet falls --events`",
                                                   "responses": {"200": {"description": "application/x-ndjson"}}}},
         "/api/info": {"get": {"summary": "models, settings, skeleton, colours, limits", "responses": {"200": {"description": "JSON"}}}},
     },

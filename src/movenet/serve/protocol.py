@@ -6,17 +6,26 @@ Browser -> server
   uint8 format | 3 bytes zero`, format 1 = JPEG (width/height may be 0: read from the JPEG),
   2 = raw RGBA pixels (width x height x 4 bytes).
 - **text** JSON: `{"type": "settings", ...}` (model, precision, smoothing, tracker, max_poses,
-  min_pose_score, analysers); applied before the next frame, without a reload.
+  min_pose_score, analysers: `{"angles": {}, "reps": {"exercise": "squat"}, "falls": {"method":
+  "default", "confirm_s": 5}}`); applied before the next frame, without a reload. An analyser
+  whose options are unchanged keeps its state. `{"type": "reset", "analysers": ["reps"]}` starts
+  those analysers over (all of them without "analysers"): the reset button.
 
 Server -> browser (text JSON)
 - `hello`: the session's settings and limits, once, after the handshake.
 - `poses`: `{"type": "poses", "frame": id, "width", "height", "model", "settings_id", "poses":
   [Pose.to_dict()...], "decode_ms", "inference_ms", "server_ms", "dropped"}` for every frame
-  processed (`settings_id` counts the settings applied: each one starts a fresh detector).
+  processed (`settings_id` counts the settings applied: each one that changes the detector's
+  settings starts a fresh detector; one that changes only the analysers keeps it).
 - `analysis`: `{"type": "analysis", "frame": id, "results": {analyser: {...}}}` after `poses`,
-  when analysers are on (reps and angles, fall alerts).
+  when analysers are on, computed at the frame's capture time: `angles` {"people": [{"id",
+  "angles"}]}; `reps` {"exercise", "count", "phase", "message", "marks", "people": [{"id",
+  "count", "partial", "phase", "angle", "depth", "seen", "event", "last", "message"}]}; `falls`
+  {"method", "people": [{"id", "state"}], "alert": {"level": "warning" | "alarm", "message"} or
+  null, "events": [...] (only when some happened), "counts", "message"}.
+- `reset`: `{"type": "reset", "analysers": [names]}`, the analysers that were reset.
 - `settings`: the settings now in force (and their `settings_id`), after a settings message; `error`: a message that was
-  refused (bad settings, undecodable image), the session goes on.
+  refused (bad settings, undecodable image, a frame time that does not increase), the session goes on.
 
 The server keeps one frame in flight per client: frames that arrive while one is being processed
 replace each other (only the newest waits), so latency never piles up; `dropped` counts them.

@@ -2,9 +2,13 @@
 
 `LiveSession.serve(receive, send, close)` runs one WebSocket connection (the ASGI messages in,
 text out): a receiving task puts frames into a one-frame slot (a newer frame replaces one still
-waiting: `dropped`), settings into a queue; a working task takes them, runs decoding, the detector
-and the analysers in the engine's inference thread, and sends the results. So the server never
-holds more than one waiting frame per client, and latency cannot pile up whatever the client does.
+waiting: `dropped`), settings and resets into a queue; a working task takes them, runs decoding,
+the detector and the analysers in the engine's inference thread, and sends the results. So the
+server never holds more than one waiting frame per client, latency cannot pile up whatever the
+client does, and the analysers' state is only ever touched by that one thread.
+
+The analysers get each frame's poses with the frame's capture time (the header's timestamp), so
+counting and fall detection run on the camera's clock, not on when the server got round to it.
 """
 
 from __future__ import annotations
@@ -63,9 +67,10 @@ class LiveSession:
         self.analyser_options: dict = {}
         self.dropped = 0
         self.frames = 0
-        self.settings_id = 0  # counts the settings applied: each one starts a fresh detector
+        self.settings_id = 0  # counts the settings applied (a fresh detector when its settings change)
         self._frame: tuple[protocol.FrameMessage, float] | None = None
-        self._settings: list[dict] = []
+        self._messages: list[tuple[str, dict]] = []  # ("settings" | "reset", payload), in order
+        self._last_analysed_ms: float | None = None
         self._ready = asyncio.Event()
 
     # -- receiving side (event loop) ---------------------------------------------------------
@@ -76,7 +81,11 @@ class LiveSession:
         self._ready.set()
 
     def offer_settings(self, changes: dict) -> None:
-        self._settings.append(changes)
+        self._messages.append(("settings", changes))
+        self._ready.set()
+
+    def offer_reset(self, payload: dict) -> None:
+        self._messages.append(("reset", payload))
         self._ready.set()
 
     async def _receive_loop(self, receive: Callable[[], Awaitable[dict]]) -> None:
@@ -89,9 +98,12 @@ class LiveSession:
             elif message.get("text") is not None:
                 payload = protocol.parse_text(message["text"])
                 kind = payload.pop("type")
-                if kind != "settings":
-                    raise protocol.ProtocolError(protocol.CLOSE_UNSUPPORTED, f"unknown message type {kind!r}; known: settings")
-                self.offer_settings(payload)
+                if kind == "settings":
+                    self.offer_settings(payload)
+                elif kind == "reset":
+                    self.offer_reset(payload)
+                else:
+                    raise protocol.ProtocolError(protocol.CLOSE_UNSUPPORTED, f"unknown message type {kind!r}; known: settings, reset")
 
     # -- working side ------------------------------------------------------------------------
     async def _work_loop(self, send: Callable[[str], Awaitable[None]]) -> None:
@@ -99,14 +111,15 @@ class LiveSession:
         while True:
             await self._ready.wait()
             self._ready.clear()
-            changes, self._settings = self._settings, []
+            messages, self._messages = self._messages, []
             taken, self._frame = self._frame, None
-            for text in await loop.run_in_executor(self.engine.executor, self.handle, changes, taken):
+            for text in await loop.run_in_executor(self.engine.executor, self.handle, messages, taken):
                 await send(text)
 
-    def handle(self, changes: list[dict], taken: tuple[protocol.FrameMessage, float] | None) -> list[str]:
-        """Apply settings, then process the frame (in the inference thread); the messages to send."""
-        out = [self.apply(change) for change in changes]
+    def handle(self, messages: list[tuple[str, dict]], taken: tuple[protocol.FrameMessage, float] | None) -> list[str]:
+        """Apply settings and resets, then process the frame (in the inference thread); the
+        messages to send."""
+        out = [self.apply(payload) if kind == "settings" else self.reset(payload) for kind, payload in messages]
         if taken is not None:
             try:
                 out += self.process(*taken)
@@ -119,8 +132,11 @@ class LiveSession:
         try:
             analysers = changes.pop("analysers", None)
             settings = self.settings.updated(changes)
-            made = make_analysers(analysers) if analysers is not None else None
-            detector = self.engine.detector(settings)  # loads the model now if it is new
+            made = make_analysers(analysers, self.analysers, self.analyser_options) if analysers is not None else None
+            # a fresh detector (loading the model now if it is new) unless only the analysers
+            # changed: tracks and smoothing go on, so the analysers' track ids keep their people
+            same = settings == self.settings and self.detector is not None
+            detector = self.detector if same else self.engine.detector(settings)
         except InvalidOptionError as exc:
             return protocol.dumps({"type": "error", "message": str(exc)})
         self.settings, self.detector = settings, detector
@@ -129,6 +145,30 @@ class LiveSession:
             self.analysers, self.analyser_options = made, analysers
         return protocol.dumps({"type": "settings", "settings_id": self.settings_id, "settings": settings.to_dict(),
                                "analysers": self.analyser_options})
+
+    def reset(self, payload: dict) -> str:
+        """`{"analysers": [names]}` (all when absent): those analysers start over (a new set)."""
+        names = payload.get("analysers", list(self.analysers))
+        valid = isinstance(names, list) and all(isinstance(n, str) and n in self.analysers for n in names)
+        if not valid or set(payload) - {"analysers"}:
+            return protocol.dumps({"type": "error", "message": f"reset takes {{\"analysers\": [names]}} of the analysers on "
+                                                               f"({', '.join(self.analysers) or 'none'}); got {payload!r}"})
+        for name in names:
+            self.analysers[name].reset()
+        return protocol.dumps({"type": "reset", "analysers": names})
+
+    def analyse(self, frame: protocol.FrameMessage, poses: list) -> list[str]:
+        """The analysers on this frame's poses, at its capture time; their results or an error."""
+        t = frame.timestamp_ms
+        if self._last_analysed_ms is not None and not t > self._last_analysed_ms:
+            return [protocol.dumps({"type": "error", "frame": frame.frame_id, "message":
+                                    f"not analysed: frame times must increase ({t:g} ms after {self._last_analysed_ms:g} ms)"})]
+        self._last_analysed_ms = t
+        try:
+            results = run_analysers(self.analysers, poses, t)
+        except InvalidInputError as exc:
+            return [protocol.dumps({"type": "error", "frame": frame.frame_id, "message": f"analysis: {exc}"})]
+        return [protocol.dumps({"type": "analysis", "frame": frame.frame_id, "results": results})] if results else []
 
     def process(self, frame: protocol.FrameMessage, received: float) -> list[str]:
         if self.detector is None:
@@ -141,7 +181,6 @@ class LiveSession:
                 image = rgba_frame(frame.data, frame.width, frame.height)
             decode_ms = (time.perf_counter() - started) * 1000.0
             result = estimate(self.detector, image, frame.timestamp_ms, decode_ms)
-            analysis = run_analysers(self.analysers, result.poses, frame.timestamp_ms) if self.analysers else {}
         except InvalidInputError as exc:
             return [protocol.dumps({"type": "error", "frame": frame.frame_id, "message": str(exc)})]
         self.frames += 1
@@ -151,10 +190,7 @@ class LiveSession:
             "decode_ms": round(result.decode_ms, 2), "inference_ms": round(result.inference_ms, 2),
             "server_ms": round((time.perf_counter() - received) * 1000.0, 2), "dropped": self.dropped,
         }
-        out = [protocol.dumps(poses)]
-        if analysis:
-            out.append(protocol.dumps({"type": "analysis", "frame": frame.frame_id, "results": analysis}))
-        return out
+        return [protocol.dumps(poses), *(self.analyse(frame, result.poses) if self.analysers else [])]
 
     def hello(self) -> str:
         return protocol.dumps({

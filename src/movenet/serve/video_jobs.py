@@ -1,7 +1,8 @@
-"""Uploaded videos processed on the server: progress, the annotated video and the JSON lines.
+"""Uploaded videos processed on the server: progress, the annotated video and the JSON lines, and
+on request the exercise report and the fall events (`job_analysis`).
 
 Each job lives in a private temporary folder (`tempfile.mkdtemp`: mode 0700) holding the upload,
-`annotated.mp4` and `poses.jsonl`; the folder is deleted when the page deletes the job (it does
+`annotated.mp4`, `poses.jsonl` and the reports asked for (`exercise.json`, `falls.jsonl`); the folder is deleted when the page deletes the job (it does
 after the downloads, or when it is closed), `ttl_s` after the job ends in any case, and when the
 server stops. Nothing else is written anywhere. The frames go through the package's overlapped
 video pipeline (`stream_poses` | `OrderedSink`), as in `movenet track`.
@@ -21,12 +22,21 @@ from pathlib import Path
 
 from movenet.errors import MovenetError
 from movenet.serve.inference import Engine, Settings
+from movenet.serve.job_analysis import (
+    EXERCISE_REPORT,
+    FALL_EVENTS,
+    JobAnalyser,
+    JobAnalysis,
+)
 
 ANNOTATED = "annotated.mp4"
 POSES = "poses.jsonl"
 # Frames larger than 4K UHD are refused: the pipeline's queues hold a few decoded frames each.
 MAX_VIDEO_PIXELS = 3840 * 2160
 DRAW_THRESHOLD = 0.3  # as `movenet track --threshold`
+# The files a job may offer, by download key: (file name, media type).
+DOWNLOADS = {"video": (ANNOTATED, "video/mp4"), "poses": (POSES, "application/x-ndjson"),
+             "exercise": (EXERCISE_REPORT, "application/json"), "falls": (FALL_EVENTS, "application/x-ndjson")}
 
 
 @dataclass
@@ -35,6 +45,7 @@ class VideoJob:
     folder: Path
     input: Path
     settings: Settings
+    analysis: JobAnalysis = field(default_factory=JobAnalysis)
     state: str = "receiving"  # receiving -> running -> done | failed | cancelled
     frames: int = 0
     total: int | None = None
@@ -42,15 +53,20 @@ class VideoJob:
     error: str | None = None
     truncated: bool = False
     ended_at: float | None = None
+    summary: dict = field(default_factory=dict)  # the analysis' figures (reps, fall events)
     cancel: threading.Event = field(default_factory=threading.Event)
 
     def status(self) -> dict:
         return {
             "id": self.id, "state": self.state, "frames": self.frames, "total": self.total, "fps": self.fps,
             "error": self.error, "truncated": self.truncated, "model": self.settings.model,
-            "downloads": {"video": f"/api/videos/{self.id}/{ANNOTATED}", "poses": f"/api/videos/{self.id}/{POSES}"}
-            if self.state == "done" else None,
+            "analysis": {"exercise": self.analysis.exercise, "falls": self.analysis.falls, **self.summary},
+            "downloads": {key: f"/api/videos/{self.id}/{name}" for key, (name, _) in DOWNLOADS.items()
+                          if name in self.files()} if self.state == "done" else None,
         }
+
+    def files(self) -> list[str]:
+        return [ANNOTATED, POSES, *self.analysis.files()]
 
 
 class VideoJobs:
@@ -64,14 +80,14 @@ class VideoJobs:
         self._jobs: dict[str, VideoJob] = {}
         self._lock = threading.Lock()
 
-    def create(self, kind: str, settings: Settings) -> VideoJob | None:
+    def create(self, kind: str, settings: Settings, analysis: JobAnalysis | None = None) -> VideoJob | None:
         """A new job with its private folder, or None when `max_jobs` are still unfinished (busy)."""
         self.expire()
         with self._lock:
             if sum(j.ended_at is None for j in self._jobs.values()) >= self.max_jobs:
                 return None
             folder = Path(tempfile.mkdtemp(prefix="movenet-serve-"))
-            job = VideoJob(secrets.token_urlsafe(16), folder, folder / f"upload.{kind}", settings)
+            job = VideoJob(secrets.token_urlsafe(16), folder, folder / f"upload.{kind}", settings, analysis or JobAnalysis())
             self._jobs[job.id] = job
             return job
 
@@ -126,16 +142,16 @@ class VideoJobs:
         from movenet.errors import InvalidInputError
         from movenet.io.video import VideoSource, VideoWriter
         from movenet.pipelines.video import OrderedSink, stream_poses
-        from movenet.viz import draw_poses
 
         detector = self.engine.detector(job.settings)  # its own state, the shared model
+        analyser = JobAnalyser(job.analysis, job.folder, DRAW_THRESHOLD)
         with VideoSource(job.input) as source, VideoWriter(job.folder / ANNOTATED, source.fps) as writer, \
-                open(job.folder / POSES, "w") as jsonl:
+                open(job.folder / POSES, "w") as jsonl, contextlib.closing(analyser):
             job.fps = source.fps
             job.total = min(source.frame_count, self.max_frames) if source.frame_count else None
 
-            def consume(fp) -> None:
-                writer.write(draw_poses(fp.frame.image, fp.poses, DRAW_THRESHOLD))
+            def consume(fp) -> None:  # in frame order (OrderedSink): the analysis sees every frame in turn
+                writer.write(analyser.render(fp.frame.image, fp.poses, analyser.analyse(fp)))
                 line = {"frame": fp.frame.index, "timestamp_ms": fp.frame.timestamp_ms,
                         "poses": [p.to_dict() for p in fp.poses]}
                 jsonl.write(json.dumps(line) + "\n")
@@ -152,4 +168,5 @@ class VideoJobs:
                     job.frames += 1
             if job.frames == 0:
                 raise InvalidInputError("the video has no readable frames")
+            job.summary = analyser.finish()
             job.truncated = job.frames >= self.max_frames and (source.frame_count or 0) > self.max_frames

@@ -1,7 +1,8 @@
 // The page: wires the camera, the connection, the drawing and the panels together.
 import { FrameClock, FrameGrabber, startCamera, stopCamera } from "./capture.js";
 import { PoseDrawer } from "./draw.js";
-import { Alerts, AnalysisPanels, Controls, Stats } from "./panels.js";
+import { AnalysisPanels } from "./analysis.js";
+import { Alerts, Controls, Stats } from "./panels.js";
 import { LiveConnection } from "./transport.js";
 import { ImageUpload, VideoUpload } from "./upload.js";
 
@@ -13,7 +14,8 @@ function status(text, isError = false) {
 }
 
 // For tests and tools: the last answer, the frame it was computed on, the timings.
-// `record` set to an array keeps every frame sent with its answer (tests replay them).
+// `record` set to an array keeps every frame sent with its answer, and its analysis when it comes
+// (tests replay them).
 const page = {
   info: null, last: null, lastFrame: null, lastAnalysis: null, lastUpload: null, stats: new Stats(),
   settings: null, closed: null, record: null,
@@ -37,7 +39,13 @@ async function main() {
       page.settingsId = m.settings_id;
       status(`connected · ${m.settings.model}`);
     },
-    analysis: (m) => { page.lastAnalysis = m; panels.render(m.results); },
+    analysis: (m) => {
+      page.lastAnalysis = m;
+      for (let i = (page.record || []).length - 1; i >= 0; i -= 1) { // the frame it belongs to (recent)
+        if (page.record[i].result.frame === m.frame) { page.record[i].analysis = m.results; break; }
+      }
+      panels.render(m.results);
+    },
     error: (m) => status(m.message, true),
     close: ({ code, reason }) => {
       page.closed = { code, reason };
@@ -47,17 +55,19 @@ async function main() {
   });
   const controls = new Controls(info, (changes) => connection.sendSettings(changes));
   new ImageUpload(info, drawer, controls);
-  new VideoUpload(info, controls);
-  page.analysers = () => {
-    const requested = {};
-    if ($("angles-on").checked) requested.angles = {};
-    const exercise = $("exercise").value;
-    if (exercise) requested.reps = { exercise };
-    return requested;
+  new VideoUpload(info, controls, () => panels.requested());
+  page.analysers = () => panels.requested();
+  let requested = page.analysers();
+  const sendAnalysers = () => { // an analyser whose options did not change keeps its state
+    const now = page.analysers();
+    connection.sendSettings({ analysers: now });
+    panels.configure(now, requested);
+    requested = now;
   };
-  const sendAnalysers = () => { connection.sendSettings({ analysers: page.analysers() }); panels.clear(); };
-  $("angles-on").addEventListener("change", sendAnalysers);
-  $("exercise").addEventListener("change", sendAnalysers);
+  ["angles-on", "exercise", "falls-on", "fall-method", "confirm-s"].forEach((id) => $(id).addEventListener("change", sendAnalysers));
+  $("falls-on").addEventListener("change", () => alerts.unlockSound()); // a user gesture: sound allowed
+  $("reps-reset").addEventListener("click", () => connection.sendReset(["reps"]));
+  $("falls-reset").addEventListener("click", () => { connection.sendReset(["falls"]); panels.views.falls.clear(); });
   $("mirror").addEventListener("change", () => $("stage").classList.toggle("mirrored", $("mirror").checked));
 
   try {

@@ -1,4 +1,5 @@
-// The side panels: speed figures, model controls, reps and angles, fall alerts.
+// The side panels: speed figures, model controls, and the alert (visible, audible) of the fall
+// panel; the analysis panels themselves are in analysis.js.
 
 const $ = (id) => document.getElementById(id);
 
@@ -105,19 +106,23 @@ export class Alerts {
     if (!this.audio && window.AudioContext) this.audio = new AudioContext();
   }
 
+  // In the fall panel and as a banner across the video (where the user is looking).
   show(alert) {
-    const box = $("alert-box");
-    if (!alert) { box.hidden = true; return; }
-    box.hidden = false;
-    box.className = `alert ${alert.level === "warning" ? "warning" : ""}`;
-    box.textContent = alert.message;
-    if (alert.level === "alarm" && $("alert-sound").checked) this.beep();
+    for (const [id, base] of [["alert-box", "alert"], ["stage-alert", "stage-alert"]]) {
+      const box = $(id);
+      box.hidden = !alert;
+      if (!alert) continue;
+      box.className = `${base} ${alert.level === "warning" ? "warning" : "alarm"}`;
+      box.textContent = alert.message;
+    }
+    if (alert && alert.level === "alarm" && $("alert-sound").checked) this.beep();
   }
 
-  beep() {
+  beep() { // a short 880 Hz tone made by Web Audio (no sound file), at most every 1.5 s
     const now = performance.now();
     if (!this.audio || now - this.lastBeep < 1500) return;
     this.lastBeep = now;
+    if (this.audio.state === "suspended") this.audio.resume();
     const osc = this.audio.createOscillator();
     const gain = this.audio.createGain();
     osc.frequency.value = 880;
@@ -125,51 +130,5 @@ export class Alerts {
     osc.connect(gain).connect(this.audio.destination);
     osc.start();
     osc.stop(this.audio.currentTime + 0.4);
-  }
-}
-
-// Analysis results ({analyser: result}) into the panel their analyser names (analysers.py).
-export class AnalysisPanels {
-  constructor(info, alerts) {
-    this.panels = Object.fromEntries(info.analysers.map((a) => [a.name, a.panel]));
-    this.alerts = alerts;
-    if (info.analysers.some((a) => a.panel === "alerts")) $("alerts-state").textContent = "Watching.";
-    const reps = info.analysers.find((a) => a.name === "reps");
-    $("exercise").closest("label").hidden = !reps;
-    (reps && reps.exercises ? reps.exercises : []).forEach((e) => $("exercise").add(new Option(e, e)));
-  }
-
-  render(results) {
-    let alert = null;
-    for (const [name, result] of Object.entries(results)) {
-      if (result.alert) alert = result.alert;
-      if (this.panels[name] === "reps") this.renderReps(result);
-      if (this.panels[name] === "alerts" && result.message) $("alerts-state").textContent = result.message;
-    }
-    this.alerts.show(alert);
-  }
-
-  renderReps(result) {
-    const first = result.people ? result.people[0] || {} : result;
-    if (first.count !== undefined) {
-      $("reps-count").hidden = false;
-      $("reps-count").textContent = String(first.count);
-    }
-    if (first.angles) {
-      const body = $("angles-table").tBodies[0];
-      body.replaceChildren(...Object.entries(first.angles).map(([joint, deg]) => {
-        const row = document.createElement("tr");
-        row.insertCell().textContent = joint.replace("_", " ");
-        row.insertCell().textContent = deg === null ? "–" : `${deg.toFixed(0)}°`;
-        return row;
-      }));
-      $("angles-table").hidden = false;
-    }
-  }
-
-  clear() {
-    $("angles-table").hidden = true;
-    $("reps-count").hidden = true;
-    this.alerts.show(null);
   }
 }

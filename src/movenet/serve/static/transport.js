@@ -4,7 +4,7 @@ const HEADER_BYTES = 20;
 const FORMATS = { jpeg: 1, rgba: 2 };
 
 export class LiveConnection {
-  // handlers: { hello, settings, analysis, error, close } (each optional)
+  // handlers: { hello, settings, analysis, reset, error, close } (each optional)
   constructor(handlers) {
     this.handlers = handlers;
     this.ws = null;
@@ -75,6 +75,11 @@ export class LiveConnection {
 
   sendSettings(settings) {
     if (this.ready) this.ws.send(JSON.stringify({ type: "settings", ...settings }));
+  }
+
+  // Starts these analysers over (the reset buttons); the server answers {"type": "reset"}.
+  sendReset(analysers) {
+    if (this.ready) this.ws.send(JSON.stringify({ type: "reset", analysers }));
   }
 
   close() { if (this.ws) this.ws.close(1000, "page closed the camera"); }

@@ -1,5 +1,6 @@
 // Uploads: an image (poses drawn, JSON downloadable) and a video (processed on the server with
-// progress; the annotated video and the JSON lines downloadable, then deleted from the server).
+// progress; the annotated video and the JSON lines downloadable, with the exercise report and the
+// fall events when those analyses are on; then deleted from the server).
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 500;
@@ -10,10 +11,25 @@ async function answer(response) {
   return body;
 }
 
-function query(settings) {
+const DOWNLOADS = { video: "video-download", poses: "jsonl-download", exercise: "exercise-download", falls: "falls-download" };
+
+function query(settings, analysis = {}) {
   const params = new URLSearchParams({ model: settings.model, precision: settings.precision });
   if (settings.max_poses) params.set("max_poses", settings.max_poses);
+  if (analysis.reps) params.set("exercise", analysis.reps.exercise);
+  if (analysis.falls) params.set("falls", analysis.falls.method);
   return params.toString();
+}
+
+function describe(job) {
+  const parts = [`${job.frames} frames done${job.truncated ? " (cut at the frame limit)" : ""}`];
+  const a = job.analysis || {};
+  if (a.exercise) parts.push(`${a.exercise.replace(/_/g, " ")}: ${a.reps} rep(s), ${a.partial_reps} partial`);
+  if (a.falls) {
+    const events = Object.entries(a.fall_events || {}).map(([kind, n]) => `${n} ${kind}`);
+    parts.push(`falls: ${events.length ? events.join(", ") : "no events"}`);
+  }
+  return parts.join("; ");
 }
 
 export class ImageUpload {
@@ -56,9 +72,10 @@ export class ImageUpload {
 }
 
 export class VideoUpload {
-  constructor(info, controls) {
+  constructor(info, controls, analysis) {
     this.info = info;
     this.controls = controls;
+    this.analysis = analysis; // () -> the analysers on (the exercise chosen, falls)
     this.job = null;
     $("video-file").addEventListener("change", () => {
       const file = $("video-file").files[0];
@@ -74,9 +91,9 @@ export class VideoUpload {
       throw new Error(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB; the limit is ${(this.info.limits.video_bytes / 1e6).toFixed(0)} MB`);
     }
     await this.remove();
-    ["video-download", "jsonl-download", "video-delete"].forEach((id) => { $(id).hidden = true; });
+    [...Object.values(DOWNLOADS), "video-delete"].forEach((id) => { $(id).hidden = true; });
     $("video-state").textContent = "uploading…";
-    const response = await fetch(`/api/videos?${query(this.controls.settings())}`, {
+    const response = await fetch(`/api/videos?${query(this.controls.settings(), this.analysis())}`, {
       method: "POST", body: file, headers: { "Content-Type": file.type || "application/octet-stream" },
     });
     this.job = await answer(response);
@@ -93,11 +110,11 @@ export class VideoUpload {
     if (!this.job) return;
     if (this.job.state !== "done") throw new Error(this.job.error || this.job.state);
     $("video-progress").value = 1;
-    $("video-state").textContent = `${this.job.frames} frames done${this.job.truncated ? " (cut at the frame limit)" : ""}`;
-    $("video-download").href = this.job.downloads.video;
-    $("jsonl-download").href = this.job.downloads.poses;
-    $("video-download").hidden = false;
-    $("jsonl-download").hidden = false;
+    $("video-state").textContent = describe(this.job);
+    for (const [key, url] of Object.entries(this.job.downloads)) {
+      $(DOWNLOADS[key]).href = url;
+      $(DOWNLOADS[key]).hidden = false;
+    }
   }
 
   async remove(leaving = false) {
@@ -106,7 +123,7 @@ export class VideoUpload {
     this.job = null;
     await fetch(`/api/videos/${id}`, { method: "DELETE", keepalive: leaving }).catch(() => {});
     if (!leaving) {
-      ["video-download", "jsonl-download", "video-delete", "video-progress"].forEach((el) => { $(el).hidden = true; });
+      [...Object.values(DOWNLOADS), "video-delete", "video-progress"].forEach((el) => { $(el).hidden = true; });
       $("video-state").textContent = "deleted from the server";
     }
   }
