@@ -7,9 +7,12 @@ simply done again by the next run (the outputs are the same: tasks are pure func
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -138,6 +141,20 @@ def run_batch(
         lock.release()
 
 
+@contextlib.contextmanager
+def _interrupt_after():
+    """Ctrl-C (SIGINT) arriving inside the block is delivered when it ends: a finished input's
+    manifest line and the run's counts are written together or not at all."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _run(inputs, out, spec, options, engine_type, workers, ray_address, retry_failed, recursive, progress) -> BatchSummary:
     started = time.perf_counter()
     run_id = time.strftime("%Y-%m-%dT%H:%M:%S")
@@ -182,25 +199,26 @@ def _run(inputs, out, spec, options, engine_type, workers, ray_address, retry_fa
         if todo:
             engine = engine_type(workers, frame_bar.update if frame_bar is not None else None, ray_address)
             for result in engine.run(jobs()):
-                item = names[result.input]
-                size, mtime = fingerprint(item.source)
-                outputs = {kind: f"{item.name}{suffix}" for kind, suffix in suffixes.items()} if result.ok else {}
-                status = "ok" if result.ok else "failed"
-                manifest.append(Record(result.input, status, result.reason, outputs, item.name, size, mtime, key,
-                                       result.frames, round(result.seconds, 3), result.warning, run_id))
-                if result.ok:
-                    ok += 1
-                    frames += result.frames
-                    if result.warning:
-                        warnings.append((result.input, result.warning))
-                        bar.write(f"warning: {result.input}: {result.warning}", file=sys.stderr)
-                else:
-                    failed += 1
-                    failures.append((result.input, result.reason))
-                    bar.write(f"failed: {result.reason}", file=sys.stderr)
-                if frame_bar is not None and not engine.reports_frames:
-                    frame_bar.update(result.frames)
-                bar.update(1)
+                with _interrupt_after():  # the manifest line and the counts stay in step
+                    item = names[result.input]
+                    size, mtime = fingerprint(item.source)
+                    outputs = {kind: f"{item.name}{suffix}" for kind, suffix in suffixes.items()} if result.ok else {}
+                    status = "ok" if result.ok else "failed"
+                    manifest.append(Record(result.input, status, result.reason, outputs, item.name, size, mtime, key,
+                                           result.frames, round(result.seconds, 3), result.warning, run_id))
+                    if result.ok:
+                        ok += 1
+                        frames += result.frames
+                        if result.warning:
+                            warnings.append((result.input, result.warning))
+                            bar.write(f"warning: {result.input}: {result.warning}", file=sys.stderr)
+                    else:
+                        failed += 1
+                        failures.append((result.input, result.reason))
+                        bar.write(f"failed: {result.reason}", file=sys.stderr)
+                    if frame_bar is not None and not engine.reports_frames:
+                        frame_bar.update(result.frames)
+                    bar.update(1)
     except KeyboardInterrupt:
         interrupted = True
         if engine is not None:
