@@ -15,7 +15,6 @@ from movenet.batch import BatchOptions, run_batch
 from movenet.cli.main import main
 from movenet.errors import InvalidOptionError
 
-
 requires_shared_data = pytest.mark.skipif(
     not (SHARED / "data" / "videos" / "falls-urfd").is_dir(), reason=f"needs the clips in {SHARED / 'data'} (shared/ is absent)"
 )

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from movenet import benchmark as b
-from movenet.peers import list_peers
 from movenet.cli.common import check_output_file
 from movenet.limits import MAX_BATCH_SIZE, check_int, check_threads
+from movenet.peers import list_peers
 from movenet.registry import list_models
 
 

@@ -6,7 +6,17 @@ import argparse
 import os
 import sys
 
-from movenet.cli import batch, bench, eval, exercise, falls, predict, serve, track, train
+from movenet.cli import (
+    batch,
+    bench,
+    eval,
+    exercise,
+    falls,
+    predict,
+    serve,
+    track,
+    train,
+)
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
 
