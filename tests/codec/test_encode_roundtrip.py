@@ -6,6 +6,10 @@ inside the grid quantisation the issue allows."""
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+
 import numpy as np
 import torch
 

@@ -4,8 +4,11 @@ transformed keypoint says (model-input pixel ~ 4 x grid coordinate, within 1.5 p
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+
+import numpy as np
 from PIL import Image
 
 from movenet.registry import get_spec

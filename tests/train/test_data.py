@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+
+import numpy as np
 from train_helpers import ANNOTATIONS, IMAGES, copy_mini, write
 
 from movenet.errors import InvalidInputError

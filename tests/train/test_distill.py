@@ -3,6 +3,10 @@ never used, the labels reused when the job is the same."""
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+
 import json
 import shutil
 

@@ -7,12 +7,15 @@ side of a clamp, and Adam turns those few tiny gradient differences into whole s
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+
 import os
 import subprocess
 import sys
 
 import numpy as np
-import pytest
 from conftest import REPO
 from safetensors.numpy import load_file
 from train_helpers import ANNOTATIONS, IMAGES

@@ -3,10 +3,13 @@ accepts, exact resume (mid-epoch), refusals."""
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+
 import json
 
 import numpy as np
-import pytest
 import torch
 
 pytest.importorskip("pycocotools")

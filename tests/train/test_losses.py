@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+
 import math
 
 import torch

@@ -5,10 +5,13 @@ training has a long way to go: 4 people with >= 5 labelled keypoints in 3 COCO i
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+
 import json
 
 import numpy as np
-import pytest
 import torch
 from PIL import Image
 
