@@ -15,75 +15,22 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-import numpy as np
-
 from movenet.analysis import geometry
-from movenet.analysis.geometry import Measurement
-from movenet.errors import InvalidInputError
+from movenet.analysis.geometry import SIDES, Measurement
 from movenet.skeleton import KEYPOINT_NAMES
-from movenet.types import Pose
 
 COMBINE = ("mean", "min", "max", "left", "right")
 
 
-def pose_array(pose: Pose | np.ndarray) -> np.ndarray:
-    """(17, 3) float64 (x, y, score) of a `Pose` or an array; bad input is an InvalidInputError."""
-    return np.array(pose_rows(pose), dtype=np.float64)
+# The poses' rows (`geometry.as_rows`): converted once per frame, then measured many times.
+pose_rows = geometry.as_rows
+pose_array = geometry.as_array
 
 
-def pose_rows(pose) -> list[list[float]]:
-    """17 rows of [x, y, score] of a `Pose`, an array or rows; bad input is an InvalidInputError.
-
-    The measures below work on these plain lists: per frame a dozen angles are taken, and Python
-    floats are several times faster than numpy scalars for that."""
-    if isinstance(pose, Pose):
-        if len(pose.keypoints) != len(KEYPOINT_NAMES):
-            raise InvalidInputError(f"a pose needs the {len(KEYPOINT_NAMES)} COCO keypoints, got {len(pose.keypoints)}")
-        return [[k.x, k.y, k.score] for k in pose.keypoints]
-    if isinstance(pose, list) and len(pose) == len(KEYPOINT_NAMES) and all(isinstance(r, list) and len(r) == 3 for r in pose):
-        return pose
-    try:
-        array = np.asarray(pose, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"a pose must be a movenet.Pose or a (17, 3) array of x, y, score; got {type(pose).__name__}") from exc
-    if array.shape != (len(KEYPOINT_NAMES), 3):
-        raise InvalidInputError(f"a pose must be a movenet.Pose or a (17, 3) array of x, y, score; got shape {array.shape}")
-    return array.tolist()
-
-
-_INDEX = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
-
-
-def _point(rows: list, name: str) -> tuple[float, float, float]:
-    """As `geometry.point`: a keypoint, or "mid_<part>" (mean of both sides, the lower score)."""
-    if name.startswith("mid_"):
-        a, b = rows[_INDEX["left_" + name[4:]]], rows[_INDEX["right_" + name[4:]]]
-        return (a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0, min(a[2], b[2])
-    return tuple(rows[_INDEX[name]])
-
-
-def _sided(part: str, side: str) -> str:
-    return part if part.startswith(("mid_", "left_", "right_")) else f"{side}_{part}"
-
-
-def joint_angle(rows: list, joint: str, side: str, min_score: float) -> Measurement:
-    """`geometry.joint_angle` on rows (the same numbers: tests/exercise/test_signals.py)."""
-    a, b, c = (_point(rows, _sided(part, side)) for part in geometry.JOINTS[joint])
-    confidence = min(a[2], b[2], c[2])
-    if not confidence >= min_score:
-        return Measurement(math.nan, confidence)
-    return Measurement(geometry.angle_between(a[:2], b[:2], c[:2]), confidence)
-
-
-def inclination(rows: list, segment: str, side: str, reference: str, min_score: float) -> Measurement:
-    """`geometry.inclination_to_vertical` / `_horizontal` on rows."""
-    p, q = (_point(rows, _sided(part, side)) for part in geometry.SEGMENTS[segment])
-    confidence = min(p[2], q[2])
-    if not confidence >= min_score:
-        return Measurement(math.nan, confidence)
-    d = geometry.direction(p[:2], q[:2])
-    vertical = min(abs(d), 180.0 - abs(d))
-    return Measurement(vertical if reference == "vertical" else 90.0 - vertical, confidence)
+def _side_inclination(rows: list, segment: str, side: str, reference: str, min_score: float) -> Measurement:
+    if reference == "vertical":
+        return geometry.inclination_to_vertical(rows, segment, side, min_score)
+    return geometry.inclination_to_horizontal(rows, segment, side, min_score)
 
 
 def _combine(left: Measurement, right: Measurement, combine: str) -> Measurement:
@@ -119,10 +66,10 @@ class JointAngle:
         return f"{self.joint} angle" + ("" if self.combine in ("left", "right") else f" ({self.combine} of both sides)")
 
     def measure(self, kps, min_score: float) -> Measurement:
-        rows = kps if isinstance(kps, list) else pose_rows(kps)
+        rows = pose_rows(kps)
         if self.combine in ("left", "right"):
-            return joint_angle(rows, self.joint, self.combine, min_score)
-        return _combine(joint_angle(rows, self.joint, "left", min_score), joint_angle(rows, self.joint, "right", min_score), self.combine)
+            return geometry.joint_angle(rows, self.joint, self.combine, min_score)
+        return _combine(geometry.joint_angle(rows, self.joint, "left", min_score), geometry.joint_angle(rows, self.joint, "right", min_score), self.combine)
 
 
 @dataclass(frozen=True)
@@ -144,11 +91,11 @@ class Inclination:
         return f"{self.segment} inclination to the {self.reference}"
 
     def measure(self, kps, min_score: float) -> Measurement:
-        rows = kps if isinstance(kps, list) else pose_rows(kps)
+        rows = pose_rows(kps)
         if self.segment in ("trunk", "shoulders", "hips") or self.combine in ("left", "right"):  # one segment
             side = self.combine if self.combine in ("left", "right") else "left"
-            return inclination(rows, self.segment, side, self.reference, min_score)
-        return _combine(*(inclination(rows, self.segment, side, self.reference, min_score) for side in ("left", "right")), self.combine)
+            return _side_inclination(rows, self.segment, side, self.reference, min_score)
+        return _combine(*(_side_inclination(rows, self.segment, side, self.reference, min_score) for side in SIDES), self.combine)
 
 
 @dataclass(frozen=True)
@@ -163,7 +110,7 @@ class LargerOf:
         return "larger of " + " and ".join(s.label for s in self.signals)
 
     def measure(self, kps, min_score: float) -> Measurement:
-        rows = kps if isinstance(kps, list) else pose_rows(kps)
+        rows = pose_rows(kps)
         seen = [m for m in (s.measure(rows, min_score) for s in self.signals) if m.valid]
         if not seen:
             return Measurement(math.nan, 0.0)
@@ -225,8 +172,8 @@ class Posture:
 
     def update(self, kps, t: float, min_score: float) -> PostureFrame:
         """This frame's measures (NaN where not measurable)."""
-        rows = kps if isinstance(kps, list) else pose_rows(kps)
-        shoulder, hip = _point(rows, "mid_shoulder"), _point(rows, "mid_hip")
+        rows = pose_rows(kps)
+        shoulder, hip = geometry.point(rows, "mid_shoulder"), geometry.point(rows, "mid_hip")
         lean = hip_height = upright = math.nan
         if min(shoulder[2], hip[2]) >= min_score:
             upright = self._torso.update(math.hypot(shoulder[0] - hip[0], shoulder[1] - hip[1]), t)

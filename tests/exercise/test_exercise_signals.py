@@ -18,19 +18,38 @@ from movenet.exercise.signals import (
 )
 
 
-def test_every_measure_equals_geometry_on_random_poses():
+def _numpy_angle(kps, a, b, c):
+    """The law of cosines on numpy vectors: an independent computation of a joint angle."""
+    v1, v2 = kps[a, :2] - kps[b, :2], kps[c, :2] - kps[b, :2]
+    return math.degrees(np.arccos(np.clip(v1 @ v2 / np.linalg.norm(v1) / np.linalg.norm(v2), -1, 1)))
+
+
+def test_every_measure_equals_an_independent_computation_on_random_poses():
+    """The measures (geometry on rows, as the counters take them) against numpy's law of cosines
+    and arctan, on Pose objects, arrays and rows alike."""
+    from movenet.skeleton import KEYPOINT_NAMES as N
+    from movenet.types import Pose
+
     rng = np.random.default_rng(0)
     for _ in range(200):
         kps = np.c_[rng.uniform(0, 640, (17, 2)), rng.uniform(0, 1, 17)]
         ours = measure_all(kps, 0.3)
+        assert ours == pytest.approx(measure_all(Pose.from_array(kps, 1.0), 0.3), abs=1e-3, nan_ok=True)  # float32 keypoints
+        assert ours == pytest.approx(measure_all(pose_rows(kps), 0.3), abs=0.0, nan_ok=True)
         for name, m in MEASURES.items():
+            side = m.combine if m.combine in ("left", "right") else "left"
             if isinstance(m, JointAngle):
-                want = geometry.joint_angle(kps, m.joint, m.combine, 0.3).value
-            elif m.segment == "trunk":
-                want = geometry.inclination_to_vertical(kps, "trunk", min_score=0.3).value
+                parts = geometry.JOINTS[m.joint]
+                idx = [N.index(f"{side}_{p}") for p in parts]
+                want = _numpy_angle(kps, *idx) if kps[idx, 2].min() >= 0.3 else math.nan
             else:
-                want = geometry.inclination_to_vertical(kps, m.segment, m.combine, 0.3).value
-            assert (math.isnan(ours[name]) and math.isnan(want)) or ours[name] == pytest.approx(want, abs=1e-9), name
+                a, b = [np.mean([kps[N.index(n)] for n in ((f"left_{p[4:]}", f"right_{p[4:]}") if p.startswith("mid_") else (f"{side}_{p}",))], axis=0) for p in geometry.SEGMENTS[m.segment]]
+                d = b[:2] - a[:2]
+                want = math.degrees(math.atan(abs(d[0]) / abs(d[1]))) if min(a[2], b[2]) >= 0.3 else math.nan
+                if m.segment == "trunk":  # a mid point's score is the lower of its two
+                    lo = min(kps[N.index(n), 2] for n in ("left_hip", "right_hip", "left_shoulder", "right_shoulder"))
+                    want = want if lo >= 0.3 else math.nan
+            assert (math.isnan(ours[name]) and math.isnan(want)) or ours[name] == pytest.approx(want, abs=1e-6), name
 
 
 def test_sides_combine_as_documented():
