@@ -8,12 +8,12 @@ import pytest
 from exercise_synthetic import figure
 
 from movenet.analysis import geometry
+from movenet.exercise.posture import Posture
 from movenet.exercise.rom import MEASURES, measure_all
 from movenet.exercise.signals import (
     Inclination,
     JointAngle,
     LargerOf,
-    Posture,
     pose_rows,
 )
 

@@ -19,7 +19,7 @@ signal in "progress" units (`direction * value`: larger is deeper) and these pha
 A repetition is counted at the moment it passes back past `exit` on the way to the start position
 (the squat: rising back through 145 degrees at the knee), if it lasted `min_rep_ms`, stayed past
 `enter` no longer than `max_active_ms` and at least `min_hold_ms`, and passed the spec's posture
-checks (trunk lean at the bottom and when back, hands above the knees: `checks`, `signals.Posture`);
+checks (trunk lean at the bottom and when back, hands above the knees: `checks`, `posture.Posture`);
 otherwise it is a partial repetition with the reason. The minimum range is implied by the levels:
 a counted repetition moves from past `start` (or from its top) to past `enter` (the squat: at
 least 40 degrees).

@@ -12,12 +12,10 @@ never a value from a keypoint the model did not see). A signal combines the pers
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass
 
 from movenet.analysis import geometry
 from movenet.analysis.geometry import SIDES, Measurement
-from movenet.skeleton import KEYPOINT_NAMES
 
 COMBINE = ("mean", "min", "max", "left", "right")
 
@@ -119,93 +117,3 @@ class LargerOf:
 
 
 Signal = JointAngle | Inclination | LargerOf
-
-
-# How far back the body's own length unit looks (the person standing or sitting upright). Long
-# enough to cover a set's repetitions, short enough to follow someone walking towards the camera.
-TORSO_WINDOW_MS = 10_000.0
-
-
-class _RecentMax:
-    """The largest value of the last `window_ms`, after a 3-sample median (so that a one-frame
-    glitch cannot set it): a sliding-window maximum."""
-
-    def __init__(self, window_ms: float) -> None:
-        self.window_ms = window_ms
-        self._recent: deque[float] = deque(maxlen=3)
-        self._queue: deque[tuple[float, float]] = deque()  # (t, value), values decreasing
-
-    def update(self, value: float, t: float) -> float:
-        self._recent.append(value)
-        value = sorted(self._recent)[(len(self._recent) - 1) // 2]
-        while self._queue and self._queue[-1][1] <= value:
-            self._queue.pop()
-        self._queue.append((t, value))
-        while self._queue[0][0] < t - self.window_ms:
-            self._queue.popleft()
-        return self._queue[0][1]
-
-
-class Posture:
-    """Trunk lean, hand height and hip height that hold in any camera view, frame by frame.
-
-    In a frontal view a trunk leaning towards the camera still looks vertical in the image, but
-    it looks shorter. So the lean is estimated as `acos(vertical hip-to-shoulder rise / upright
-    torso length)`, with the upright torso length taken as the longest mid-hip to mid-shoulder
-    distance of the last `TORSO_WINDOW_MS` (`_RecentMax`). 0 deg upright, 90 lying, more than 90
-    head down. This assumes a roughly level camera and a person not moving towards it during a
-    repetition.
-    `hands_low`: 1 when the mean wrist is below the mean knee (hands on the floor or the shins).
-    `hip_height`: the height of the mid-hip above the mean ankle, as a share of its largest value
-    of the last `TORSO_WINDOW_MS` (1 standing tall, ~0.6 at the bottom of a squat): a squat lowers
-    the hips, a knee that only looks bent (occluded legs, a walking step seen from above) does not.
-    `feet`: the midpoint of the ankles, to tell exercises done in place from walking.
-    """
-
-    def __init__(self, window_ms: float = TORSO_WINDOW_MS) -> None:
-        self.window_ms = window_ms
-        self.reset()
-
-    def reset(self) -> None:
-        self._torso = _RecentMax(self.window_ms)
-        self._hip = _RecentMax(self.window_ms)
-
-    def update(self, kps, t: float, min_score: float) -> PostureFrame:
-        """This frame's measures (NaN where not measurable)."""
-        rows = pose_rows(kps)
-        shoulder, hip = geometry.point(rows, "mid_shoulder"), geometry.point(rows, "mid_hip")
-        lean = hip_height = upright = math.nan
-        if min(shoulder[2], hip[2]) >= min_score:
-            upright = self._torso.update(math.hypot(shoulder[0] - hip[0], shoulder[1] - hip[1]), t)
-            if upright > 0:
-                rise = (hip[1] - shoulder[1]) / upright
-                lean = math.degrees(math.acos(min(max(rise, -1.0), 1.0)))
-        ankles = [rows[i] for i in _ANKLES if rows[i][2] >= min_score]
-        feet = (math.nan, math.nan)
-        if len(ankles) == 2:  # both: the midpoint of one foot alone moves with each step
-            feet = ((ankles[0][0] + ankles[1][0]) / 2.0, (ankles[0][1] + ankles[1][1]) / 2.0)
-        if hip[2] >= min_score and ankles:
-            height = sum(a[1] for a in ankles) / len(ankles) - hip[1]
-            tallest = self._hip.update(height, t)
-            if tallest > 0:
-                hip_height = height / tallest
-        wrists = [rows[i][1] for i in _WRISTS if rows[i][2] >= min_score]
-        knees = [rows[i][1] for i in _KNEES if rows[i][2] >= min_score]
-        hands_low = math.nan
-        if wrists and knees:
-            hands_low = float(sum(wrists) / len(wrists) > sum(knees) / len(knees))
-        return PostureFrame(lean, hands_low, hip_height, feet, upright)
-
-
-@dataclass(frozen=True)
-class PostureFrame:
-    lean: float  # degrees from upright
-    hands_low: float  # 1.0 hands below the knees, 0.0 above, NaN unseen
-    hip_height: float  # share of the standing height of the hips above the ankles
-    feet: tuple[float, float]  # midpoint of the two ankles (pixels), NaN unless both are seen
-    torso: float  # the upright torso length (pixels), the unit of distances
-
-
-_WRISTS = (KEYPOINT_NAMES.index("left_wrist"), KEYPOINT_NAMES.index("right_wrist"))
-_KNEES = (KEYPOINT_NAMES.index("left_knee"), KEYPOINT_NAMES.index("right_knee"))
-_ANKLES = (KEYPOINT_NAMES.index("left_ankle"), KEYPOINT_NAMES.index("right_ankle"))

@@ -39,18 +39,21 @@ class UnknownExerciseError(MovenetError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-# The measures of `signals.Posture` (their names are its fields) and the feet's travel:
-LEAN, HANDS_LOW, HIP_HEIGHT, FEET_TRAVEL = "lean", "hands_low", "hip_height", "feet_travel"
+# The measures of `posture.Posture` (their names are its fields) and the travel of the feet's
+# midpoint and of the mid-hip point during a repetition (`checks`):
+LEAN, HANDS_LOW, HIP_HEIGHT, FEET_TRAVEL, HIP_TRAVEL = "lean", "hands_low", "hip_height", "feet_travel", "hip_travel"
+_MEASURES = (LEAN, HANDS_LOW, HIP_HEIGHT, FEET_TRAVEL, HIP_TRAVEL)
 
 
 @dataclass(frozen=True)
 class Check:
     """A posture condition: the median of `measure` over the frames past `enter` (phase "active"),
     or its last value when the repetition is counted (phase "rest"), must lie in [low, high].
-    `measure`: "lean" (trunk lean from upright, degrees, any camera view: `signals.Posture`),
+    `measure`: "lean" (trunk lean from upright, degrees, any camera view: `posture.Posture`),
     "hands_low" (1 when the wrists are below the knees, else 0), "hip_height" (the hips' height
-    above the ankles as a share of the standing one), "feet_travel" (how far the midpoint of the
-    ankles moved since the repetition began, in torso lengths), or a signal."""
+    above the ankles as a share of the standing one), "feet_travel" / "hip_travel" (the farthest
+    the midpoint of the ankles / the mid-hip point moved during the repetition, from where it was
+    0.5 s before it began, in torso lengths: `checks`; the phase does not apply), or a signal."""
 
     measure: str | Signal
     low: float = -math.inf
@@ -61,8 +64,8 @@ class Check:
     def __post_init__(self) -> None:
         if self.phase not in ("active", "rest") or not self.low < self.high:
             raise InvalidOptionError(f"a check needs phase 'active' or 'rest' and low < high; got {self.phase!r}, {self.low}, {self.high}")
-        if isinstance(self.measure, str) and self.measure not in (LEAN, HANDS_LOW, HIP_HEIGHT, FEET_TRAVEL):
-            raise InvalidOptionError(f"a check measures {LEAN!r}, {HANDS_LOW!r}, {HIP_HEIGHT!r}, {FEET_TRAVEL!r} or a signal; got {self.measure!r}")
+        if isinstance(self.measure, str) and self.measure not in _MEASURES:
+            raise InvalidOptionError(f"a check measures {', '.join(map(repr, _MEASURES))} or a signal; got {self.measure!r}")
 
     @property
     def label(self) -> str:
@@ -74,6 +77,8 @@ class Check:
             return "hip height"
         if self.measure == FEET_TRAVEL:
             return "feet travel"
+        if self.measure == HIP_TRAVEL:
+            return "hip travel"
         return self.measure.label
 
 
@@ -81,13 +86,19 @@ def _lean(high: float, why: str, phase: str = "active", low: float = -math.inf) 
     return Check(LEAN, low, high, phase, why)
 
 
-# Exercises done in place: the midpoint of the ankles moves less than half a torso length (~25 cm)
-# from where it was when the repetition began; a walking step moves it by about half a stride.
+# Exercises done in place: the midpoint of the ankles (and, where the hips stay put too, the
+# mid-hip point) moves less than half a torso length (~25 cm) during the repetition, from where it
+# was 0.5 s before it began; a walking step moves the feet's midpoint by half a stride (~0.7).
 IN_PLACE_TORSO = 0.5
+# A forward or reverse lunge moves the feet's midpoint by half a lunge step (up to ~1 torso
+# length) and back; walking, and walking lunges, carry it on.
+LUNGE_TRAVEL_TORSO = 1.25
 
 
-def _in_place(name: str) -> Check:
-    return Check(FEET_TRAVEL, high=IN_PLACE_TORSO, why=f"the feet moved: walking, not a {name}")
+def _in_place(name: str, hips: bool = False, high: float = IN_PLACE_TORSO) -> tuple[Check, ...]:
+    why = f"walking, not a {name}"
+    feet = Check(FEET_TRAVEL, high=high, why=f"the feet moved: {why}")
+    return (feet, Check(HIP_TRAVEL, high=high, why=f"the hips moved: {why}")) if hips else (feet,)
 
 
 @dataclass(frozen=True)
@@ -159,7 +170,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
                 _lean(65, "leaning over: a bend, not a squat"),
                 Check(HANDS_LOW, high=0.5, why="hands at the floor: crouching or picking something up, not a squat"),
                 Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a squat"),
-                _in_place("squat"),
+                *_in_place("squat"),
                 _lean(45, "not upright when back: lying down is not standing up", "rest"),
             ),
             rest_name="standing", active_name="bottom", view="side or front",
@@ -182,7 +193,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             checks=(
                 _lean(180, "the body is not horizontal", low=50),
                 Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank"),
-                _in_place("push-up"),
+                *_in_place("push-up"),
             ),
             rest_name="arms straight", active_name="chest down", view="side",
             source="depth 90: upper arms parallel to the floor (the usual push-up standard); enter 110 and "
@@ -205,7 +216,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             name="bicep_curl", description="biceps curl, both arms or alternating", signal=JointAngle("elbow", "min"),
             rest_deg=165, start_deg=145, exit_deg=115, enter_deg=75, depth_deg=50,
             min_rep_ms=400, max_active_ms=5000,
-            checks=(_lean(35, "not upright (standing or sitting)"), _in_place("curl")),
+            checks=(_lean(35, "not upright (standing or sitting)"), *_in_place("curl", hips=True)),
             rest_name="arm down", active_name="curled", view="side or front",
             source="chosen: the more bent elbow (alternating curls count each arm); arm down ~165 deg, full "
             "curl ~40-50 deg; not validated on real video",
@@ -214,7 +225,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             name="shoulder_press", description="overhead (shoulder) press", signal=JointAngle("shoulder", "mean"),
             rest_deg=90, start_deg=110, exit_deg=130, enter_deg=150, depth_deg=165,
             min_rep_ms=400, max_active_ms=5000,
-            checks=(_lean(35, "not upright (standing or sitting)"), _in_place("press")),
+            checks=(_lean(35, "not upright (standing or sitting)"), *_in_place("press", hips=True)),
             rest_name="hands at shoulders", active_name="arms overhead", view="front",
             source="chosen: the upper arm's elevation (hip-shoulder-elbow) is ~90 deg or less with the hands at "
             "the shoulders and ~170 deg at lock-out; arms hanging (~10 deg) never pass `start`; not "
@@ -227,6 +238,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             checks=(
                 _lean(45, "leaning over: not a lunge"),
                 Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a lunge"),
+                *_in_place("lunge", high=LUNGE_TRAVEL_TORSO),
                 _lean(45, "not upright when back", "rest"),
             ),
             rest_name="standing", active_name="bottom", view="side",
@@ -237,7 +249,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="sit_up", description="sit-up (trunk raised from lying)", signal=Inclination("trunk", "horizontal"),
             rest_deg=10, start_deg=20, exit_deg=35, enter_deg=50, depth_deg=65,
-            min_rep_ms=500, max_active_ms=5000,
+            min_rep_ms=500, max_active_ms=5000, checks=_in_place("sit-up"),
             rest_name="lying", active_name="sitting up", view="side",
             source="chosen: the trunk's inclination to the horizontal, ~0-15 deg lying, 60-80 deg at the top of "
             "a full sit-up (a crunch reaches ~30); not validated on real video",
@@ -245,7 +257,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="jumping_jack", description="jumping jack (star jump)", signal=JointAngle("shoulder", "mean"),
             rest_deg=20, start_deg=45, exit_deg=90, enter_deg=130, depth_deg=150,
-            min_rep_ms=250, max_active_ms=2000, checks=(_lean(30, "not standing upright"), _in_place("jumping jack")),
+            min_rep_ms=250, max_active_ms=2000, checks=(_lean(30, "not standing upright"), *_in_place("jumping jack", hips=True)),
             rest_name="arms down", active_name="arms overhead", view="front",
             source="chosen: arm elevation (hip-shoulder-elbow) ~10-30 deg with the arms down, 150-170 overhead; "
             "min_rep 250 ms allows ~2 jacks a second; not validated on real video",
@@ -253,7 +265,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="glute_bridge", description="glute bridge (hip raise from lying)", signal=JointAngle("hip", "mean"),
             rest_deg=120, start_deg=135, exit_deg=145, enter_deg=155, depth_deg=165,
-            min_rep_ms=500, max_active_ms=60000, checks=(_lean(180, "not lying", low=45), _in_place("bridge")),
+            min_rep_ms=500, max_active_ms=60000, checks=(_lean(180, "not lying", low=45), *_in_place("bridge")),
             rest_name="hips down", active_name="hips up", view="side",
             source="depth 165: shoulders, hips and knees in line; lying with knees bent is ~110-130 deg "
             "(PhysioPlus' rest pose: 100-130, raise: 155-180); holds are allowed (max_active 60 s), "
@@ -264,7 +276,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             signal=LargerOf((JointAngle("hip", "mean"), JointAngle("knee", "mean"))),
             rest_deg=170, start_deg=160, exit_deg=150, enter_deg=120, depth_deg=100,
             min_rep_ms=400, max_active_ms=60000, start_active=True,
-            checks=(_in_place("sit-to-stand"), _lean(45, "not upright when back: lying down is not standing up", "rest")),
+            checks=(*_in_place("sit-to-stand"), _lean(45, "not upright when back: lying down is not standing up", "rest")),
             rest_name="standing", active_name="seated", view="side",
             source="chosen: the larger of the hip and knee angles: both are ~90-110 deg seated and ~170 "
             "standing, while bending at the hips to pick something up keeps the knees straighter; "
