@@ -112,6 +112,8 @@ class CheckTracker:
                     continue  # never seen: nothing to judge
             elif check.phase == "active":
                 if not self._active[i]:
+                    if check.required:
+                        return f"{check.label} not seen at the {active_name}: {check.why}"
                     continue  # never seen past `enter`: nothing to judge
                 value, where = statistics.median(self._active[i]), f"at the {active_name}"
             else:

@@ -7,6 +7,10 @@ length)`, with the upright torso length taken as the longest mid-hip to mid-shou
 the last `TORSO_WINDOW_MS` (`RecentMax`). 0 deg upright, 90 lying, more than 90 head down. This
 assumes a roughly level camera.
 `hands_low`: 1 when the mean wrist is below the mean knee (hands on the floor or the shins).
+`hand_height`: the height of the mean wrist above the mean ankle, as a share of the standing hip
+height (below): ~1 hands at the hips, ~0.5 at a standing person's knees, 0 on the floor. Unlike
+`hands_low` it does not depend on where the knees are now (a kneeling person's knees are on the
+floor, a crouching person's pushed towards the camera).
 `hip_height`: the height of the mid-hip above the mean ankle, as a share of its largest value of
 the last `TORSO_WINDOW_MS` (1 standing tall, ~0.6 at the bottom of a squat): a squat lowers the
 hips, a knee that only looks bent (occluded legs, a walking step seen from above) does not.
@@ -75,6 +79,7 @@ class PostureFrame:
     lean: float  # degrees from upright
     hands_low: float  # 1.0 hands below the knees, 0.0 above, NaN unseen
     hip_height: float  # share of the standing height of the hips above the ankles
+    hand_height: float  # height of the wrists above the ankles, as a share of the standing hip height
     feet: tuple[float, float]  # midpoint of the two ankles (pixels), NaN unless both are seen
     hips: tuple[float, float]  # the mid-hip point (pixels), NaN unless seen
     torso: float  # the upright torso length (pixels), the unit of distances; NaN until seen
@@ -127,14 +132,20 @@ class Posture:
             if upright > 0:
                 rise = (hip[1] - shoulder[1]) / upright
                 lean = math.degrees(math.acos(min(max(rise, -1.0), 1.0)))
+        ankle_y = sum(a[1] for a in ankles) / len(ankles) if ankles else math.nan
         if hip[2] >= min_score and ankles:
-            height = sum(a[1] for a in ankles) / len(ankles) - hip[1]
+            height = ankle_y - hip[1]
             tallest = self._hip.update(height, t)
             if tallest > 0:
                 hip_height = height / tallest
         wrists = [rows[i][1] for i in _WRISTS if rows[i][2] >= min_score]
         knees = [rows[i][1] for i in _KNEES if rows[i][2] >= min_score]
-        hands_low = math.nan
-        if wrists and knees:
-            hands_low = float(sum(wrists) / len(wrists) > sum(knees) / len(knees))
-        return PostureFrame(lean, hands_low, hip_height, feet, hips, self._torso.value)
+        hands_low = hand_height = math.nan
+        if wrists:
+            wrist_y = sum(wrists) / len(wrists)
+            if knees:
+                hands_low = float(wrist_y > sum(knees) / len(knees))
+            standing = self._hip.value
+            if ankles and standing > 0:
+                hand_height = (ankle_y - wrist_y) / standing
+        return PostureFrame(lean, hands_low, hip_height, hand_height, feet, hips, self._torso.value)
