@@ -124,3 +124,48 @@ def poses_for(exercise: str, samples, *, jitter_px: float = 0.0, seed: int = 0, 
             kps[:, :2] += rng.normal(0.0, jitter_px, size=(17, 2))
         out.append((t, to_pose(kps, track_id)))
     return out
+
+
+_LEFT = [i for i, n in enumerate(KEYPOINT_NAMES) if n.startswith("left_")]
+
+
+def two_sided(left: dict, right: dict, **common) -> np.ndarray:
+    """The figure with each side's own angles (`figure`'s hip, knee, shoulder, elbow), hip-anchored:
+    the left keypoints from one figure, the rest from the other (they share the trunk and head)."""
+    a = figure(**common, **left, anchor="hip")
+    kps = figure(**common, **right, anchor="hip")
+    kps[_LEFT] = a[_LEFT]
+    return kps
+
+
+def walking(seconds: float, *, fps: float = 30.0, speed: float = 2.6, stride_s: float = 1.0, knee_bend: float = 60.0,
+            start=(100.0, 300.0), heading=(1.0, 0.0), scale=(1.0, 1.0), jitter_px: float = 0.0, seed: int = 0, t0: float = 0.0):
+    """[(t, kps)] of a side-view gait: `speed` torso lengths a second (2.6: 1.3 m/s with a 0.5 m
+    torso) along `heading` (image direction; a person walking towards or away from the camera also
+    grows or shrinks: `scale` from the first frame to the last), one stride (two steps) per
+    `stride_s`: each thigh swings 25 degrees either way, each knee bends by `knee_bend` degrees
+    while its leg swings forward, the arms swing opposite the legs with the elbows slightly bent."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * fps)
+    out = []
+    norm = math.hypot(*heading)
+    ux, uy = heading[0] / norm, heading[1] / norm
+    x, y = start
+    for i in range(n):
+        t = i / fps
+        phase = 2 * math.pi * t / stride_s
+        s = scale[0] + (scale[1] - scale[0]) * i / max(n - 1, 1)
+        if i:
+            step = speed * TORSO * s / fps  # pixels this frame, at this frame's size
+            x, y = x + ux * step, y + uy * step
+        origin = (x, y)
+        side = {}
+        for name, sign in (("left", 1.0), ("right", -1.0)):
+            swing = 25.0 * math.sin(phase) * sign  # > 0: this thigh forward
+            knee = 180.0 - knee_bend * max(0.0, math.sin(phase + math.pi / 2) * sign) if swing > 0 else 178.0
+            side[name] = {"hip": 180.0 - swing, "knee": knee, "shoulder": 10.0 - 15.0 * math.sin(phase) * sign, "elbow": 160.0}
+        kps = two_sided(side["left"], side["right"], origin=origin, scale=s)
+        if jitter_px:
+            kps[:, :2] += rng.normal(0.0, jitter_px, size=(17, 2))
+        out.append((t0 + t * 1000.0, kps))
+    return out
