@@ -76,7 +76,8 @@ PROFILES = {
     "pull_up": lambda v: {"shoulder": 170.0, "elbow": v},
     "bicep_curl": lambda v: {"shoulder": 5.0, "elbow": v},
     "shoulder_press": lambda v: {"shoulder": v, "elbow": 90.0 + (v - 90.0)},
-    "sit_up": lambda v: {"lean": v, "body": -90.0, "hip": 90.0 + v, "knee": 80.0, "shoulder": 20.0},
+    # lying on the back, knees up (thighs 45 deg from the floor, feet flat): the hip flexes as the trunk rises
+    "sit_up": lambda v: {"lean": v, "body": -90.0, "hip": 135.0 - v, "knee": 90.0, "shoulder": 20.0},
     "jumping_jack": lambda v: {"shoulder": v, "elbow": 175.0},
     "glute_bridge": lambda v: {"body": -90.0, "lean": (180.0 - v) * 0.5 - 10.0, "hip": v, "knee": 60.0, "shoulder": 10.0},
     "sit_to_stand": lambda v: {"knee": v, "hip": v, "lean": (180.0 - v) * 0.2, "shoulder": 10.0},

@@ -14,6 +14,10 @@ floor, a crouching person's pushed towards the camera).
 `hip_height`: the height of the mid-hip above the mean ankle, as a share of its largest value of
 the last `TORSO_WINDOW_MS` (1 standing tall, ~0.6 at the bottom of a squat): a squat lowers the
 hips, a knee that only looks bent (occluded legs, a walking step seen from above) does not.
+`hip_raise` / `shoulder_raise`: the height of the mid-hip / mid-shoulder point above the mean
+ankle, in torso lengths: ~0 for a body lying or sitting on the floor with the feet on it (a sit-up
+keeps the hips down, a glute bridge the shoulders), about a thigh's length (~0.9) kneeling or on
+all fours, ~1.8 standing.
 `feet` (the midpoint of the ankles, both seen) and `hips` (the mid-hip point): where the person
 is, to tell exercises done in place from walking.
 
@@ -80,6 +84,8 @@ class PostureFrame:
     hands_low: float  # 1.0 hands below the knees, 0.0 above, NaN unseen
     hip_height: float  # share of the standing height of the hips above the ankles
     hand_height: float  # height of the wrists above the ankles, as a share of the standing hip height
+    hip_raise: float  # height of the hips above the ankles, torso lengths
+    shoulder_raise: float  # height of the shoulders above the ankles, torso lengths
     feet: tuple[float, float]  # midpoint of the two ankles (pixels), NaN unless both are seen
     hips: tuple[float, float]  # the mid-hip point (pixels), NaN unless seen
     torso: float  # the upright torso length (pixels), the unit of distances; NaN until seen
@@ -133,6 +139,9 @@ class Posture:
                 rise = (hip[1] - shoulder[1]) / upright
                 lean = math.degrees(math.acos(min(max(rise, -1.0), 1.0)))
         ankle_y = sum(a[1] for a in ankles) / len(ankles) if ankles else math.nan
+        unit = self._torso.value
+        hip_raise = (ankle_y - hip[1]) / unit if hip[2] >= min_score and unit > 0 else math.nan
+        shoulder_raise = (ankle_y - shoulder[1]) / unit if shoulder[2] >= min_score and unit > 0 else math.nan
         if hip[2] >= min_score and ankles:
             height = ankle_y - hip[1]
             tallest = self._hip.update(height, t)
@@ -148,4 +157,4 @@ class Posture:
             standing = self._hip.value
             if ankles and standing > 0:
                 hand_height = (ankle_y - wrist_y) / standing
-        return PostureFrame(lean, hands_low, hip_height, hand_height, feet, hips, self._torso.value)
+        return PostureFrame(lean, hands_low, hip_height, hand_height, hip_raise, shoulder_raise, feet, hips, self._torso.value)

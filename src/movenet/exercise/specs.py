@@ -42,8 +42,14 @@ class UnknownExerciseError(MovenetError, KeyError):
 # The measures of `posture.Posture` (their names are its fields) and the travel of the feet's
 # midpoint and of the mid-hip point during a repetition (`checks`):
 LEAN, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT = "lean", "hands_low", "hip_height", "hand_height"
+HIP_RAISE, SHOULDER_RAISE = "hip_raise", "shoulder_raise"
 FEET_TRAVEL, HIP_TRAVEL = "feet_travel", "hip_travel"
-_MEASURES = (LEAN, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT, FEET_TRAVEL, HIP_TRAVEL)
+_MEASURES = (LEAN, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT, HIP_RAISE, SHOULDER_RAISE, FEET_TRAVEL, HIP_TRAVEL)
+_LABELS = {
+    LEAN: "trunk lean", HANDS_LOW: "hands below the knees", HIP_HEIGHT: "hip height", HAND_HEIGHT: "hand height",
+    HIP_RAISE: "hips above the feet", SHOULDER_RAISE: "shoulders above the feet", FEET_TRAVEL: "feet travel",
+    HIP_TRAVEL: "hip travel",
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,8 @@ class Check:
     "hands_low" (1 when the wrists are below the knees, else 0), "hip_height" (the hips' height
     above the ankles as a share of the standing one), "hand_height" (the wrists' height above the
     ankles as a share of the standing hip height: 0.5 is about a standing person's knees),
+    "hip_raise" / "shoulder_raise" (their height above the ankles in torso lengths: ~0 lying or
+    sitting on the floor, ~0.9 kneeling),
     "feet_travel" / "hip_travel" (the farthest
     the midpoint of the ankles / the mid-hip point moved during the repetition, from where it was
     0.5 s before it began, in torso lengths: `checks`; the phase does not apply), or a signal."""
@@ -74,19 +82,7 @@ class Check:
 
     @property
     def label(self) -> str:
-        if self.measure == LEAN:
-            return "trunk lean"
-        if self.measure == HANDS_LOW:
-            return "hands below the knees"
-        if self.measure == HIP_HEIGHT:
-            return "hip height"
-        if self.measure == HAND_HEIGHT:
-            return "hand height"
-        if self.measure == FEET_TRAVEL:
-            return "feet travel"
-        if self.measure == HIP_TRAVEL:
-            return "hip travel"
-        return self.measure.label
+        return _LABELS[self.measure] if isinstance(self.measure, str) else self.measure.label
 
 
 def _lean(high: float, why: str, phase: str = "active", low: float = -math.inf) -> Check:
@@ -203,7 +199,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             min_rep_ms=400, max_active_ms=5000,
             checks=(
                 _lean(180, "the body is not horizontal", low=50),
-                Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank"),
+                Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank", required=True),
                 *_in_place("push-up"),
             ),
             rest_name="arms straight", active_name="chest down", view="side",
@@ -249,6 +245,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             checks=(
                 _lean(45, "leaning over: not a lunge"),
                 Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a lunge"),
+                Check(HAND_HEIGHT, low=0.25, why="hands at the floor: crouching, not a lunge"),
                 *_in_place("lunge", high=LUNGE_TRAVEL_TORSO),
                 _lean(45, "not upright when back", "rest"),
             ),
@@ -260,7 +257,11 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="sit_up", description="sit-up (trunk raised from lying)", signal=Inclination("trunk", "horizontal"),
             rest_deg=10, start_deg=20, exit_deg=35, enter_deg=50, depth_deg=65,
-            min_rep_ms=500, max_active_ms=5000, checks=_in_place("sit-up"),
+            min_rep_ms=500, max_active_ms=5000,
+            checks=(
+                Check(HIP_RAISE, high=0.5, why="the hips are off the floor: kneeling, bending or getting up, not a sit-up", required=True),
+                *_in_place("sit-up"),
+            ),
             rest_name="lying", active_name="sitting up", view="side",
             source="chosen: the trunk's inclination to the horizontal, ~0-15 deg lying, 60-80 deg at the top of "
             "a full sit-up (a crunch reaches ~30); not validated on real video",
