@@ -71,9 +71,11 @@ def to_pose(kps: np.ndarray, track_id: int | None = None) -> Pose:
 # The figure's parameters as a function of the exercise's signal value `v` (degrees).
 PROFILES = {
     "squat": lambda v: {"knee": v, "hip": v, "lean": (180.0 - v) * 0.35, "shoulder": 80.0, "elbow": 170.0},
-    "lunge": lambda v: {"knee": v, "hip": (v + 180.0) / 2.0, "lean": 5.0, "shoulder": 10.0},
+    # a split stance: the front hip bends with the knees, the back thigh stays near vertical (its hip
+    # straight) while its knee bends; the mean knee angle is the signal
+    "lunge": lambda v: {"sides": ({"knee": v, "hip": 90.0 + (v - 90.0) * 90.0 / 80.0}, {"knee": v, "hip": 180.0 - (180.0 - v) * 0.1}), "lean": 5.0, "shoulder": 10.0},
     "push_up": lambda v: {"body": -80.0, "hip": 178.0, "knee": 178.0, "shoulder": 80.0, "elbow": v},
-    "pull_up": lambda v: {"shoulder": 170.0, "elbow": v},
+    "pull_up": lambda v: {"shoulder": 170.0, "elbow": v, "hang": True},  # the hands stay on the bar
     "bicep_curl": lambda v: {"shoulder": 5.0, "elbow": v},
     "shoulder_press": lambda v: {"shoulder": v, "elbow": 90.0 + (v - 90.0)},
     # lying on the back, knees up (thighs 45 deg from the floor, feet flat): the hip flexes as the trunk rises
@@ -115,12 +117,27 @@ def trajectory(rest: float, bottom, *, reps: int, period_ms: float = 2000.0, fps
     return out, truth
 
 
+def exercise_figure(exercise: str, v: float, origin=(320.0, 300.0), **options) -> np.ndarray:
+    """(17, 3) keypoints of the figure at the value `v` of the exercise's signal (`PROFILES`: a
+    profile may give each side its own angles, "sides", or hang from the hands, "hang")."""
+    params = {**PROFILES[exercise](v), **options}
+    sides, hang = params.pop("sides", None), params.pop("hang", False)
+    if sides is not None:
+        kps = two_sided(*sides, **params, origin=origin)
+        kps[:, :2] -= (kps[15, :2] + kps[16, :2]) / 2 - origin  # feet at `origin`
+    else:
+        kps = figure(**params, origin=origin)
+    if hang:  # the wrists stay put (on the bar), 330 px above `origin`: the body rises and falls
+        kps[:, :2] -= (kps[9, :2] + kps[10, :2]) / 2 - (origin[0], origin[1] - 330.0)
+    return kps
+
+
 def poses_for(exercise: str, samples, *, jitter_px: float = 0.0, seed: int = 0, track_id: int | None = None, origin=(320.0, 300.0)):
     """[(t, Pose)] of the figure driven through `samples` of the exercise's signal."""
     rng = np.random.default_rng(seed)
     out = []
     for t, v in samples:
-        kps = figure(**PROFILES[exercise](v), origin=origin)
+        kps = exercise_figure(exercise, v, origin)
         if jitter_px:
             kps[:, :2] += rng.normal(0.0, jitter_px, size=(17, 2))
         out.append((t, to_pose(kps, track_id)))

@@ -6,7 +6,14 @@ import math
 
 import numpy as np
 import pytest
-from exercise_synthetic import PROFILES, figure, poses_for, to_pose, trajectory
+from exercise_synthetic import (
+    PROFILES,
+    exercise_figure,
+    figure,
+    poses_for,
+    to_pose,
+    trajectory,
+)
 
 from movenet.errors import InvalidInputError, MovenetError
 from movenet.exercise import RepCounter, get_exercise, list_exercises
@@ -91,7 +98,7 @@ def test_pauses_idle_and_single_frame_spikes_do_not_count(name):
     frames = poses_for(name, samples, jitter_px=2.0, seed=5)
     spec = get_exercise(name)
     for i in (20, 60, 100, 340, 380):  # idle frames replaced by a one-frame jump to full depth
-        kps = figure(**PROFILES[name](spec.depth_deg))
+        kps = exercise_figure(name, spec.depth_deg)
         frames[i] = (frames[i][0], to_pose(kps))
     c = run(RepCounter(name), frames)
     assert c.count == 2 and c.partial_repetitions == ()
@@ -293,7 +300,7 @@ def test_floor_and_hand_checks():
     samples, _ = trajectory(170, 85, reps=2, period_ms=2000)
     crouch = []
     for t, v in samples:
-        kps = figure(**PROFILES["lunge"](v))
+        kps = exercise_figure("lunge", v)
         if v < 140:
             kps[9:11, :2] = kps[15:17, :2] + [15.0, -5.0]
         crouch.append((t, to_pose(kps)))

@@ -138,7 +138,7 @@ class RepCounter:
         if self._keep_trace:
             self.trace.append((t, raw, value))
         depth = math.nan if math.isnan(value) else self.spec.depth_fraction(value)
-        return CounterState(self.count, self._phase, value, raw, depth, new_rep, new_partial)
+        return CounterState(self.count, self._phase, value, raw, depth, new_rep, new_partial, self.spec.name)
 
     def finish(self) -> Repetition | None:
         """End of the stream: a repetition in progress becomes a partial one (returned)."""

@@ -116,4 +116,25 @@ class LargerOf:
         return best
 
 
-Signal = JointAngle | Inclination | LargerOf
+@dataclass(frozen=True)
+class Asymmetry:
+    """|left - right| of a joint's angle, both sides seen: ~0 when the limbs move together (a squat),
+    large when one is bent and the other straight (a lunge's front and back hips, a step)."""
+
+    joint: str
+
+    def __post_init__(self) -> None:
+        if self.joint not in geometry.JOINTS:
+            raise ValueError(f"unknown joint {self.joint!r}; known: {', '.join(geometry.JOINTS)}")
+
+    @property
+    def label(self) -> str:
+        return f"{self.joint} asymmetry"
+
+    def measure(self, kps, min_score: float) -> Measurement:
+        rows = pose_rows(kps)
+        left, right = (geometry.joint_angle(rows, self.joint, side, min_score) for side in SIDES)
+        return Measurement(abs(left.value - right.value), min(left.confidence, right.confidence))
+
+
+Signal = JointAngle | Inclination | LargerOf | Asymmetry

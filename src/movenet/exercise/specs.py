@@ -29,7 +29,13 @@ import math
 from dataclasses import dataclass
 
 from movenet.errors import InvalidOptionError, MovenetError
-from movenet.exercise.signals import Inclination, JointAngle, LargerOf, Signal
+from movenet.exercise.signals import (
+    Asymmetry,
+    Inclination,
+    JointAngle,
+    LargerOf,
+    Signal,
+)
 
 
 class UnknownExerciseError(MovenetError, KeyError):
@@ -161,6 +167,16 @@ class ExerciseSpec:
 
 _KNEE = JointAngle("knee", "mean")
 _ELBOW = JointAngle("elbow", "mean")
+_HIP_ASYMMETRY = Asymmetry("hip")
+# Checks that tell apart exercises whose counted signal is the same (chosen, round 2; they also
+# make the automatic mode possible, `auto`): a lunge bends the front hip to ~90 deg and keeps the
+# back one near straight (~170), a squat bends both alike, so their difference splits at 45;
+# a pull-up lifts the body by about an arm's length (~1 torso length), a press or a pull-down not
+# at all; a press starts with the hands at the shoulders (elbows ~90 deg), a jumping jack and an
+# arm raise keep the elbows straight (~170): 150 between them.
+LUNGE_HIP_ASYMMETRY = 45.0
+PULL_UP_RISE_TORSO = 0.3
+STRAIGHT_ELBOW_DEG = 150.0
 
 _REGISTRY: dict[str, ExerciseSpec] = {
     spec.name: spec
@@ -174,6 +190,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
                 Check(HANDS_LOW, high=0.5, why="hands at the floor: crouching or picking something up, not a squat"),
                 Check(HAND_HEIGHT, low=0.5, why="hands near the floor: crouching or picking something up, not a squat", required=True),
                 Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a squat"),
+                Check(_HIP_ASYMMETRY, high=LUNGE_HIP_ASYMMETRY, why="one hip bent, the other straight: a lunge or a step, not a squat"),
                 *_in_place("squat"),
                 _lean(45, "not upright when back: lying down is not standing up", "rest"),
             ),
@@ -214,6 +231,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
                 _lean(35, "the body is not hanging upright"),
                 _lean(35, "the body is not hanging upright", "rest"),
                 Check(JointAngle("shoulder", "mean"), low=120, phase="rest", why="the arms are not overhead: not hanging from a bar"),
+                Check(HIP_TRAVEL, low=PULL_UP_RISE_TORSO, why="the body did not rise: a press or a pull-down, not a pull-up"),
             ),
             rest_name="hanging", active_name="chin up", view="front or back",
             source="chosen: a dead hang is ~170 deg at the elbow (arms overhead: shoulder angle > 120), chin "
@@ -223,7 +241,11 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             name="bicep_curl", description="biceps curl, both arms or alternating", signal=JointAngle("elbow", "min"),
             rest_deg=165, start_deg=145, exit_deg=115, enter_deg=75, depth_deg=50,
             min_rep_ms=400, max_active_ms=5000,
-            checks=(_lean(35, "not upright (standing or sitting)"), *_in_place("curl", hips=True)),
+            checks=(
+                _lean(35, "not upright (standing or sitting)"),
+                Check(JointAngle("shoulder", "mean"), high=60, why="the upper arms are raised: a pull-up, press or reach, not a curl"),
+                *_in_place("curl", hips=True),
+            ),
             rest_name="arm down", active_name="curled", view="side or front",
             source="chosen: the more bent elbow (alternating curls count each arm); arm down ~165 deg, full "
             "curl ~40-50 deg; not validated on real video",
@@ -232,7 +254,11 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             name="shoulder_press", description="overhead (shoulder) press", signal=JointAngle("shoulder", "mean"),
             rest_deg=90, start_deg=110, exit_deg=130, enter_deg=150, depth_deg=165,
             min_rep_ms=400, max_active_ms=5000,
-            checks=(_lean(35, "not upright (standing or sitting)"), *_in_place("press", hips=True)),
+            checks=(
+                _lean(35, "not upright (standing or sitting)"),
+                Check(_ELBOW, high=STRAIGHT_ELBOW_DEG, phase="rest", why="the elbows stay straight: an arm raise or a jumping jack, not a press"),
+                *_in_place("press", hips=True),
+            ),
             rest_name="hands at shoulders", active_name="arms overhead", view="front",
             source="chosen: the upper arm's elevation (hip-shoulder-elbow) is ~90 deg or less with the hands at "
             "the shoulders and ~170 deg at lock-out; arms hanging (~10 deg) never pass `start`; not "
@@ -246,6 +272,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
                 _lean(45, "leaning over: not a lunge"),
                 Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a lunge"),
                 Check(HAND_HEIGHT, low=0.25, why="hands at the floor: crouching, not a lunge"),
+                Check(_HIP_ASYMMETRY, low=LUNGE_HIP_ASYMMETRY, why="both hips bend alike: a squat, not a lunge"),
                 *_in_place("lunge", high=LUNGE_TRAVEL_TORSO),
                 _lean(45, "not upright when back", "rest"),
             ),
@@ -269,7 +296,12 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="jumping_jack", description="jumping jack (star jump)", signal=JointAngle("shoulder", "mean"),
             rest_deg=20, start_deg=45, exit_deg=90, enter_deg=130, depth_deg=150,
-            min_rep_ms=250, max_active_ms=2000, checks=(_lean(30, "not standing upright"), *_in_place("jumping jack", hips=True)),
+            min_rep_ms=250, max_active_ms=2000,
+            checks=(
+                _lean(30, "not standing upright"),
+                Check(_ELBOW, low=STRAIGHT_ELBOW_DEG, phase="rest", why="the elbows bend: a press, not a jumping jack"),
+                *_in_place("jumping jack", hips=True),
+            ),
             rest_name="arms down", active_name="arms overhead", view="front",
             source="chosen: arm elevation (hip-shoulder-elbow) ~10-30 deg with the arms down, 150-170 overhead; "
             "min_rep 250 ms allows ~2 jacks a second; not validated on real video",
@@ -288,12 +320,20 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             signal=LargerOf((JointAngle("hip", "mean"), JointAngle("knee", "mean"))),
             rest_deg=170, start_deg=160, exit_deg=150, enter_deg=120, depth_deg=100,
             min_rep_ms=400, max_active_ms=60000, start_active=True,
-            checks=(*_in_place("sit-to-stand"), _lean(45, "not upright when back: lying down is not standing up", "rest")),
+            checks=(
+                *_in_place("sit-to-stand"),
+                _lean(65, "leaning over: a bend, not a chair stand"),
+                Check(HAND_HEIGHT, low=0.25, why="hands at the floor: crouching or picking something up, not a chair stand"),
+                _lean(45, "not upright when back: lying down is not standing up", "rest"),
+            ),
             rest_name="standing", active_name="seated", view="side",
             source="chosen: the larger of the hip and knee angles: both are ~90-110 deg seated and ~170 "
             "standing, while bending at the hips to pick something up keeps the knees straighter; "
             "counted on reaching the stand (exit), as the chair-stand tests count; streams may begin "
-            "seated; sitting may last (max_active 60 s)",
+            "seated; sitting may last (max_active 60 s). Round 2, for the automatic mode (URFD people "
+            "crouching and bending were counted as chair stands): seated, the trunk is within 65 deg of "
+            "upright (as the squat's bottom) and the hands are off the floor (above a quarter of the "
+            "standing hip height: on the thighs, the chair or crossed on the chest)",
         ),
     )
 }
