@@ -1,7 +1,7 @@
 """Body geometry from keypoints: joint angles, segment directions and inclinations, body centre.
 
-Pure functions on one pose: a `Pose`, its (17, 3) array of (x, y, score) in image pixels, or the
-17 rows `[x, y, score]` of `as_rows` (the fastest: convert a pose once when taking many measures).
+Pure functions on one pose: a `Pose`, its (17, 3) array of (x, y, score) in image pixels, or its
+17 rows `[x, y, score]` (`as_rows`: the fastest, convert a pose once when taking many measures).
 Used by every analysis above the detector (exercise counting, balance tests, fall detection, the
 web app); none of them ever runs a model. The arithmetic is done on Python floats: a dozen angles
 per frame cost several times more on numpy scalars (README, "Movement analysis", Speed).
@@ -78,22 +78,29 @@ class Measurement:
 INVALID = Measurement(math.nan, 0.0)
 
 
-def as_rows(pose) -> list[list[float]]:
-    """The 17 rows `[x, y, score]` of a `Pose` or a (17, 3) array; such rows are returned as they
-    are. Anything else is an `InvalidInputError` (a `ValueError`)."""
-    if type(pose) is list and len(pose) == len(KEYPOINT_NAMES) and all(type(r) is list and len(r) == 3 for r in pose):
+class Rows(list):
+    """The 17 rows `[x, y, score]` of one pose, checked once (`as_rows`): measures taken on them
+    skip the check."""
+
+
+def as_rows(pose) -> Rows:
+    """The 17 rows `[x, y, score]` of a `Pose`, a (17, 3) array or a list of such rows. Anything
+    else is an `InvalidInputError` (a `ValueError`)."""
+    if type(pose) is Rows:
         return pose
+    if type(pose) is list and len(pose) == len(KEYPOINT_NAMES) and all(type(r) is list and len(r) == 3 for r in pose):
+        return Rows(pose)
     if isinstance(pose, Pose):
         if len(pose.keypoints) != len(KEYPOINT_NAMES):
             raise InvalidInputError(f"a pose needs the {len(KEYPOINT_NAMES)} COCO keypoints, got {len(pose.keypoints)}")
-        return [[k.x, k.y, k.score] for k in pose.keypoints]
+        return Rows([k.x, k.y, k.score] for k in pose.keypoints)
     try:
         array = np.asarray(pose, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise InvalidInputError(f"a pose must be a movenet.Pose or a (17, 3) array of x, y, score; got {type(pose).__name__}") from exc
     if array.shape != (len(KEYPOINT_NAMES), 3):
         raise InvalidInputError(f"a pose must be a movenet.Pose or a (17, 3) array of x, y, score; got shape {array.shape}")
-    return array.tolist()
+    return Rows(array.tolist())
 
 
 def as_array(pose) -> np.ndarray:
@@ -101,8 +108,8 @@ def as_array(pose) -> np.ndarray:
     return np.array(as_rows(pose), dtype=np.float64)
 
 
-def _rows(pose) -> list[list[float]]:
-    return pose if type(pose) is list else as_rows(pose)
+def _rows(pose) -> Rows:
+    return pose if type(pose) is Rows else as_rows(pose)
 
 
 def point(kps, name: str) -> tuple[float, float, float]:

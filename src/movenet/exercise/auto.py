@@ -25,6 +25,7 @@ import math
 
 from movenet.analysis.geometry import DEFAULT_MIN_SCORE, as_rows
 from movenet.exercise.counter import RepCounter
+from movenet.exercise.posture import Posture
 from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.smoothing import DEFAULT_MAX_GAP_MS, DEFAULT_TAU_MS
 from movenet.exercise.specs import ExerciseSpec, get_exercise, list_exercises
@@ -45,7 +46,8 @@ class AutoCounter:
         keep_trace: bool = True,
     ) -> None:
         specs = [get_exercise(name) for name in (exercises or list_exercises())]
-        self.counters = {s.name: RepCounter(s, min_score=min_score, tau_ms=tau_ms, max_gap_ms=max_gap_ms, keep_trace=keep_trace) for s in specs}
+        posture = Posture()  # one person: the posture is measured once per frame for every counter
+        self.counters = {s.name: RepCounter(s, min_score=min_score, tau_ms=tau_ms, max_gap_ms=max_gap_ms, keep_trace=keep_trace, posture=posture) for s in specs}
         self._rank = {s.name: len(s.checks) for s in specs}
         self._leader: str | None = None
 

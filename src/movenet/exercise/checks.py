@@ -30,10 +30,10 @@ _TRAVEL = (FEET_TRAVEL, HIP_TRAVEL)
 
 
 class CheckTracker:
-    def __init__(self, checks: tuple[Check, ...], max_gap_ms: float) -> None:
+    def __init__(self, checks: tuple[Check, ...], max_gap_ms: float, posture: Posture | None = None) -> None:
         self.checks = checks
         self.max_gap_ms = max_gap_ms
-        self._posture = Posture() if any(isinstance(c.measure, str) for c in checks) else None
+        self._posture = (posture or Posture()) if any(isinstance(c.measure, str) for c in checks) else None
         self._travel = [c.measure in _TRAVEL for c in checks]
         self.reset()
 

@@ -39,6 +39,7 @@ from collections import deque
 from movenet.analysis import geometry
 from movenet.errors import InvalidInputError
 from movenet.exercise.checks import CheckTracker
+from movenet.exercise.posture import Posture
 from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.signals import pose_rows
 from movenet.exercise.smoothing import (
@@ -63,14 +64,17 @@ class RepCounter:
         tau_ms: float = DEFAULT_TAU_MS,
         max_gap_ms: float = DEFAULT_MAX_GAP_MS,
         keep_trace: bool = True,
+        posture: Posture | None = None,
         **spec_options,
     ) -> None:
+        """`posture`: a `posture.Posture` shared by the counters of one person (the automatic
+        mode measures the posture once per frame for all of them); by default its own."""
         spec = get_exercise(exercise)
         self.spec = spec.with_options(**spec_options) if spec_options else spec
         self.min_score = float(min_score)
         self.max_gap_ms = float(max_gap_ms)
         self._smoother = SignalSmoother(tau_ms=tau_ms, max_gap_ms=max_gap_ms)
-        self._checks = CheckTracker(self.spec.checks, self.max_gap_ms)
+        self._checks = CheckTracker(self.spec.checks, self.max_gap_ms, posture)
         self._keep_trace = keep_trace
         d = self.spec.direction
         self._start, self._exit, self._enter, self._depth = (d * self.spec.start_deg, d * self.spec.exit_deg, d * self.spec.enter_deg, d * self.spec.depth_deg)

@@ -92,7 +92,8 @@ class PostureFrame:
 
 
 class Posture:
-    """`update(pose rows, t, min_score)` -> this frame's `PostureFrame`; `reset()`."""
+    """`update(pose rows, t, min_score)` -> this frame's `PostureFrame`; `reset()`. Counters of one
+    person may share one (the automatic mode): the same rows at the same time are measured once."""
 
     def __init__(self, window_ms: float = TORSO_WINDOW_MS) -> None:
         self.window_ms = window_ms
@@ -104,6 +105,7 @@ class Posture:
         self._torso.reset()
         self._hip.reset()
         self._place: list = [None, None]  # where the references were taken: feet, hips
+        self._last: tuple = (None, math.nan, math.nan, None)  # (rows, t, min_score, frame) of the last update
 
     def _follow(self, feet: tuple[float, float], hips: tuple[float, float]) -> None:
         """Restart the references when the person has moved away from where they were taken."""
@@ -125,6 +127,13 @@ class Posture:
     def update(self, kps, t: float, min_score: float) -> PostureFrame:
         """This frame's measures (NaN where not measurable)."""
         rows = geometry.as_rows(kps)
+        if rows is self._last[0] and t == self._last[1] and min_score == self._last[2]:
+            return self._last[3]
+        frame = self._measure(rows, t, min_score)
+        self._last = (rows, t, min_score, frame)
+        return frame
+
+    def _measure(self, rows, t: float, min_score: float) -> PostureFrame:
         shoulder, hip = geometry.point(rows, "mid_shoulder"), geometry.point(rows, "mid_hip")
         hips = (hip[0], hip[1]) if hip[2] >= min_score else _NOWHERE
         ankles = [rows[i] for i in _ANKLES if rows[i][2] >= min_score]
