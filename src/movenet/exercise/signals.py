@@ -46,6 +46,11 @@ def _combine(left: Measurement, right: Measurement, combine: str) -> Measurement
     return Measurement(pick(m.value for m in seen), confidence)
 
 
+def _known(value: str, known, what: str) -> None:
+    if value not in known:
+        raise ValueError(f"unknown {what} {value!r}; known: {', '.join(known)}")
+
+
 @dataclass(frozen=True)
 class JointAngle:
     """The angle at a joint (geometry.JOINTS: elbow, shoulder, hip, knee), sides combined."""
@@ -54,8 +59,7 @@ class JointAngle:
     combine: str = "mean"
 
     def __post_init__(self) -> None:
-        if self.joint not in geometry.JOINTS:
-            raise ValueError(f"unknown joint {self.joint!r}; known: {', '.join(geometry.JOINTS)}")
+        _known(self.joint, geometry.JOINTS, "joint")
         if self.combine not in COMBINE:
             raise ValueError(f"combine must be one of {', '.join(COMBINE)}, got {self.combine!r}")
 
@@ -79,8 +83,7 @@ class Inclination:
     combine: str = "mean"
 
     def __post_init__(self) -> None:
-        if self.segment not in geometry.SEGMENTS:
-            raise ValueError(f"unknown segment {self.segment!r}; known: {', '.join(geometry.SEGMENTS)}")
+        _known(self.segment, geometry.SEGMENTS, "segment")
         if self.reference not in ("horizontal", "vertical"):
             raise ValueError(f"reference must be 'horizontal' or 'vertical', got {self.reference!r}")
 
@@ -112,8 +115,7 @@ class LargerOf:
         seen = [m for m in (s.measure(rows, min_score) for s in self.signals) if m.valid]
         if not seen:
             return Measurement(math.nan, 0.0)
-        best = max(seen, key=lambda m: m.value)
-        return best
+        return max(seen, key=lambda m: m.value)
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,7 @@ class Asymmetry:
     joint: str
 
     def __post_init__(self) -> None:
-        if self.joint not in geometry.JOINTS:
-            raise ValueError(f"unknown joint {self.joint!r}; known: {', '.join(geometry.JOINTS)}")
+        _known(self.joint, geometry.JOINTS, "joint")
 
     @property
     def label(self) -> str:
