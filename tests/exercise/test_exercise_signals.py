@@ -84,3 +84,23 @@ def test_trunk_lean_in_a_frontal_view():
     assert frame.lean == pytest.approx(50.0, abs=0.5) and frame.hands_low == 0.0
     assert frame.hip_height == pytest.approx(1.0)  # the hips did not go down
     assert geometry.inclination_to_vertical(leaning, "trunk").value == pytest.approx(0.0, abs=1e-9)  # 2D sees nothing
+
+
+def test_posture_references_restart_when_the_person_moves():
+    # a person walks away from the camera: 3 torso lengths to the side, shrinking to 0.6 of the size.
+    # Judged against the size they had before, they would look leaning (acos 0.6 = 53 deg) and
+    # crouched (hip height 0.6); the references are taken again at the new place.
+    posture = Posture()
+    for i in range(10):
+        frame = posture.update(figure(origin=(100.0, 300.0)), i * 100.0, 0.3)
+    assert frame.lean == pytest.approx(0.0, abs=1.0) and frame.hip_height == pytest.approx(1.0)
+    for i in range(10, 40):
+        k = (i - 10) / 29
+        frame = posture.update(figure(origin=(100.0 + 300.0 * k, 300.0 - 60.0 * k), scale=1.0 - 0.4 * k), i * 100.0, 0.3)
+    assert frame.lean < 30.0 and frame.hip_height > 0.8
+    # standing still, a real lean and a real squat are still seen against the references
+    frame = posture.update(figure(origin=(400.0, 240.0), scale=0.6, lean=40.0), 4000.0, 0.3)
+    frame = posture.update(figure(origin=(400.0, 240.0), scale=0.6, lean=40.0), 4100.0, 0.3)
+    frame = posture.update(figure(origin=(400.0, 240.0), scale=0.6, lean=40.0), 4200.0, 0.3)
+    assert frame.lean == pytest.approx(40.0, abs=6.0)  # (the last place's reference is a little larger)
+    assert frame.hand_height > 0.5 and frame.hip_raise > 1.0
