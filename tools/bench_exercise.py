@@ -9,7 +9,7 @@ For each model, interleaved rounds of:
   and the range of motion of all 11 measures for every person) on each frame, as `movenet
   exercise` does;
 and, on the poses of one run, the analysis alone repeated (a steadier figure than the difference
-of two noisy loop timings). Drawing the annotated video is timed apart: `draw_poses` alone vs
+of two noisy loop timings), also in the automatic mode (every exercise counted: `"auto"`). Drawing the annotated video is timed apart: `draw_poses` alone vs
 `draw_poses` + the exercise panel. Medians over the rounds, milliseconds per frame. On a shared
 machine the loop timings are disturbed; the analysis-alone ratio is the headline figure.
 """
@@ -46,12 +46,12 @@ def loop(detector, video: Path, analyse: bool) -> tuple[float, int, list]:
     return (time.perf_counter() - start) * 1000.0 / frames, frames, kept
 
 
-def analysis_alone(frames: list, repeats: int = 20) -> tuple[float, float]:
+def analysis_alone(frames: list, repeats: int = 20, exercise: str = "squat") -> tuple[float, float]:
     """(wall, CPU) ms per frame of the analysis on recorded poses; the CPU time of this one
     thread is hardly disturbed by other work on the machine."""
     wall, cpu = [], []
     for _ in range(repeats):
-        session = ExerciseSession("squat")
+        session = ExerciseSession(exercise)
         start, start_cpu = time.perf_counter(), time.thread_time()
         for fp in frames:
             session.update(fp.poses, fp.frame.timestamp_ms)
@@ -86,8 +86,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="runtime threads (default: all cores, as `movenet track`)")
     args = parser.parse_args()
     print(f"{args.video.name}, {args.rounds} interleaved rounds, threads {args.threads or 'all'}; ms per frame (median)")
-    print("| model | track | track + exercise | added (loop) | analysis alone (CPU) | added (analysis / track) | draw poses | + exercise panel |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| model | track | track + exercise | added (loop) | analysis alone (CPU) | added (analysis / track) | auto mode alone (CPU) | draw poses | + exercise panel |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for model in args.models:
         detector = movenet.create_detector(model, threads=args.threads)
         loop(detector, args.video, False)  # warm-up
@@ -98,8 +98,9 @@ def main() -> None:
             full.append(t)
         track, both = statistics.median(plain), statistics.median(full)
         alone, cpu = analysis_alone(kept)
+        auto, auto_cpu = analysis_alone(kept, 5, "auto")
         draw, panel = drawing(kept)
-        print(f"| {model} | {track:.2f} | {both:.2f} | {100 * (both - track) / track:+.1f} % | {alone:.3f} ({cpu:.3f}) | {100 * alone / track:.2f} % | {draw:.2f} | {panel:.2f} ({100 * (panel - draw) / draw:+.0f} %) |")
+        print(f"| {model} | {track:.2f} | {both:.2f} | {100 * (both - track) / track:+.1f} % | {alone:.3f} ({cpu:.3f}) | {100 * alone / track:.2f} % | {auto:.3f} ({auto_cpu:.3f}) | {draw:.2f} | {panel:.2f} ({100 * (panel - draw) / draw:+.0f} %) |")
 
 
 if __name__ == "__main__":

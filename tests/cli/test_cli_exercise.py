@@ -31,6 +31,19 @@ def test_exercise_json_csv_and_annotated_video(tmp_path, capsys):
     assert int(cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FRAME_COUNT)) == 6
 
 
+def test_exercise_auto_without_an_exercise_in_the_clip(tmp_path, capsys):
+    clip = make_video(tmp_path / "clip.mp4", n=4, size=(320, 240), fps=10.0)
+    out, js, png = tmp_path / "a.mp4", tmp_path / "r.json", tmp_path / "r.png"
+    assert main(["exercise", str(clip), "--exercise", "auto", "--out", str(out), "--json", str(js), "--plot", str(png)]) == 0
+    captured = capsys.readouterr()
+    assert "auto" in captured.out and "0 repetition(s)" in captured.out and "counts: none" in captured.out
+    assert "no plot" in captured.err and not png.exists()
+    report = json.loads(js.read_text())
+    assert report["exercise"] == "auto" and report["reps"] == 0 and report["signal"] is None
+    assert set(report["auto"]["counts"]) >= {"squat", "push_up"}
+    assert int(cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FRAME_COUNT)) == 4
+
+
 def test_exercise_bad_names_and_options(tmp_path, capsys):
     clip = make_video(tmp_path / "clip.mp4", n=2)
     assert main(["exercise", str(clip), "--exercise", "burpee"]) == 2

@@ -71,12 +71,15 @@ def to_pose(kps: np.ndarray, track_id: int | None = None) -> Pose:
 # The figure's parameters as a function of the exercise's signal value `v` (degrees).
 PROFILES = {
     "squat": lambda v: {"knee": v, "hip": v, "lean": (180.0 - v) * 0.35, "shoulder": 80.0, "elbow": 170.0},
-    "lunge": lambda v: {"knee": v, "hip": (v + 180.0) / 2.0, "lean": 5.0, "shoulder": 10.0},
+    # a split stance: the front hip bends with the knees, the back thigh stays near vertical (its hip
+    # straight) while its knee bends; the mean knee angle is the signal
+    "lunge": lambda v: {"sides": ({"knee": v, "hip": 90.0 + (v - 90.0) * 90.0 / 80.0}, {"knee": v, "hip": 180.0 - (180.0 - v) * 0.1}), "lean": 5.0, "shoulder": 10.0},
     "push_up": lambda v: {"body": -80.0, "hip": 178.0, "knee": 178.0, "shoulder": 80.0, "elbow": v},
-    "pull_up": lambda v: {"shoulder": 170.0, "elbow": v},
+    "pull_up": lambda v: {"shoulder": 170.0, "elbow": v, "hang": True},  # the hands stay on the bar
     "bicep_curl": lambda v: {"shoulder": 5.0, "elbow": v},
     "shoulder_press": lambda v: {"shoulder": v, "elbow": 90.0 + (v - 90.0)},
-    "sit_up": lambda v: {"lean": v, "body": -90.0, "hip": 90.0 + v, "knee": 80.0, "shoulder": 20.0},
+    # lying on the back, knees up (thighs 45 deg from the floor, feet flat): the hip flexes as the trunk rises
+    "sit_up": lambda v: {"lean": v, "body": -90.0, "hip": 135.0 - v, "knee": 90.0, "shoulder": 20.0},
     "jumping_jack": lambda v: {"shoulder": v, "elbow": 175.0},
     "glute_bridge": lambda v: {"body": -90.0, "lean": (180.0 - v) * 0.5 - 10.0, "hip": v, "knee": 60.0, "shoulder": 10.0},
     "sit_to_stand": lambda v: {"knee": v, "hip": v, "lean": (180.0 - v) * 0.2, "shoulder": 10.0},
@@ -114,13 +117,73 @@ def trajectory(rest: float, bottom, *, reps: int, period_ms: float = 2000.0, fps
     return out, truth
 
 
+def exercise_figure(exercise: str, v: float, origin=(320.0, 300.0), **options) -> np.ndarray:
+    """(17, 3) keypoints of the figure at the value `v` of the exercise's signal (`PROFILES`: a
+    profile may give each side its own angles, "sides", or hang from the hands, "hang")."""
+    params = {**PROFILES[exercise](v), **options}
+    sides, hang = params.pop("sides", None), params.pop("hang", False)
+    if sides is not None:
+        kps = two_sided(*sides, **params, origin=origin)
+        kps[:, :2] -= (kps[15, :2] + kps[16, :2]) / 2 - origin  # feet at `origin`
+    else:
+        kps = figure(**params, origin=origin)
+    if hang:  # the wrists stay put (on the bar), 330 px above `origin`: the body rises and falls
+        kps[:, :2] -= (kps[9, :2] + kps[10, :2]) / 2 - (origin[0], origin[1] - 330.0)
+    return kps
+
+
 def poses_for(exercise: str, samples, *, jitter_px: float = 0.0, seed: int = 0, track_id: int | None = None, origin=(320.0, 300.0)):
     """[(t, Pose)] of the figure driven through `samples` of the exercise's signal."""
     rng = np.random.default_rng(seed)
     out = []
     for t, v in samples:
-        kps = figure(**PROFILES[exercise](v), origin=origin)
+        kps = exercise_figure(exercise, v, origin)
         if jitter_px:
             kps[:, :2] += rng.normal(0.0, jitter_px, size=(17, 2))
         out.append((t, to_pose(kps, track_id)))
+    return out
+
+
+_LEFT = [i for i, n in enumerate(KEYPOINT_NAMES) if n.startswith("left_")]
+
+
+def two_sided(left: dict, right: dict, **common) -> np.ndarray:
+    """The figure with each side's own angles (`figure`'s hip, knee, shoulder, elbow), hip-anchored:
+    the left keypoints from one figure, the rest from the other (they share the trunk and head)."""
+    a = figure(**common, **left, anchor="hip")
+    kps = figure(**common, **right, anchor="hip")
+    kps[_LEFT] = a[_LEFT]
+    return kps
+
+
+def walking(seconds: float, *, fps: float = 30.0, speed: float = 2.6, stride_s: float = 1.0, knee_bend: float = 60.0,
+            start=(100.0, 300.0), heading=(1.0, 0.0), scale=(1.0, 1.0), jitter_px: float = 0.0, seed: int = 0, t0: float = 0.0):
+    """[(t, kps)] of a side-view gait: `speed` torso lengths a second (2.6: 1.3 m/s with a 0.5 m
+    torso) along `heading` (image direction; a person walking towards or away from the camera also
+    grows or shrinks: `scale` from the first frame to the last), one stride (two steps) per
+    `stride_s`: each thigh swings 25 degrees either way, each knee bends by `knee_bend` degrees
+    while its leg swings forward, the arms swing opposite the legs with the elbows slightly bent."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * fps)
+    out = []
+    norm = math.hypot(*heading)
+    ux, uy = heading[0] / norm, heading[1] / norm
+    x, y = start
+    for i in range(n):
+        t = i / fps
+        phase = 2 * math.pi * t / stride_s
+        s = scale[0] + (scale[1] - scale[0]) * i / max(n - 1, 1)
+        if i:
+            step = speed * TORSO * s / fps  # pixels this frame, at this frame's size
+            x, y = x + ux * step, y + uy * step
+        origin = (x, y)
+        side = {}
+        for name, sign in (("left", 1.0), ("right", -1.0)):
+            swing = 25.0 * math.sin(phase) * sign  # > 0: this thigh forward
+            knee = 180.0 - knee_bend * max(0.0, math.sin(phase + math.pi / 2) * sign) if swing > 0 else 178.0
+            side[name] = {"hip": 180.0 - swing, "knee": knee, "shoulder": 10.0 - 15.0 * math.sin(phase) * sign, "elbow": 160.0}
+        kps = two_sided(side["left"], side["right"], origin=origin, scale=s)
+        if jitter_px:
+            kps[:, :2] += rng.normal(0.0, jitter_px, size=(17, 2))
+        out.append((t0 + t * 1000.0, kps))
     return out

@@ -6,7 +6,14 @@ import math
 
 import numpy as np
 import pytest
-from exercise_synthetic import PROFILES, figure, poses_for, to_pose, trajectory
+from exercise_synthetic import (
+    PROFILES,
+    exercise_figure,
+    figure,
+    poses_for,
+    to_pose,
+    trajectory,
+)
 
 from movenet.errors import InvalidInputError, MovenetError
 from movenet.exercise import RepCounter, get_exercise, list_exercises
@@ -91,7 +98,7 @@ def test_pauses_idle_and_single_frame_spikes_do_not_count(name):
     frames = poses_for(name, samples, jitter_px=2.0, seed=5)
     spec = get_exercise(name)
     for i in (20, 60, 100, 340, 380):  # idle frames replaced by a one-frame jump to full depth
-        kps = figure(**PROFILES[name](spec.depth_deg))
+        kps = exercise_figure(name, spec.depth_deg)
         frames[i] = (frames[i][0], to_pose(kps))
     c = run(RepCounter(name), frames)
     assert c.count == 2 and c.partial_repetitions == ()
@@ -247,3 +254,55 @@ def test_a_squat_must_lower_the_hips_stay_in_place_and_a_pull_up_hang():
     c = run(RepCounter("pull_up"), arms_down)
     assert c.count == 0 and all("not overhead" in r.reason for r in c.partial_repetitions)
     assert run(RepCounter("bicep_curl"), arms_down).count == 2
+
+
+def test_floor_and_hand_checks():
+    """Checks added in round 2: a squat must show its hands off the floor (also when kneeling puts
+    the knees on the floor too), a push-up its plank, a sit-up its hips on the floor; a lunge with
+    the hands at the floor is a crouch."""
+    samples, _ = trajectory(170, 85, reps=2, period_ms=2000)
+    squat = PROFILES["squat"]
+
+    def hands_at(v, height):  # wrists `height` (share of the hip height) above the ankles, beside the knees
+        kps = figure(**squat(v))
+        ankle_y = kps[15, 1]
+        kps[9:11, :2] = [kps[13, 0] + 15, ankle_y - height * 175.0]  # 175 px: the standing hip height
+        kps[13:15, 1] = max(kps[13, 1], ankle_y - 10) if v < 120 else kps[13:15, 1]  # knees down to the floor
+        return kps
+
+    c = run(RepCounter("squat"), [(t, to_pose(hands_at(v, 0.2) if v < 150 else figure(**squat(v)))) for t, v in samples])
+    assert c.count == 0 and all("hand" in r.reason for r in c.partial_repetitions), [r.reason for r in c.partial_repetitions]
+    unseen = []
+    for t, v in samples:
+        kps = figure(**squat(v))
+        if v < 150:
+            kps[9:11, 2] = 0.1  # the hands are never seen at the bottom
+        unseen.append((t, to_pose(kps)))
+    c = run(RepCounter("squat"), unseen)
+    assert c.count == 0 and all("hand height not seen" in r.reason for r in c.partial_repetitions)
+    # a push-up whose legs are never seen is not a confirmed plank
+    spec = get_exercise("push_up")
+    samples, _ = trajectory(spec.rest_deg, spec.depth_deg - 10, reps=2)
+    legless = []
+    for t, v in samples:
+        kps = figure(**PROFILES["push_up"](v))
+        kps[13:17, 2] = 0.1
+        legless.append((t, to_pose(kps)))
+    c = run(RepCounter("push_up"), legless)
+    assert c.count == 0 and all("hip angle" in r.reason and "not seen" in r.reason for r in c.partial_repetitions)
+    # kneeling upright and back down to all fours moves the trunk as a sit-up does, hips high
+    spec = get_exercise("sit_up")
+    samples, _ = trajectory(spec.rest_deg, spec.depth_deg + 10, reps=2)
+    kneeling = [(t, to_pose(figure(lean=90.0 - v, hip=90.0 + (90.0 - v), knee=90.0, shoulder=20.0))) for t, v in samples]
+    c = run(RepCounter("sit_up"), kneeling)
+    assert c.count == 0 and all("hips are off the floor" in r.reason for r in c.partial_repetitions), [r.reason for r in c.partial_repetitions]
+    # a lunge whose hands go to the floor is a crouch
+    samples, _ = trajectory(170, 85, reps=2, period_ms=2000)
+    crouch = []
+    for t, v in samples:
+        kps = exercise_figure("lunge", v)
+        if v < 140:
+            kps[9:11, :2] = kps[15:17, :2] + [15.0, -5.0]
+        crouch.append((t, to_pose(kps)))
+    c = run(RepCounter("lunge"), crouch)
+    assert c.count == 0 and all("hands at the floor" in r.reason for r in c.partial_repetitions)

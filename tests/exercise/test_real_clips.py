@@ -103,3 +103,11 @@ def test_classifier_from_mlkit_poses_on_movenet_keypoints():
         rows = list(csv.DictReader(f))
     right = [clf.predict(frames[int(r["frame"])][1][0]).label == f"squats_{r['label']}" for r in rows]
     assert np.mean(right) >= 0.95  # measured 31/31 (README)
+
+
+def test_automatic_mode_on_the_labelled_exercise_clips():
+    """No exercise name: the squats are squats (2 + 1 partial) and the bridge a glute bridge."""
+    squats = count("reference-tfjs-models/pose_squats.mp4", "auto")
+    assert squats.exercise == "squat" and squats.reps == 2 and len(squats.primary.partial_repetitions) == 1
+    bridge = count("exercise/physioplus_bridging.mp4", "auto")
+    assert bridge.exercise == "glute_bridge" and bridge.reps == 1

@@ -10,17 +10,17 @@ from movenet.exercise import ExerciseSession, analyse_exercise
 
 
 def two_people_crossing():
-    """Person 1 (larger) does 3 squats walking left to right; person 2 does 5 faster squats right
-    to left; they cross in the middle of the clip. Frames: (t, [poses])."""
+    """Person 1 (larger) does 3 squats in place; person 2 walks in from the right, across and in
+    front of person 1, stops on the left and does 5 faster squats there. Frames: (t, [poses])."""
     a, _ = trajectory(170, 80, reps=3, period_ms=3000, pause_ms=1500)
-    b, _ = trajectory(170, 80, reps=5, period_ms=1800, pause_ms=1500)
+    b, _ = trajectory(170, 80, reps=5, period_ms=1500, pause_ms=3500)
     n = min(len(a), len(b))
     frames = []
     for i in range(n):
         t = a[i][0]
-        x_a, x_b = 100 + 400 * i / n, 500 - 400 * i / n
-        pa = to_pose(figure(**PROFILES["squat"](a[i][1]), origin=(x_a, 320), scale=1.2), track_id=1)
-        pb = to_pose(figure(**PROFILES["squat"](b[i][1]), origin=(x_b, 300)), track_id=2)
+        x_b = max(560 - 0.15 * t, 80)  # 1.5 torso lengths a second, from x 560 to 80 (by t = 3.2 s)
+        pa = to_pose(figure(**PROFILES["squat"](a[i][1]), origin=(200, 320), scale=1.2), track_id=1)
+        pb = to_pose(figure(**PROFILES["squat"](b[i][1]), origin=(x_b, 330)), track_id=2)
         frames.append((t, [pb, pa] if i % 2 else [pa, pb]))  # the order of poses does not matter
     return frames
 

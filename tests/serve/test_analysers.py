@@ -43,13 +43,14 @@ def same(shown, value, tolerance):
 
 
 def two_people_squatting():
-    """Person 1 does 3 squats walking right, person 2 five faster ones walking left (track ids),
-    as in tests/exercise/test_session.py."""
+    """Person 1 does 3 squats in place; person 2 walks in from the right, stops on the left and does
+    five faster ones there (track ids), as in tests/exercise/test_session.py (squats are counted in
+    place only)."""
     a, _ = trajectory(170, 80, reps=3, period_ms=3000, pause_ms=1500)
-    b, _ = trajectory(170, 80, reps=5, period_ms=1800, pause_ms=1500)
+    b, _ = trajectory(170, 80, reps=5, period_ms=1500, pause_ms=3500)
     n = min(len(a), len(b))
-    return [(a[i][0], [to_pose(figure(**PROFILES["squat"](a[i][1]), origin=(100 + 400 * i / n, 320), scale=1.2), 1),
-                       to_pose(figure(**PROFILES["squat"](b[i][1]), origin=(500 - 400 * i / n, 300)), 2)])
+    return [(a[i][0], [to_pose(figure(**PROFILES["squat"](a[i][1]), origin=(200, 320), scale=1.2), 1),
+                       to_pose(figure(**PROFILES["squat"](b[i][1]), origin=(max(560 - 0.15 * a[i][0], 80), 330)), 2)])
             for i in range(n)]
 
 

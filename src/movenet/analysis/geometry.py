@@ -1,8 +1,10 @@
 """Body geometry from keypoints: joint angles, segment directions and inclinations, body centre.
 
-Pure functions on one pose: a `Pose` or its (17, 3) array of (x, y, score) in image pixels. Used by
-every analysis above the detector (exercise counting, balance tests, fall detection); none of them
-ever runs a model.
+Pure functions on one pose: a `Pose`, its (17, 3) array of (x, y, score) in image pixels, or its
+17 rows `[x, y, score]` (`as_rows`: the fastest, convert a pose once when taking many measures).
+Used by every analysis above the detector (exercise counting, balance tests, fall detection, the
+web app); none of them ever runs a model. The arithmetic is done on Python floats: a dozen angles
+per frame cost several times more on numpy scalars (README, "Movement analysis", Speed).
 
 Conventions (image coordinates: x to the right, y down; degrees):
 - A **joint angle** is the interior angle at the middle keypoint between the two segments, in
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from movenet.errors import InvalidInputError
 from movenet.skeleton import KEYPOINT_NAMES
 from movenet.types import Pose
 
@@ -75,51 +78,68 @@ class Measurement:
 INVALID = Measurement(math.nan, 0.0)
 
 
-def as_array(pose: Pose | np.ndarray) -> np.ndarray:
-    """(17, 3) float64 array of (x, y, score)."""
+class Rows(list):
+    """The 17 rows `[x, y, score]` of one pose, checked once (`as_rows`): measures taken on them
+    skip the check."""
+
+
+def as_rows(pose) -> Rows:
+    """The 17 rows `[x, y, score]` of a `Pose`, a (17, 3) array or a list of such rows. Anything
+    else is an `InvalidInputError` (a `ValueError`)."""
+    if type(pose) is Rows:
+        return pose
+    if type(pose) is list and len(pose) == len(KEYPOINT_NAMES) and all(type(r) is list and len(r) == 3 for r in pose):
+        return Rows(pose)
     if isinstance(pose, Pose):
-        return np.array([(k.x, k.y, k.score) for k in pose.keypoints], dtype=np.float64)
-    array = np.asarray(pose, dtype=np.float64)
+        if len(pose.keypoints) != len(KEYPOINT_NAMES):
+            raise InvalidInputError(f"a pose needs the {len(KEYPOINT_NAMES)} COCO keypoints, got {len(pose.keypoints)}")
+        return Rows([k.x, k.y, k.score] for k in pose.keypoints)
+    try:
+        array = np.asarray(pose, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"a pose must be a movenet.Pose or a (17, 3) array of x, y, score; got {type(pose).__name__}") from exc
     if array.shape != (len(KEYPOINT_NAMES), 3):
-        raise ValueError(f"a pose must be a Pose or a (17, 3) array of x, y, score; got shape {array.shape}")
-    return array
+        raise InvalidInputError(f"a pose must be a movenet.Pose or a (17, 3) array of x, y, score; got shape {array.shape}")
+    return Rows(array.tolist())
 
 
-def point(kps: np.ndarray, name: str) -> tuple[float, float, float]:
-    """(x, y, score) of a keypoint name, or of "mid_<part>": the mean of both sides (score: the lower)."""
+def as_array(pose) -> np.ndarray:
+    """(17, 3) float64 array of (x, y, score)."""
+    return np.array(as_rows(pose), dtype=np.float64)
+
+
+def _rows(pose) -> Rows:
+    return pose if type(pose) is Rows else as_rows(pose)
+
+
+def point(kps, name: str) -> tuple[float, float, float]:
+    """(x, y, score) of a keypoint name, or of "mid_<part>": the mean of both sides (score: the lower).
+    `kps`: rows or a (17, 3) array (a `Pose`: convert it with `as_rows` first)."""
     if name.startswith("mid_"):
         left, right = kps[_INDEX["left_" + name[4:]]], kps[_INDEX["right_" + name[4:]]]
-        return (
-            (left[0] + right[0]) / 2.0,
-            (left[1] + right[1]) / 2.0,
-            min(left[2], right[2]),
-        )
+        return (left[0] + right[0]) / 2.0, (left[1] + right[1]) / 2.0, min(left[2], right[2])
     x, y, s = kps[_INDEX[name]]
-    return float(x), float(y), float(s)
+    return x, y, s
 
 
 def _sided(part: str, side: str) -> str:
     if part.startswith(("mid_", "left_", "right_")):
         return part
-    if side not in SIDES:
-        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
     return f"{side}_{part}"
 
 
-def angle_between(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
-    """Interior angle at b of the path a-b-c, degrees in [0, 180]; NaN if a or c coincides with b."""
-    v1 = (a[0] - b[0], a[1] - b[1])
-    v2 = (c[0] - b[0], c[1] - b[1])
-    n1, n2 = math.hypot(*v1), math.hypot(*v2)
-    if n1 == 0.0 or n2 == 0.0:
+def angle_between(a, b, c) -> float:
+    """Interior angle at b of the path a-b-c (points (x, y, ...)), degrees in [0, 180]; NaN if a or
+    c coincides with b."""
+    v1x, v1y = a[0] - b[0], a[1] - b[1]
+    v2x, v2y = c[0] - b[0], c[1] - b[1]
+    if (v1x == 0.0 and v1y == 0.0) or (v2x == 0.0 and v2y == 0.0):
         return math.nan
     # atan2 of cross and dot is exact near 0 and 180, where acos of a rounded cosine is not.
-    cross = v1[0] * v2[1] - v1[1] * v2[0]
-    dot = v1[0] * v2[0] + v1[1] * v2[1]
-    return math.degrees(math.atan2(abs(cross), dot))
+    return math.degrees(math.atan2(abs(v1x * v2y - v1y * v2x), v1x * v2x + v1y * v2y))
 
 
-def direction(p_from: tuple[float, float], p_to: tuple[float, float]) -> float:
+def direction(p_from, p_to) -> float:
     """Direction of p_from -> p_to from image-up, clockwise positive, degrees in (-180, 180]."""
     dx, dy = p_to[0] - p_from[0], p_to[1] - p_from[1]
     if dx == 0.0 and dy == 0.0:
@@ -134,31 +154,42 @@ def wrap_degrees(angle: float) -> float:
     return 180.0 if wrapped == -180.0 else wrapped
 
 
-def joint_angle(pose: Pose | np.ndarray, joint: str, side: str, min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
+# (joint, side) -> the three keypoint indices; (segment, side) -> the two point names.
+_JOINT_INDEX = {(j, s): tuple(_INDEX[f"{s}_{p}"] for p in parts) for j, parts in JOINTS.items() for s in SIDES}
+_SEGMENT_POINTS = {(g, s): tuple(_sided(p, s) for p in parts) for g, parts in SEGMENTS.items() for s in SIDES}
+
+
+def joint_angle(pose, joint: str, side: str, min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
     """The angle at `joint` ("elbow", "shoulder", "hip", "knee") on the person's `side`."""
-    if joint not in JOINTS:
-        raise ValueError(f"unknown joint {joint!r}; known: {', '.join(JOINTS)} (no ankle: COCO-17 has no foot keypoint)")
-    kps = as_array(pose)
-    a, b, c = (point(kps, _sided(part, side)) for part in JOINTS[joint])
+    idx = _JOINT_INDEX.get((joint, side))
+    if idx is None:
+        if joint not in JOINTS:
+            raise ValueError(f"unknown joint {joint!r}; known: {', '.join(JOINTS)} (no ankle: COCO-17 has no foot keypoint)")
+        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+    kps = _rows(pose)
+    a, b, c = kps[idx[0]], kps[idx[1]], kps[idx[2]]
     confidence = min(a[2], b[2], c[2])
-    if confidence < min_score:
+    if not confidence >= min_score:  # (a NaN score is not seen either)
         return Measurement(math.nan, confidence)
-    return Measurement(angle_between(a[:2], b[:2], c[:2]), confidence)
+    return Measurement(angle_between(a, b, c), confidence)
 
 
-def segment_direction(pose: Pose | np.ndarray, segment: str, side: str = "left", min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
+def segment_direction(pose, segment: str, side: str = "left", min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
     """Signed direction of a segment (see the module's conventions); `side` for limbs."""
-    if segment not in SEGMENTS:
-        raise ValueError(f"unknown segment {segment!r}; known: {', '.join(SEGMENTS)}")
-    kps = as_array(pose)
-    p, q = (point(kps, _sided(part, side)) for part in SEGMENTS[segment])
+    names = _SEGMENT_POINTS.get((segment, side))
+    if names is None:
+        if segment not in SEGMENTS:
+            raise ValueError(f"unknown segment {segment!r}; known: {', '.join(SEGMENTS)}")
+        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+    kps = _rows(pose)
+    p, q = point(kps, names[0]), point(kps, names[1])
     confidence = min(p[2], q[2])
-    if confidence < min_score:
+    if not confidence >= min_score:
         return Measurement(math.nan, confidence)
-    return Measurement(direction(p[:2], q[:2]), confidence)
+    return Measurement(direction(p, q), confidence)
 
 
-def inclination_to_vertical(pose: Pose | np.ndarray, segment: str, side: str = "left", min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
+def inclination_to_vertical(pose, segment: str, side: str = "left", min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
     """Unsigned angle between the segment's line and the vertical, [0, 90]."""
     d = segment_direction(pose, segment, side, min_score)
     if not d.valid:
@@ -167,28 +198,28 @@ def inclination_to_vertical(pose: Pose | np.ndarray, segment: str, side: str = "
     return Measurement(min(a, 180.0 - a), d.confidence)
 
 
-def inclination_to_horizontal(pose: Pose | np.ndarray, segment: str, side: str = "left", min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
+def inclination_to_horizontal(pose, segment: str, side: str = "left", min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
     """Unsigned angle between the segment's line and the horizontal, [0, 90]."""
     v = inclination_to_vertical(pose, segment, side, min_score)
     return Measurement(90.0 - v.value, v.confidence) if v.valid else v
 
 
-def distance(pose: Pose | np.ndarray, first: str, second: str, min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
+def distance(pose, first: str, second: str, min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
     """Pixel distance between two keypoints (or "mid_" points)."""
-    kps = as_array(pose)
+    kps = _rows(pose)
     p, q = point(kps, first), point(kps, second)
     confidence = min(p[2], q[2])
-    if confidence < min_score:
+    if not confidence >= min_score:
         return Measurement(math.nan, confidence)
     return Measurement(math.hypot(q[0] - p[0], q[1] - p[1]), confidence)
 
 
-def torso_length(pose: Pose | np.ndarray, min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
+def torso_length(pose, min_score: float = DEFAULT_MIN_SCORE) -> Measurement:
     """Mid-hip to mid-shoulder distance in pixels: the body's own length unit (scale-free signals)."""
     return distance(pose, "mid_hip", "mid_shoulder", min_score)
 
 
-def hip_center(pose: Pose | np.ndarray, min_score: float = DEFAULT_MIN_SCORE) -> tuple[float, float, float]:
+def hip_center(pose, min_score: float = DEFAULT_MIN_SCORE) -> tuple[float, float, float]:
     """(x, y, confidence) of the mid-hip point; x, y NaN below `min_score`."""
-    x, y, s = point(as_array(pose), "mid_hip")
+    x, y, s = point(_rows(pose), "mid_hip")
     return (x, y, s) if s >= min_score else (math.nan, math.nan, s)

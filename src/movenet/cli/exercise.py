@@ -23,6 +23,7 @@ examples:
   movenet exercise clip.mp4 --exercise push_up --out annotated.mp4 --csv reps.csv
   movenet exercise gym.mp4 --exercise squat --model multipose --person 2   # one track id
   movenet exercise 0 --exercise jumping_jack --show                       # webcam
+  movenet exercise clip.mp4 --exercise auto --json reps.json              # which exercise? counted
 
 A repetition is counted when it is completed: back past the spec's `exit` level after reaching
 its `enter` level (squat: rising back through 145 deg at the knee after reaching 120). Partial
@@ -63,7 +64,7 @@ def add_parser(sub) -> None:
         epilog=EXERCISE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_video_arguments(p, jsonl_help="write one JSON line per frame: poses and each person's count, phase, angle")
-    p.add_argument("--exercise", "-e", required=True, metavar="NAME", help="one of: " + ", ".join(list_exercises()))
+    p.add_argument("--exercise", "-e", required=True, metavar="NAME", help="one of: " + ", ".join(list_exercises()) + "; or auto (the exercise whose repetitions count)")
     p.add_argument("--json", metavar="FILE", help="write the report as JSON (- for standard output)")
     p.add_argument("--csv", metavar="FILE", help="write one row per repetition (counted and partial)")
     p.add_argument("--plot", metavar="PNG", help="write the angle over time with the repetitions marked (matplotlib)")
@@ -89,12 +90,13 @@ def add_parser(sub) -> None:
 
 
 def run_exercise(args: argparse.Namespace) -> int:
-    from movenet.exercise import ExerciseSession, get_exercise
+    from movenet.exercise import AUTO, ExerciseSession, get_exercise
     from movenet.exercise.overlay import draw_exercise
     from movenet.viz import draw_poses
 
-    spec = get_exercise(args.exercise)  # unknown names: an error listing the known ones
-    session = ExerciseSession(spec, person=args.person)
+    auto = args.exercise.strip().lower() == AUTO
+    spec = None if auto else get_exercise(args.exercise)  # unknown names: an error listing the known ones
+    session = ExerciseSession(AUTO if auto else spec, person=args.person)
 
     def analyse(fp):
         return session.update(fp.poses, fp.frame.timestamp_ms)
@@ -114,7 +116,9 @@ def run_exercise(args: argparse.Namespace) -> int:
         write_json(args.json, report.to_dict())
     if args.csv:
         write_repetitions_csv(report, args.csv)
-    if args.plot:
+    if args.plot and report.spec is None:
+        print("no plot: no exercise was recognised", file=sys.stderr)
+    elif args.plot:
         from movenet.exercise.plots import plot_report
 
         plot_report(report, args.plot)
@@ -126,7 +130,9 @@ def print_report(report, source: str, out=None) -> None:
     p = report.primary
     partial = len(p.partial_repetitions) if p else 0
     who = f" (person {p.id})" if p is not None and p.id is not None else ""
-    print(f"{source}: {report.exercise}{who}: {report.reps} repetition(s), {partial} partial; counted when {report.spec.counted_when}", file=out)
+    when = f"; counted when {report.spec.counted_when}" if report.spec else ""
+    found = f" (found automatically; counts: {', '.join(f'{k} {v}' for k, v in p.counts.items() if v) or 'none'})" if p is not None and p.counts is not None else ""
+    print(f"{source}: {report.exercise}{who}: {report.reps} repetition(s), {partial} partial{when}{found}", file=out)
     if report.note:
         print(f"note: {report.note}", file=out)
     if p is None:
@@ -153,6 +159,8 @@ def _times(r) -> tuple[str, ...]:
 
 
 def _main_joints(report) -> set[str]:
+    if report.spec is None:
+        return set()
     label = report.spec.signal.label
     joints = [j for j in ("elbow", "shoulder", "hip", "knee") if j in label]
     return {f"{side}_{j}" for j in joints for side in ("left", "right")} or {"trunk"}

@@ -8,8 +8,10 @@ pose classification. It sees only poses (`movenet.Pose` or None per frame), neve
 
     report = analyse_exercise(stream_poses(detector, source), "squat")   # every person
     report.to_dict()
+    analyse_exercise(frames, "auto")            # which exercise? the one whose repetitions count
 """
 
+from movenet.exercise.auto import AUTO, AutoCounter
 from movenet.exercise.counter import RepCounter
 from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.rom import MEASURES, JointRange, RangeOfMotion, measure_all
@@ -28,7 +30,9 @@ from movenet.exercise.specs import (
 )
 
 __all__ = [
+    "AUTO",
     "MEASURES",
+    "AutoCounter",
     "Check",
     "CounterState",
     "ExerciseReport",

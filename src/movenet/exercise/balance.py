@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from movenet.analysis import geometry
-from movenet.exercise.signals import pose_array
+from movenet.analysis.geometry import as_rows
 from movenet.skeleton import KEYPOINT_NAMES
 
 # Chosen on data: ankles of people standing on both feet or walking differ by at most 0.25 torso
@@ -86,7 +86,7 @@ class SwayMeter:
     def update(self, pose, timestamp_ms: float) -> None:
         if pose is None or not self.start_ms <= timestamp_ms <= self.end_ms:
             return
-        kps = pose_array(pose)
+        kps = as_rows(pose)
         x, y, _ = geometry.hip_center(kps, self.min_score)
         if not math.isnan(x):
             self._points.append((timestamp_ms, x, y))
@@ -184,7 +184,7 @@ class SingleLegStance:
             self.stances.append(Stance(o["start"], t, o["leg"], why, sway_of(o["points"], o["torso"])))
 
     def _measure(self, pose):
-        kps = pose_array(pose)
+        kps = as_rows(pose)
         la, ra = kps[_L_ANKLE], kps[_R_ANKLE]
         torso = geometry.torso_length(kps, self.min_score).value
         if min(la[2], ra[2]) < self.min_score or math.isnan(torso) or torso <= 0:

@@ -1,27 +1,40 @@
 """The posture checks of a spec (`specs.Check`), evaluated over a repetition.
 
-For each frame with a pose, every check's measure is taken (the trunk lean and hand height from
-`signals.Posture`, or a signal). "active" checks use the median over the frames the repetition
-spent past `enter` (a median, so a few bad frames do not decide; the feet's travel is measured from
-where they were when the repetition began, if seen within `max_gap_ms`); "rest" checks use the last value
-seen when the repetition is counted, which must be recent (within `max_gap_ms`), otherwise the
-check fails: a posture that cannot be seen cannot be confirmed.
+For each frame with a pose, every check's measure is taken (the trunk lean, hand and hip height
+from `posture.Posture`, or a signal). "active" checks use the median over the frames the
+repetition spent past `enter` (a median, so a few bad frames do not decide); "rest" checks use the
+last value seen when the repetition is counted, which must be recent (within `max_gap_ms`),
+otherwise the check fails: a posture that cannot be seen cannot be confirmed.
+
+The **travel** checks (`feet_travel`, `hip_travel`: is the exercise done in place?) take the
+largest distance the feet's midpoint (or the mid-hip point) moved during the repetition, in torso
+lengths, from where it was `SETTLE_MS` before the repetition began: someone who walks up and
+starts moving straight away has not settled in place. A travel never seen (the ankles unseen)
+does not reject a repetition.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections import deque
 
-from movenet.exercise.signals import Posture
-from movenet.exercise.specs import FEET_TRAVEL, Check
+from movenet.exercise.posture import Posture
+from movenet.exercise.specs import FEET_TRAVEL, HIP_TRAVEL, Check
+
+# A walker takes a step about every 0.5 s (a cadence of ~2 steps a second), which moves the
+# feet's midpoint by half a stride (~0.7 torso lengths): so the place where a repetition is done
+# is taken from 0.5 s before it begins, and a person who was still walking then has moved.
+SETTLE_MS = 500.0
+_TRAVEL = (FEET_TRAVEL, HIP_TRAVEL)
 
 
 class CheckTracker:
-    def __init__(self, checks: tuple[Check, ...], max_gap_ms: float) -> None:
+    def __init__(self, checks: tuple[Check, ...], max_gap_ms: float, posture: Posture | None = None) -> None:
         self.checks = checks
         self.max_gap_ms = max_gap_ms
-        self._posture = Posture() if any(isinstance(c.measure, str) for c in checks) else None
+        self._posture = (posture or Posture()) if any(isinstance(c.measure, str) for c in checks) else None
+        self._travel = [c.measure in _TRAVEL for c in checks]
         self.reset()
 
     def reset(self) -> None:
@@ -29,30 +42,52 @@ class CheckTracker:
             self._posture.reset()
         self._now = [math.nan] * len(self.checks)
         self._last = [(-math.inf, math.nan)] * len(self.checks)  # (t, value) last seen
-        self._feet: tuple[float, tuple[float, float]] | None = None  # (t, feet) last seen
+        self._places: deque[tuple[float, tuple[float, float], tuple[float, float]]] = deque()  # (t, feet, hips)
+        self._torso = math.nan  # the last upright torso length seen (pixels)
         self._now_ms = -math.inf
         self.begin()
 
     def begin(self) -> None:
-        """A new repetition starts: forget the previous one's active values; the feet's travel is
-        measured from where they are now."""
+        """A new repetition starts: forget the previous one's values; its travel is measured from
+        where the person was last seen `SETTLE_MS` ago or before (the oldest place kept)."""
         self._active: list[list[float]] = [[] for _ in self.checks]
-        seen = self._feet is not None and self._now_ms - self._feet[0] <= self.max_gap_ms
-        self._origin = self._feet[1] if seen else None
+        self._origin = {FEET_TRAVEL: None, HIP_TRAVEL: None}
+        self._moved = [math.nan] * len(self.checks)
+        for _, feet, hips in self._places:
+            self._measure_travel(feet, hips)
+
+    def _measure_travel(self, feet: tuple[float, float], hips: tuple[float, float]) -> None:
+        for key, where in ((FEET_TRAVEL, feet), (HIP_TRAVEL, hips)):
+            if math.isnan(where[0]):
+                continue
+            origin = self._origin[key]
+            if origin is None:
+                self._origin[key] = where
+                continue
+            if not self._torso > 0:
+                continue
+            moved = math.hypot(where[0] - origin[0], where[1] - origin[1]) / self._torso
+            for i, check in enumerate(self.checks):
+                if check.measure == key and not moved <= self._moved[i]:
+                    self._moved[i] = moved
 
     def frame(self, kps: list, t: float, min_score: float) -> None:
         if not self.checks:
             return
         self._now_ms = t
         posture = self._posture.update(kps, t, min_score) if self._posture is not None else None
-        travel = math.nan
-        if posture is not None and not math.isnan(posture.feet[0]):
-            self._feet = (t, posture.feet)
-            if self._origin is not None and posture.torso > 0:
-                travel = math.hypot(posture.feet[0] - self._origin[0], posture.feet[1] - self._origin[1]) / posture.torso
+        if posture is not None:
+            if posture.torso > 0:
+                self._torso = posture.torso
+            self._places.append((t, posture.feet, posture.hips))
+            while len(self._places) > 1 and self._places[1][0] <= t - SETTLE_MS:
+                self._places.popleft()  # the oldest kept is the last place seen SETTLE_MS ago or before
+            self._measure_travel(posture.feet, posture.hips)
         for i, check in enumerate(self.checks):
+            if self._travel[i]:
+                continue
             if isinstance(check.measure, str):
-                value = math.nan if posture is None else travel if check.measure == FEET_TRAVEL else getattr(posture, check.measure)
+                value = math.nan if posture is None else getattr(posture, check.measure)
             else:
                 value = check.measure.measure(kps, min_score).value
             self._now[i] = value
@@ -71,8 +106,14 @@ class CheckTracker:
     def verdict(self, t: float, active_name: str, rest_name: str) -> str:
         """"" when every check passes, else why not."""
         for i, check in enumerate(self.checks):
-            if check.phase == "active":
+            if self._travel[i]:
+                value, where = self._moved[i], "during the repetition"
+                if math.isnan(value):
+                    continue  # never seen: nothing to judge
+            elif check.phase == "active":
                 if not self._active[i]:
+                    if check.required:
+                        return f"{check.label} not seen at the {active_name}: {check.why}"
                     continue  # never seen past `enter`: nothing to judge
                 value, where = statistics.median(self._active[i]), f"at the {active_name}"
             else:
@@ -81,7 +122,7 @@ class CheckTracker:
                     return f"{check.label} not seen when back {rest_name}: {check.why}"
                 where = f"when back {rest_name}"
             if not check.low <= value <= check.high:
-                return f"{check.label} {value:.0f} {where}, outside {_range(check)}: {check.why}"
+                return f"{check.label} {value:.{1 if self._travel[i] else 0}f} {where}, outside {_range(check)}: {check.why}"
         return ""
 
 

@@ -26,7 +26,6 @@ import numpy as np
 
 from movenet.analysis import geometry
 from movenet.errors import InvalidInputError
-from movenet.exercise.signals import pose_array
 from movenet.skeleton import KEYPOINT_NAMES
 
 TORSO_MULTIPLIER = 2.5  # the tutorial's pose size: 2.5 torso lengths (or the farthest keypoint)
@@ -38,7 +37,7 @@ EMBEDDING_SIZE = 2 * len(KEYPOINT_NAMES) + len(_ANGLES)
 
 def embed(pose, min_score: float = geometry.DEFAULT_MIN_SCORE) -> np.ndarray:
     """The (42,) embedding of one pose (a Pose or a (17, 3) array)."""
-    kps = pose_array(pose).copy()
+    kps = geometry.as_array(pose).copy()
     seen = kps[:, 2] >= min_score
     hip = np.array(geometry.point(kps, "mid_hip")[:2])
     shoulder = np.array(geometry.point(kps, "mid_shoulder")[:2])
@@ -56,7 +55,7 @@ def embed(pose, min_score: float = geometry.DEFAULT_MIN_SCORE) -> np.ndarray:
 
 def mirror(pose) -> np.ndarray:
     """The pose mirrored left-right (x negated, left and right keypoints swapped)."""
-    kps = pose_array(pose)[_MIRROR].copy()
+    kps = geometry.as_array(pose)[_MIRROR].copy()
     kps[:, 0] = -kps[:, 0]
     return kps
 

@@ -19,7 +19,7 @@ signal in "progress" units (`direction * value`: larger is deeper) and these pha
 A repetition is counted at the moment it passes back past `exit` on the way to the start position
 (the squat: rising back through 145 degrees at the knee), if it lasted `min_rep_ms`, stayed past
 `enter` no longer than `max_active_ms` and at least `min_hold_ms`, and passed the spec's posture
-checks (trunk lean at the bottom and when back, hands above the knees: `checks`, `signals.Posture`);
+checks (trunk lean at the bottom and when back, hands above the knees: `checks`, `posture.Posture`);
 otherwise it is a partial repetition with the reason. The minimum range is implied by the levels:
 a counted repetition moves from past `start` (or from its top) to past `enter` (the squat: at
 least 40 degrees).
@@ -39,6 +39,7 @@ from collections import deque
 from movenet.analysis import geometry
 from movenet.errors import InvalidInputError
 from movenet.exercise.checks import CheckTracker
+from movenet.exercise.posture import Posture
 from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.signals import pose_rows
 from movenet.exercise.smoothing import (
@@ -63,14 +64,17 @@ class RepCounter:
         tau_ms: float = DEFAULT_TAU_MS,
         max_gap_ms: float = DEFAULT_MAX_GAP_MS,
         keep_trace: bool = True,
+        posture: Posture | None = None,
         **spec_options,
     ) -> None:
+        """`posture`: a `posture.Posture` shared by the counters of one person (the automatic
+        mode measures the posture once per frame for all of them); by default its own."""
         spec = get_exercise(exercise)
         self.spec = spec.with_options(**spec_options) if spec_options else spec
         self.min_score = float(min_score)
         self.max_gap_ms = float(max_gap_ms)
         self._smoother = SignalSmoother(tau_ms=tau_ms, max_gap_ms=max_gap_ms)
-        self._checks = CheckTracker(self.spec.checks, self.max_gap_ms)
+        self._checks = CheckTracker(self.spec.checks, self.max_gap_ms, posture)
         self._keep_trace = keep_trace
         d = self.spec.direction
         self._start, self._exit, self._enter, self._depth = (d * self.spec.start_deg, d * self.spec.exit_deg, d * self.spec.enter_deg, d * self.spec.depth_deg)
@@ -138,7 +142,7 @@ class RepCounter:
         if self._keep_trace:
             self.trace.append((t, raw, value))
         depth = math.nan if math.isnan(value) else self.spec.depth_fraction(value)
-        return CounterState(self.count, self._phase, value, raw, depth, new_rep, new_partial)
+        return CounterState(self.count, self._phase, value, raw, depth, new_rep, new_partial, self.spec.name)
 
     def finish(self) -> Repetition | None:
         """End of the stream: a repetition in progress becomes a partial one (returned)."""

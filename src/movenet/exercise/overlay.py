@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from movenet.exercise.repetition import CounterState
-from movenet.exercise.specs import ExerciseSpec
+from movenet.exercise.specs import ExerciseSpec, get_exercise
 
 BAR_COLOR = (60, 180, 75)  # green: the spec's depth reached
 SHALLOW_COLOR = (245, 130, 48)  # orange: short of it
@@ -31,10 +31,11 @@ def _fonts(scale: int):
 _MEASURE = ImageDraw.Draw(Image.new("RGB", (1, 1)))
 
 
-def draw_exercise(image: np.ndarray, spec: ExerciseSpec, states: dict) -> np.ndarray:
+def draw_exercise(image: np.ndarray, spec: ExerciseSpec | None, states: dict) -> np.ndarray:
     """A copy of `image` (RGB, e.g. with the poses drawn) with a panel per person (at most 4):
     the count, the live angle and phase, and a bar of the depth reached (the white mark is the
-    level a repetition must reach, the green one the spec's full depth)."""
+    level a repetition must reach, the green one the spec's full depth). `spec` None (automatic
+    mode): each person's panel shows the exercise of their state, if any yet."""
     out = np.array(image, copy=True)
     height, width = out.shape[:2]
     font, small, pad = _fonts(max(width, height))
@@ -67,8 +68,11 @@ def _box(out: np.ndarray, x: int, y: int, w: int, h: int, paint) -> None:
     out[y : y + h, x : x + w] = np.asarray(region)
 
 
-def _panel(out: np.ndarray, spec: ExerciseSpec, key, state: CounterState, x: int, pad: int, font, small, label_person: bool) -> int:
-    title = f"{f'#{key} ' if label_person and key else ''}{spec.name.replace('_', ' ')}: {state.count}"
+def _panel(out: np.ndarray, spec: ExerciseSpec | None, key, state: CounterState, x: int, pad: int, font, small, label_person: bool) -> int:
+    if spec is None and state.exercise:
+        spec = get_exercise(state.exercise)
+    name = spec.name.replace("_", " ") if spec is not None else "exercise?"
+    title = f"{f'#{key} ' if label_person and key else ''}{name}: {state.count}"
     sub = f"{'--' if math.isnan(state.value) else f'{state.value:.0f} deg'}  {state.phase}"
     text_w = round(max(_MEASURE.textlength(title, font=font), _MEASURE.textlength(sub, font=small)))
     bar_w, bar_h = max(8, round(font.size * 0.7)), max(20, round(out.shape[0] * 0.25))
@@ -84,7 +88,7 @@ def _panel(out: np.ndarray, spec: ExerciseSpec, key, state: CounterState, x: int
             fill = round(min(state.depth, 1.0) * bar_h)
             if fill > 1:
                 draw.rectangle([x0 + 1, y1 - fill, x1 - 1, y1 - 1], fill=BAR_COLOR if state.depth >= 1.0 else SHALLOW_COLOR)
-        for level, color in ((spec.enter_deg, (255, 255, 255)), (spec.depth_deg, BAR_COLOR)):
+        for level, color in ((spec.enter_deg, (255, 255, 255)), (spec.depth_deg, BAR_COLOR)) if spec is not None else ():
             y = y1 - round(spec.depth_fraction(level) * bar_h)
             draw.line([x0 - 3, y, x1 + 3, y], fill=color, width=2)
         draw.text((x1 + pad, bar_y), "depth", fill=(220, 220, 220), font=small)

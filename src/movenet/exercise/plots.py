@@ -10,6 +10,7 @@ from pathlib import Path
 
 from movenet.errors import InvalidOptionError
 from movenet.exercise.session import ExerciseReport, PersonReport
+from movenet.exercise.specs import get_exercise
 
 
 def _pyplot():
@@ -27,7 +28,9 @@ def plot_report(report: ExerciseReport, path: str | Path, person: PersonReport |
     """Write a PNG of one person's signal (default: the report's primary person)."""
     plt = _pyplot()
     person = person or report.primary
-    spec = report.spec
+    spec = get_exercise(person.exercise) if person is not None and person.exercise else report.spec
+    if spec is None:
+        raise InvalidOptionError("no exercise was recognised (automatic mode, nothing counted): nothing to plot")
     fig, ax = plt.subplots(figsize=(10, 4), dpi=100)
     if person is not None and person.trace:
         t = [row[0] / 1000.0 for row in person.trace]

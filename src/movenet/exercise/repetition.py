@@ -54,6 +54,7 @@ class CounterState:
     depth: float  # 0 at rest .. 1 at the spec's depth (clipped to 1.2), NaN when not seen
     new_repetition: Repetition | None = None  # counted at this frame
     new_partial: Repetition | None = None  # given up at this frame
+    exercise: str = ""  # the exercise counted (in the automatic mode: the leading one, "" if none yet)
 
 
 def _round(x: float, digits: int = 1) -> float | None:

@@ -12,6 +12,9 @@ Who is counted:
   track id; `person="largest"` feeds one counter with the largest person of each frame (ids
   ignored: use it when tracking is off). People who leave keep their counts.
 - Poses without ids but several per frame (MultiPose without tracking): the largest one.
+
+`exercise="auto"` (`auto.AutoCounter`): no name needed; each person's exercise is the one their
+repetitions are counted as (`PersonReport.exercise`), the report's is the primary person's.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 
 from movenet.analysis.per_person import SINGLE, PerPerson, person_key
 from movenet.errors import InvalidOptionError
+from movenet.exercise.auto import AUTO, AutoCounter
 from movenet.exercise.counter import RepCounter
 from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.rom import JointRange, RangeOfMotion
@@ -55,9 +59,13 @@ class PersonReport:
     frames_seen: int
     mean_area: float
     trace: tuple[tuple[float, float, float], ...] = field(repr=False)  # (t, raw, smoothed) for plots
+    exercise: str | None = None  # automatic mode: the exercise counted (None: nothing counted)
+    counts: dict[str, int] | None = None  # automatic mode: every exercise's count
 
     def to_dict(self) -> dict:
+        auto = {} if self.counts is None else {"exercise": self.exercise, "counts": self.counts}
         return {
+            **auto,
             "id": self.id,
             "reps": self.reps,
             "partial_reps": len(self.partial_repetitions),
@@ -70,8 +78,8 @@ class PersonReport:
 
 @dataclass(frozen=True)
 class ExerciseReport:
-    exercise: str
-    spec: ExerciseSpec = field(repr=False)
+    exercise: str  # automatic mode: the primary person's exercise, or "auto" when none was counted
+    spec: ExerciseSpec | None = field(repr=False)  # None: automatic mode, nothing counted
     people: tuple[PersonReport, ...]
     primary: PersonReport | None  # whose numbers the top level gives
     frames: int
@@ -86,8 +94,8 @@ class ExerciseReport:
         p = self.primary
         out = {
             "exercise": self.exercise,
-            "signal": self.spec.signal.label,
-            "counted_when": self.spec.counted_when,
+            "signal": self.spec.signal.label if self.spec else None,
+            "counted_when": self.spec.counted_when if self.spec else None,
             "reps": p.reps if p else 0,
             "partial_reps": len(p.partial_repetitions) if p else 0,
             "repetitions": [r.to_dict() for r in p.repetitions] if p else [],
@@ -98,14 +106,18 @@ class ExerciseReport:
             "duration_ms": round(self.duration_ms, 1),
             "note": self.note,
         }
+        if p is not None and p.counts is not None:
+            out["auto"] = {"counts": p.counts}
         if len(self.people) > 1 or (p is not None and p.id not in (None, SINGLE)):
             out["people"] = [q.to_dict() for q in self.people]
         return out
 
 
 class _Person:
-    def __init__(self, spec: ExerciseSpec, options: dict, keep_trace: bool = True) -> None:
-        self.counter = RepCounter(spec, keep_trace=keep_trace, **options)
+    def __init__(self, spec: ExerciseSpec | None, options: dict, keep_trace: bool = True) -> None:
+        self.counter = (
+            AutoCounter(keep_trace=keep_trace, **options) if spec is None else RepCounter(spec, keep_trace=keep_trace, **options)
+        )
         self.rom = RangeOfMotion(**options)
         self.frames = 0
         self.area_sum = 0.0
@@ -125,17 +137,24 @@ class _Person:
             id=key, reps=c.count, repetitions=c.repetitions, partial_repetitions=c.partial_repetitions,
             range_of_motion=self.rom.result(), frames_seen=self.frames,
             mean_area=self.area_sum / self.frames if self.frames else 0.0, trace=tuple(c.trace),
+            **({"exercise": c.exercise, "counts": c.counts} if isinstance(c, AutoCounter) else {}),
         )
 
 
 class ExerciseSession:
-    """Counters for every person of a stream: `update(poses, timestamp_ms)` per frame."""
+    """Counters for every person of a stream: `update(poses, timestamp_ms)` per frame.
+    `exercise`: a registry name, an `ExerciseSpec`, or "auto" (then `spec` is None)."""
 
     def __init__(self, exercise: str | ExerciseSpec, *, person: str | int = "all", keep_trace: bool = True, **options) -> None:
         """`keep_trace=False`: the counters keep no signal trace (the reports' plots), for long live
         sessions (the web app); the counts are the same."""
         spec_options = {k: v for k, v in options.items() if k not in _COUNTER_OPTIONS}
-        self.spec = get_exercise(exercise).with_options(**spec_options) if spec_options else get_exercise(exercise)
+        if isinstance(exercise, str) and exercise.strip().lower() == AUTO:
+            if spec_options:
+                raise InvalidOptionError(f"exercise options ({', '.join(sorted(spec_options))}) need a named exercise, not {AUTO!r}")
+            self.spec = None
+        else:
+            self.spec = get_exercise(exercise).with_options(**spec_options) if spec_options else get_exercise(exercise)
         if not (person in ("all", "largest") or (isinstance(person, int) and not isinstance(person, bool))):
             raise InvalidOptionError(f"person must be 'all', 'largest' or a track id (int), got {person!r}")
         self.person = person
@@ -197,12 +216,18 @@ class ExerciseSession:
             note = ""
         if self._ignored:
             note += f"; {len(self._ignored)} more people were not counted (at most {MAX_PEOPLE})"
-        return ExerciseReport(self.spec.name, self.spec, tuple(people), primary, self._frames, duration, note)
+        spec = self.spec
+        if spec is None:  # automatic mode: the primary person's exercise
+            spec = get_exercise(primary.exercise) if primary is not None and primary.exercise else None
+            if spec is None and primary is not None:
+                note = "; ".join(x for x in (note, "no exercise was recognised: nothing was counted") if x)
+        return ExerciseReport(spec.name if spec else AUTO, spec, tuple(people), primary, self._frames, duration, note)
 
 
 def analyse_exercise(frames: Iterable, exercise: str | ExerciseSpec, *, person: str | int = "all", **options) -> ExerciseReport:
-    """Count `exercise` over `frames`: FramePoses, or (timestamp_ms, poses) pairs. `options`:
-    the counter's (min_score, tau_ms, max_gap_ms) and spec overrides (e.g. enter_deg=110)."""
+    """Count `exercise` (a name, a spec, or "auto") over `frames`: FramePoses, or (timestamp_ms,
+    poses) pairs. `options`: the counter's (min_score, tau_ms, max_gap_ms) and spec overrides
+    (e.g. enter_deg=110; not with "auto")."""
     session = ExerciseSession(exercise, person=person, **options)
     for item in frames:
         if hasattr(item, "frame") and hasattr(item, "poses"):

@@ -29,7 +29,13 @@ import math
 from dataclasses import dataclass
 
 from movenet.errors import InvalidOptionError, MovenetError
-from movenet.exercise.signals import Inclination, JointAngle, LargerOf, Signal
+from movenet.exercise.signals import (
+    Asymmetry,
+    Inclination,
+    JointAngle,
+    LargerOf,
+    Signal,
+)
 
 
 class UnknownExerciseError(MovenetError, KeyError):
@@ -39,55 +45,69 @@ class UnknownExerciseError(MovenetError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-# The measures of `signals.Posture` (their names are its fields) and the feet's travel:
-LEAN, HANDS_LOW, HIP_HEIGHT, FEET_TRAVEL = "lean", "hands_low", "hip_height", "feet_travel"
+# The measures of `posture.Posture` (their names are its fields) and the travel of the feet's
+# midpoint and of the mid-hip point during a repetition (`checks`):
+LEAN, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT = "lean", "hands_low", "hip_height", "hand_height"
+HIP_RAISE, SHOULDER_RAISE = "hip_raise", "shoulder_raise"
+FEET_TRAVEL, HIP_TRAVEL = "feet_travel", "hip_travel"
+_MEASURES = (LEAN, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT, HIP_RAISE, SHOULDER_RAISE, FEET_TRAVEL, HIP_TRAVEL)
+_LABELS = {
+    LEAN: "trunk lean", HANDS_LOW: "hands below the knees", HIP_HEIGHT: "hip height", HAND_HEIGHT: "hand height",
+    HIP_RAISE: "hips above the feet", SHOULDER_RAISE: "shoulders above the feet", FEET_TRAVEL: "feet travel",
+    HIP_TRAVEL: "hip travel",
+}
 
 
 @dataclass(frozen=True)
 class Check:
     """A posture condition: the median of `measure` over the frames past `enter` (phase "active"),
-    or its last value when the repetition is counted (phase "rest"), must lie in [low, high].
-    `measure`: "lean" (trunk lean from upright, degrees, any camera view: `signals.Posture`),
+    or its last value when the repetition is counted (phase "rest"), must lie in [low, high]; an
+    "active" check never seen past `enter` passes unless it is `required`.
+    `measure`: "lean" (trunk lean from upright, degrees, any camera view: `posture.Posture`),
     "hands_low" (1 when the wrists are below the knees, else 0), "hip_height" (the hips' height
-    above the ankles as a share of the standing one), "feet_travel" (how far the midpoint of the
-    ankles moved since the repetition began, in torso lengths), or a signal."""
+    above the ankles as a share of the standing one), "hand_height" (the wrists' height above the
+    ankles as a share of the standing hip height: 0.5 is about a standing person's knees),
+    "hip_raise" / "shoulder_raise" (their height above the ankles in torso lengths: ~0 lying or
+    sitting on the floor, ~0.9 kneeling),
+    "feet_travel" / "hip_travel" (the farthest
+    the midpoint of the ankles / the mid-hip point moved during the repetition, from where it was
+    0.5 s before it began, in torso lengths: `checks`; the phase does not apply), or a signal."""
 
     measure: str | Signal
     low: float = -math.inf
     high: float = math.inf
     phase: str = "active"
     why: str = ""  # what failing it means
+    required: bool = False  # "active": a repetition that never shows it past `enter` fails
 
     def __post_init__(self) -> None:
         if self.phase not in ("active", "rest") or not self.low < self.high:
             raise InvalidOptionError(f"a check needs phase 'active' or 'rest' and low < high; got {self.phase!r}, {self.low}, {self.high}")
-        if isinstance(self.measure, str) and self.measure not in (LEAN, HANDS_LOW, HIP_HEIGHT, FEET_TRAVEL):
-            raise InvalidOptionError(f"a check measures {LEAN!r}, {HANDS_LOW!r}, {HIP_HEIGHT!r}, {FEET_TRAVEL!r} or a signal; got {self.measure!r}")
+        if isinstance(self.measure, str) and self.measure not in _MEASURES:
+            raise InvalidOptionError(f"a check measures {', '.join(map(repr, _MEASURES))} or a signal; got {self.measure!r}")
 
     @property
     def label(self) -> str:
-        if self.measure == LEAN:
-            return "trunk lean"
-        if self.measure == HANDS_LOW:
-            return "hands below the knees"
-        if self.measure == HIP_HEIGHT:
-            return "hip height"
-        if self.measure == FEET_TRAVEL:
-            return "feet travel"
-        return self.measure.label
+        return _LABELS[self.measure] if isinstance(self.measure, str) else self.measure.label
 
 
 def _lean(high: float, why: str, phase: str = "active", low: float = -math.inf) -> Check:
     return Check(LEAN, low, high, phase, why)
 
 
-# Exercises done in place: the midpoint of the ankles moves less than half a torso length (~25 cm)
-# from where it was when the repetition began; a walking step moves it by about half a stride.
+# Exercises done in place: the midpoint of the ankles (and, where the hips stay put too, the
+# mid-hip point) moves less than half a torso length (~25 cm) during the repetition, from where it
+# was 0.5 s before it began; a walking step moves the feet's midpoint by half a stride (~0.7).
 IN_PLACE_TORSO = 0.5
+# A forward or reverse lunge moves the feet's midpoint by half a lunge step (up to ~1 torso
+# length) and back; walking, and walking lunges, carry it on.
+LUNGE_TRAVEL_TORSO = 1.25
 
 
-def _in_place(name: str) -> Check:
-    return Check(FEET_TRAVEL, high=IN_PLACE_TORSO, why=f"the feet moved: walking, not a {name}")
+def _in_place(name: str, hips: bool = False, high: float = IN_PLACE_TORSO) -> tuple[Check, ...]:
+    why = f"walking, not a {name}"
+    feet = Check(FEET_TRAVEL, high=high, why=f"the feet moved: {why}")
+    return (feet, Check(HIP_TRAVEL, high=high, why=f"the hips moved: {why}")) if hips else (feet,)
 
 
 @dataclass(frozen=True)
@@ -147,6 +167,16 @@ class ExerciseSpec:
 
 _KNEE = JointAngle("knee", "mean")
 _ELBOW = JointAngle("elbow", "mean")
+_HIP_ASYMMETRY = Asymmetry("hip")
+# Checks that tell apart exercises whose counted signal is the same (chosen, round 2; they also
+# make the automatic mode possible, `auto`): a lunge bends the front hip to ~90 deg and keeps the
+# back one near straight (~170), a squat bends both alike, so their difference splits at 45;
+# a pull-up lifts the body by about an arm's length (~1 torso length), a press or a pull-down not
+# at all; a press starts with the hands at the shoulders (elbows ~90 deg), a jumping jack and an
+# arm raise keep the elbows straight (~170): 150 between them.
+LUNGE_HIP_ASYMMETRY = 45.0
+PULL_UP_RISE_TORSO = 0.3
+STRAIGHT_ELBOW_DEG = 150.0
 
 _REGISTRY: dict[str, ExerciseSpec] = {
     spec.name: spec
@@ -158,8 +188,10 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             checks=(
                 _lean(65, "leaning over: a bend, not a squat"),
                 Check(HANDS_LOW, high=0.5, why="hands at the floor: crouching or picking something up, not a squat"),
+                Check(HAND_HEIGHT, low=0.5, why="hands near the floor: crouching or picking something up, not a squat", required=True),
                 Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a squat"),
-                _in_place("squat"),
+                Check(_HIP_ASYMMETRY, high=LUNGE_HIP_ASYMMETRY, why="one hip bent, the other straight: a lunge or a step, not a squat"),
+                *_in_place("squat"),
                 _lean(45, "not upright when back: lying down is not standing up", "rest"),
             ),
             rest_name="standing", active_name="bottom", view="side or front",
@@ -171,9 +203,12 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             "a squat lowers the hips (to <= 0.9 of their standing height above the ankles: a side-view "
             "squat reaching 120 deg has them at ~0.85, pose_squats' bottoms at 0.58-0.66; added after "
             "walkers seen from above in opencv_vtest.avi were counted, see README), keeps the trunk within 65 "
-            "deg of upright (pose_squats: 42-54 by this estimate; people bending down in URFD: 70-90) and the "
-            "hands above the knees (crouching people touch the "
-            "floor), and ends upright (lying down with straight legs is not standing up)",
+            "deg of upright (pose_squats: 42-54 by this estimate; people bending down in URFD: 70-90), keeps the "
+            "hands above the knees and above half the standing hip height (a standing person's knees: crouching "
+            "and kneeling people touch the floor; pose_squats' hands stay at 0.93-1.06 of it, the URFD crouches' "
+            "median 0.01-0.43; added because MultiPose sees the wrists at the shoes of urfd_53 too faintly for "
+            "the below-the-knees test; required: urfd_43's hands at the floor are never seen by MultiPose, "
+            "the ankles always are when the knee angle is), and ends upright (lying down with straight legs is not standing up)",
         ),
         ExerciseSpec(
             name="push_up", description="push-up (press-up)", signal=_ELBOW,
@@ -181,8 +216,8 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             min_rep_ms=400, max_active_ms=5000,
             checks=(
                 _lean(180, "the body is not horizontal", low=50),
-                Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank"),
-                _in_place("push-up"),
+                Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank", required=True),
+                *_in_place("push-up"),
             ),
             rest_name="arms straight", active_name="chest down", view="side",
             source="depth 90: upper arms parallel to the floor (the usual push-up standard); enter 110 and "
@@ -196,6 +231,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
                 _lean(35, "the body is not hanging upright"),
                 _lean(35, "the body is not hanging upright", "rest"),
                 Check(JointAngle("shoulder", "mean"), low=120, phase="rest", why="the arms are not overhead: not hanging from a bar"),
+                Check(HIP_TRAVEL, low=PULL_UP_RISE_TORSO, why="the body did not rise: a press or a pull-down, not a pull-up"),
             ),
             rest_name="hanging", active_name="chin up", view="front or back",
             source="chosen: a dead hang is ~170 deg at the elbow (arms overhead: shoulder angle > 120), chin "
@@ -205,7 +241,11 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             name="bicep_curl", description="biceps curl, both arms or alternating", signal=JointAngle("elbow", "min"),
             rest_deg=165, start_deg=145, exit_deg=115, enter_deg=75, depth_deg=50,
             min_rep_ms=400, max_active_ms=5000,
-            checks=(_lean(35, "not upright (standing or sitting)"), _in_place("curl")),
+            checks=(
+                _lean(35, "not upright (standing or sitting)"),
+                Check(JointAngle("shoulder", "mean"), high=60, why="the upper arms are raised: a pull-up, press or reach, not a curl"),
+                *_in_place("curl", hips=True),
+            ),
             rest_name="arm down", active_name="curled", view="side or front",
             source="chosen: the more bent elbow (alternating curls count each arm); arm down ~165 deg, full "
             "curl ~40-50 deg; not validated on real video",
@@ -214,7 +254,11 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             name="shoulder_press", description="overhead (shoulder) press", signal=JointAngle("shoulder", "mean"),
             rest_deg=90, start_deg=110, exit_deg=130, enter_deg=150, depth_deg=165,
             min_rep_ms=400, max_active_ms=5000,
-            checks=(_lean(35, "not upright (standing or sitting)"), _in_place("press")),
+            checks=(
+                _lean(35, "not upright (standing or sitting)"),
+                Check(_ELBOW, high=STRAIGHT_ELBOW_DEG, phase="rest", why="the elbows stay straight: an arm raise or a jumping jack, not a press"),
+                *_in_place("press", hips=True),
+            ),
             rest_name="hands at shoulders", active_name="arms overhead", view="front",
             source="chosen: the upper arm's elevation (hip-shoulder-elbow) is ~90 deg or less with the hands at "
             "the shoulders and ~170 deg at lock-out; arms hanging (~10 deg) never pass `start`; not "
@@ -227,6 +271,9 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             checks=(
                 _lean(45, "leaning over: not a lunge"),
                 Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a lunge"),
+                Check(HAND_HEIGHT, low=0.25, why="hands at the floor: crouching, not a lunge"),
+                Check(_HIP_ASYMMETRY, low=LUNGE_HIP_ASYMMETRY, why="both hips bend alike: a squat, not a lunge"),
+                *_in_place("lunge", high=LUNGE_TRAVEL_TORSO),
                 _lean(45, "not upright when back", "rest"),
             ),
             rest_name="standing", active_name="bottom", view="side",
@@ -238,6 +285,10 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             name="sit_up", description="sit-up (trunk raised from lying)", signal=Inclination("trunk", "horizontal"),
             rest_deg=10, start_deg=20, exit_deg=35, enter_deg=50, depth_deg=65,
             min_rep_ms=500, max_active_ms=5000,
+            checks=(
+                Check(HIP_RAISE, high=0.5, why="the hips are off the floor: kneeling, bending or getting up, not a sit-up", required=True),
+                *_in_place("sit-up"),
+            ),
             rest_name="lying", active_name="sitting up", view="side",
             source="chosen: the trunk's inclination to the horizontal, ~0-15 deg lying, 60-80 deg at the top of "
             "a full sit-up (a crunch reaches ~30); not validated on real video",
@@ -245,7 +296,12 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="jumping_jack", description="jumping jack (star jump)", signal=JointAngle("shoulder", "mean"),
             rest_deg=20, start_deg=45, exit_deg=90, enter_deg=130, depth_deg=150,
-            min_rep_ms=250, max_active_ms=2000, checks=(_lean(30, "not standing upright"), _in_place("jumping jack")),
+            min_rep_ms=250, max_active_ms=2000,
+            checks=(
+                _lean(30, "not standing upright"),
+                Check(_ELBOW, low=STRAIGHT_ELBOW_DEG, phase="rest", why="the elbows bend: a press, not a jumping jack"),
+                *_in_place("jumping jack", hips=True),
+            ),
             rest_name="arms down", active_name="arms overhead", view="front",
             source="chosen: arm elevation (hip-shoulder-elbow) ~10-30 deg with the arms down, 150-170 overhead; "
             "min_rep 250 ms allows ~2 jacks a second; not validated on real video",
@@ -253,7 +309,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="glute_bridge", description="glute bridge (hip raise from lying)", signal=JointAngle("hip", "mean"),
             rest_deg=120, start_deg=135, exit_deg=145, enter_deg=155, depth_deg=165,
-            min_rep_ms=500, max_active_ms=60000, checks=(_lean(180, "not lying", low=45), _in_place("bridge")),
+            min_rep_ms=500, max_active_ms=60000, checks=(_lean(180, "not lying", low=45), *_in_place("bridge")),
             rest_name="hips down", active_name="hips up", view="side",
             source="depth 165: shoulders, hips and knees in line; lying with knees bent is ~110-130 deg "
             "(PhysioPlus' rest pose: 100-130, raise: 155-180); holds are allowed (max_active 60 s), "
@@ -264,12 +320,20 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             signal=LargerOf((JointAngle("hip", "mean"), JointAngle("knee", "mean"))),
             rest_deg=170, start_deg=160, exit_deg=150, enter_deg=120, depth_deg=100,
             min_rep_ms=400, max_active_ms=60000, start_active=True,
-            checks=(_in_place("sit-to-stand"), _lean(45, "not upright when back: lying down is not standing up", "rest")),
+            checks=(
+                *_in_place("sit-to-stand"),
+                _lean(65, "leaning over: a bend, not a chair stand"),
+                Check(HAND_HEIGHT, low=0.25, why="hands at the floor: crouching or picking something up, not a chair stand"),
+                _lean(45, "not upright when back: lying down is not standing up", "rest"),
+            ),
             rest_name="standing", active_name="seated", view="side",
             source="chosen: the larger of the hip and knee angles: both are ~90-110 deg seated and ~170 "
             "standing, while bending at the hips to pick something up keeps the knees straighter; "
             "counted on reaching the stand (exit), as the chair-stand tests count; streams may begin "
-            "seated; sitting may last (max_active 60 s)",
+            "seated; sitting may last (max_active 60 s). Round 2, for the automatic mode (URFD people "
+            "crouching and bending were counted as chair stands): seated, the trunk is within 65 deg of "
+            "upright (as the squat's bottom) and the hands are off the floor (above a quarter of the "
+            "standing hip height: on the thighs, the chair or crossed on the chest)",
         ),
     )
 }
