@@ -24,6 +24,7 @@ SGD_MOMENTUM = 0.9
 OPTIMIZERS = ("adam", "sgd")
 MAX_BATCH = 1024
 MAX_WORKERS = 64
+MAX_FREEZE_BLOCKS = 17  # MobileNetV2's inverted-residual blocks
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class TrainConfig:
     max_steps: int | None = None  # stop after this many steps in all (a compute budget)
     save_every: int = 0  # also checkpoint every N steps inside an epoch (0: at epoch ends)
     export_onnx: bool = True
+    distill_rotations: bool = False  # equivariant self-distillation (train/rotation_distill.py)
+    freeze_blocks: int = 0  # keep the stem and the first N backbone blocks at their starting weights
 
     def __post_init__(self) -> None:
         spec = get_spec(self.model)
@@ -69,6 +72,14 @@ class TrainConfig:
                                        ("save every", self.save_every, 0, 10**9)):
             if not isinstance(value, int) or not low <= value <= high:
                 raise InvalidOptionError(f"{name} must be an integer in {low}..{high}, got {value!r}")
+        if not isinstance(self.freeze_blocks, int) or not 0 <= self.freeze_blocks <= MAX_FREEZE_BLOCKS:
+            raise InvalidOptionError(f"freeze blocks must be an integer in 0..{MAX_FREEZE_BLOCKS}, got {self.freeze_blocks!r}")
+        if self.distill_rotations and (spec.multi_pose or spec.family != "movenet"):
+            raise InvalidOptionError("--distill-rotations needs a SinglePose MoveNet (lightning or thunder): "
+                                     "its heads are the ones that turn")
+        if self.distill_rotations and self.from_scratch:
+            raise InvalidOptionError("--distill-rotations distils the starting weights into themselves: "
+                                     "it cannot start from scratch")
         if self.max_steps is not None and self.max_steps < 1:
             raise InvalidOptionError(f"max steps must be >= 1, got {self.max_steps}")
         if self.optimizer not in OPTIMIZERS:
