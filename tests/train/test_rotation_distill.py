@@ -125,7 +125,8 @@ def test_teacher_turns_show_the_person_upright(tmp_path):
 def test_a_few_distillation_steps_on_the_fixture(tmp_path):
     out = tmp_path / "run"
     config = TrainConfig(model="lightning", train=((str(ANNOTATIONS), str(IMAGES)),), batch_size=2, epochs=1,
-                         max_steps=2, export_onnx=False, distill_rotations=True, freeze_blocks=3, lr=1e-5)
+                         max_steps=2, export_onnx=False, distill_rotations=True, freeze_blocks=3, lr=1e-4,
+                         relative_lr=True)
     summary = train(config, out, threads=1, progress=False, log=lambda *_: None)
     entry = summary["history"][0]
     assert {"turn0", "turn90", "turn180", "turn270", "kpt_offset"} <= set(entry["loss"])
@@ -138,6 +139,17 @@ def test_a_few_distillation_steps_on_the_fixture(tmp_path):
     assert any(not np.array_equal(trained[k], official[k]) for k in moved)
     run = json.loads((out / "run.json").read_text())
     assert run["config"]["distill_rotations"] is True and run["config"]["freeze_blocks"] == 3
+
+
+def test_relative_learning_rates_follow_each_tensor_scale():
+    from movenet.train.config import RELATIVE_LR_FLOOR
+
+    big, small, zero = torch.full((3, 3), 2.0), torch.full((4,), 0.01), torch.zeros(5)
+    optimizer = TrainConfig(train=(("a", "b"),), relative_lr=True).make_optimizer([big, small, zero])
+    scales = [g["lr_scale"] for g in optimizer.param_groups]
+    assert scales == pytest.approx([2.0 + RELATIVE_LR_FLOOR, 0.01 + RELATIVE_LR_FLOOR, RELATIVE_LR_FLOOR])
+    plain = TrainConfig(train=(("a", "b"),)).make_optimizer([big, small])
+    assert [g["lr_scale"] for g in plain.param_groups] == [1.0]
 
 
 def test_distillation_refuses_what_it_cannot_turn():

@@ -53,8 +53,13 @@ def add_parser(sub) -> None:
                    help="equivariant self-distillation: the starting model's heads on each upright crop, turned by "
                    "90/180/270, teach the network the turned crops (no labels used; the crops come from --train and "
                    "--unlabelled)")
+    p.add_argument("--distill-anchor", type=float, default=3.0, metavar="W",
+                   help="weight of the upright crops against each turn in --distill-rotations (default 3)")
     p.add_argument("--freeze-blocks", type=int, default=0, metavar="N",
                    help="keep the stem and the first N of the 17 backbone blocks fixed (default 0)")
+    p.add_argument("--relative-lr", action="store_true",
+                   help="each weight tensor's learning rate is --lr times its starting RMS (fine-tuning folded "
+                   "batch-norm weights, whose layers differ in scale by 100x)")
     p.add_argument("--epochs", type=int, help="default 10 (with --resume: the run's; more extends it)")
     p.add_argument("--batch-size", type=int, default=16, help="global batch, split over processes (default 16)")
     p.add_argument("--lr", type=float, help="peak learning rate; default 2e-5 (fine-tuning), 1e-3 with --from-scratch")
@@ -93,7 +98,8 @@ def config_from_args(args: argparse.Namespace):
         batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer, rotate=args.rotate, rotate_prob=args.rotate_prob,
         augment=not args.no_augment, from_scratch=args.from_scratch, weights=args.weights, seed=args.seed,
         workers=args.workers, max_steps=args.max_steps, save_every=args.save_every, export_onnx=not args.no_onnx,
-        distill_rotations=args.distill_rotations, freeze_blocks=args.freeze_blocks)
+        distill_rotations=args.distill_rotations, freeze_blocks=args.freeze_blocks, relative_lr=args.relative_lr,
+        distill_anchor=args.distill_anchor)
 
 
 def run(args: argparse.Namespace) -> int:

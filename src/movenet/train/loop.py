@@ -146,7 +146,7 @@ class _Run:
         if config.distill_rotations:  # the teacher: the starting weights, also when resuming
             from movenet.train.rotation_distill import RotationDistiller
 
-            self.distiller = RotationDistiller(_network(config).to(context.device))
+            self.distiller = RotationDistiller(_network(config).to(context.device), anchor_weight=config.distill_anchor)
         self.epoch, self.step_in_epoch, self.global_step, self.history, self.best = 0, 0, 0, [], None
         if state is not None:
             from movenet.weights.store import load_model
@@ -191,7 +191,8 @@ class _Run:
                    unit="step", file=sys.stderr, disable=quiet)
         for batch in loader:
             for group in self.optimizer.param_groups:
-                group["lr"] = learning_rate_at(self.global_step, schedule_steps, config.learning_rate)
+                group["lr"] = learning_rate_at(self.global_step, schedule_steps, config.learning_rate) * \
+                    group.get("lr_scale", 1.0)
             batch = {k: v.to(context.device) for k, v in batch.items()}
             share = 1.0  # what this process's loss contributes to the logged figure
             if self.distiller is not None:  # per-sample means: what DDP's gradient averaging expects
