@@ -13,6 +13,8 @@ examples:
   movenet train --model lightning --train A.json --train-images DIR --val V.json --val-images VDIR \\
                 --epochs 10 --rotate 180 --out runs/rot
   movenet train --teacher thunder --unlabelled my_camera/ clip.mp4 --epochs 5 --out runs/mycam
+  movenet train --distill-rotations --train A.json --train-images DIR --teacher thunder --unlabelled clips/ \
+                --val V.json --val-images VDIR --val-rotations 0,90,180,270 --out runs/turns
   movenet train --resume runs/rot --epochs 20           # continue (exactly where it stopped)
   torchrun --standalone --nproc-per-node=2 -m movenet train ... --out runs/ddp   # several processes
 
@@ -47,6 +49,17 @@ def add_parser(sub) -> None:
                    help="test-time rotation of the teacher: keep the best-scoring turn (default 0)")
     p.add_argument("--no-teacher-refine", action="store_true", help="teacher without its refinement pass")
     p.add_argument("--frame-step", type=int, default=10, metavar="N", help="teacher: every Nth video frame (default 10)")
+    p.add_argument("--distill-rotations", action="store_true",
+                   help="equivariant self-distillation: the starting model's heads on each upright crop, turned by "
+                   "90/180/270, teach the network the turned crops (no labels used; the crops come from --train and "
+                   "--unlabelled)")
+    p.add_argument("--distill-anchor", type=float, default=3.0, metavar="W",
+                   help="weight of the upright crops against each turn in --distill-rotations (default 3)")
+    p.add_argument("--freeze-blocks", type=int, default=0, metavar="N",
+                   help="keep the stem and the first N of the 17 backbone blocks fixed (default 0)")
+    p.add_argument("--relative-lr", action="store_true",
+                   help="each weight tensor's learning rate is --lr times its starting RMS (fine-tuning folded "
+                   "batch-norm weights, whose layers differ in scale by 100x)")
     p.add_argument("--epochs", type=int, help="default 10 (with --resume: the run's; more extends it)")
     p.add_argument("--batch-size", type=int, default=16, help="global batch, split over processes (default 16)")
     p.add_argument("--lr", type=float, help="peak learning rate; default 2e-5 (fine-tuning), 1e-3 with --from-scratch")
@@ -84,7 +97,9 @@ def config_from_args(args: argparse.Namespace):
         teacher_refine=not args.no_teacher_refine, frame_step=args.frame_step, epochs=args.epochs or 10,
         batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer, rotate=args.rotate, rotate_prob=args.rotate_prob,
         augment=not args.no_augment, from_scratch=args.from_scratch, weights=args.weights, seed=args.seed,
-        workers=args.workers, max_steps=args.max_steps, save_every=args.save_every, export_onnx=not args.no_onnx)
+        workers=args.workers, max_steps=args.max_steps, save_every=args.save_every, export_onnx=not args.no_onnx,
+        distill_rotations=args.distill_rotations, freeze_blocks=args.freeze_blocks, relative_lr=args.relative_lr,
+        distill_anchor=args.distill_anchor)
 
 
 def run(args: argparse.Namespace) -> int:

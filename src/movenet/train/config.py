@@ -21,9 +21,16 @@ WARMUP_START = 0.25
 FROM_SCRATCH_LR = 1e-3  # the CenterNet recipe's rate
 HEATMAP_PRIOR_BIAS = -2.19  # log(0.1 / 0.9): heatmap heads start at probability 0.1 (from scratch)
 SGD_MOMENTUM = 0.9
+# --relative-lr: each tensor's rate is the learning rate times its starting RMS (plus this floor, so that
+# an all-zero bias still moves). Folded batch norm leaves the layers at very different scales (weight
+# RMS 0.02 in Lightning's last blocks, 1.8 in its heads), so one absolute rate moves the small deep
+# layers by far more, relatively, than the rest: measured on the rotation distillation (README), the
+# upright AP after 150 steps of 8 crops was 28.9 with Adam at 2e-5 and 32.2 with relative rates at 1e-4.
+RELATIVE_LR_FLOOR = 1e-3
 OPTIMIZERS = ("adam", "sgd")
 MAX_BATCH = 1024
 MAX_WORKERS = 64
+MAX_FREEZE_BLOCKS = 17  # MobileNetV2's inverted-residual blocks
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,10 @@ class TrainConfig:
     max_steps: int | None = None  # stop after this many steps in all (a compute budget)
     save_every: int = 0  # also checkpoint every N steps inside an epoch (0: at epoch ends)
     export_onnx: bool = True
+    distill_rotations: bool = False  # equivariant self-distillation (train/rotation_distill.py)
+    freeze_blocks: int = 0  # keep the stem and the first N backbone blocks at their starting weights
+    distill_anchor: float = 3.0  # weight of the upright rows (rotation_distill.ANCHOR_WEIGHT)
+    relative_lr: bool = False  # each tensor's rate = lr x its starting RMS (RELATIVE_LR_FLOOR)
 
     def __post_init__(self) -> None:
         spec = get_spec(self.model)
@@ -69,6 +80,16 @@ class TrainConfig:
                                        ("save every", self.save_every, 0, 10**9)):
             if not isinstance(value, int) or not low <= value <= high:
                 raise InvalidOptionError(f"{name} must be an integer in {low}..{high}, got {value!r}")
+        if not isinstance(self.freeze_blocks, int) or not 0 <= self.freeze_blocks <= MAX_FREEZE_BLOCKS:
+            raise InvalidOptionError(f"freeze blocks must be an integer in 0..{MAX_FREEZE_BLOCKS}, got {self.freeze_blocks!r}")
+        if self.distill_rotations and (spec.multi_pose or spec.family != "movenet"):
+            raise InvalidOptionError("--distill-rotations needs a SinglePose MoveNet (lightning or thunder): "
+                                     "its heads are the ones that turn")
+        if not 0 < self.distill_anchor <= 1000:
+            raise InvalidOptionError(f"distill anchor weight must be in (0, 1000], got {self.distill_anchor!r}")
+        if self.distill_rotations and self.from_scratch:
+            raise InvalidOptionError("--distill-rotations distils the starting weights into themselves: "
+                                     "it cannot start from scratch")
         if self.max_steps is not None and self.max_steps < 1:
             raise InvalidOptionError(f"max steps must be >= 1, got {self.max_steps}")
         if self.optimizer not in OPTIMIZERS:
@@ -86,11 +107,19 @@ class TrainConfig:
         return self.lr if self.lr is not None else (FROM_SCRATCH_LR if self.from_scratch else DEFAULT_LR)
 
     def make_optimizer(self, parameters):
+        """The optimizer over `parameters`; every group has an `lr_scale` (the loop sets each
+        group's rate to the scheduled rate times it): 1, or each tensor's RMS with --relative-lr."""
         import torch
 
+        parameters = list(parameters)
+        if self.relative_lr:
+            groups = [{"params": [p], "lr_scale": float(p.detach().pow(2).mean().sqrt()) + RELATIVE_LR_FLOOR}
+                      for p in parameters]
+        else:
+            groups = [{"params": parameters, "lr_scale": 1.0}]
         if self.optimizer == "sgd":
-            return torch.optim.SGD(parameters, lr=self.learning_rate, momentum=SGD_MOMENTUM)
-        return torch.optim.Adam(parameters, lr=self.learning_rate)
+            return torch.optim.SGD(groups, lr=self.learning_rate, momentum=SGD_MOMENTUM)
+        return torch.optim.Adam(groups, lr=self.learning_rate)
 
     def augmentation(self) -> AugmentConfig:
         if not self.augment:

@@ -4,10 +4,12 @@ SinglePose: one sample per non-crowd person with labelled keypoints, the crop th
 (`eval.protocols.crop_region`: 1.25 x the longer box side, clipped to the image), shown to the model
 padded to a square like the detector does. Everybody else in the crop keeps their targets, so the
 model is not taught "one person only" (people without keypoints get a centre and a masked box, as
-in CenterNet). MultiPose: every image, whole, resized and padded as at inference (square inputs, so
-that they batch). Bad input is counted, not fatal: images that do not load (listed), persons
-without labelled keypoints (no sample of their own), labelled keypoints outside the image (made
-unlabelled).
+in CenterNet). For distillation (no labels needed) people without keypoints whose box is large
+enough get a sample too, and a sample may carry the quarter turns that show its person upright (a
+teacher label found through a turn). MultiPose: every image, whole, resized and padded as at
+inference (square inputs, so that they batch). Bad input is counted, not fatal: images that do not
+load (listed), persons without labelled keypoints (no sample of their own), labelled keypoints
+outside the image (made unlabelled).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class TrainSample:
     image: Path
     region: tuple[int, int, int, int] | None  # crop (x0, y0, x1, y1); None: the whole image
     people: tuple[TrainPerson, ...]
+    turn: int = 0  # counter-clockwise quarter turns of the model input that show the person upright
 
 
 @dataclass
@@ -82,9 +85,14 @@ def _person(annotation, width: int, height: int, report: DataReport) -> TrainPer
     return TrainPerson(kps, annotation.bbox)
 
 
-def build_samples(annotations: CocoKeypoints | str | Path, images_dir: str | Path, multi_pose: bool = False
+def build_samples(annotations: CocoKeypoints | str | Path, images_dir: str | Path, multi_pose: bool = False,
+                  min_box_side: float | None = None, turns: dict[int, int] | None = None
                   ) -> tuple[list[TrainSample], DataReport]:
-    """The samples of one COCO file; every image is decoded once here to check that it loads."""
+    """The samples of one COCO file; every image is decoded once here to check that it loads.
+
+    `min_box_side`: people without labelled keypoints get a sample too when their box's longer side
+    is at least this many pixels (distillation). `turns`: annotation id -> quarter turns that show
+    that person upright (`distill.teacher_turns`)."""
     dataset = annotations if isinstance(annotations, CocoKeypoints) else load_coco_keypoints(annotations)
     images_dir = Path(images_dir)
     if not images_dir.is_dir():
@@ -108,12 +116,13 @@ def build_samples(annotations: CocoKeypoints | str | Path, images_dir: str | Pat
             samples.append(TrainSample(path, None, people))
             report.people += sum(1 for p in people if p.keypoints[:, 2].any())
             continue
-        for person in people:
-            if not person.keypoints[:, 2].any():
+        for annotation, person in zip(found, people):
+            if not person.keypoints[:, 2].any() and (min_box_side is None or max(person.bbox[2:]) < min_box_side):
                 report.skipped_people += 1
                 continue
             report.people += 1
-            samples.append(TrainSample(path, crop_region(person.bbox, image.width, image.height), people))
+            turn = (turns or {}).get(annotation.id, 0)
+            samples.append(TrainSample(path, crop_region(person.bbox, image.width, image.height), people, turn))
     report.samples = len(samples)
     return samples, report
 
@@ -135,11 +144,24 @@ def _labels(people, matrix: np.ndarray, flip: bool) -> list[PersonLabel]:
     return out
 
 
+def _turned(label: PersonLabel, turns: int, side: float) -> PersonLabel:
+    """A person in grid pixels after the model input is turned counter-clockwise `turns` times
+    (`np.rot90`): (y, x) -> (side - x, y) per turn, as `codec.rotate` turns the heads."""
+    kps = label.keypoints.copy()
+    y_min, x_min, y_max, x_max = label.box
+    for _ in range(turns % 4):
+        kps[:, 0], kps[:, 1] = side - kps[:, 1], kps[:, 0].copy()
+        y_min, x_min, y_max, x_max = side - x_max, y_min, side - x_min, y_max
+    return PersonLabel(kps, (y_min, x_min, y_max, x_max))
+
+
 class PoseDataset(torch.utils.data.Dataset):
     """Samples -> {"image": float (3, S, S) RGB 0..255, targets of `encode_targets`}."""
 
-    def __init__(self, samples: list[TrainSample], spec: ModelSpec, augment: AugmentConfig, seed: int = 0) -> None:
+    def __init__(self, samples: list[TrainSample], spec: ModelSpec, augment: AugmentConfig, seed: int = 0,
+                 targets: bool = True) -> None:
         self.samples = samples
+        self.targets = targets  # False: the image alone (distillation needs no targets)
         self.spec = spec
         self.augment = augment
         self.seed = seed
@@ -181,12 +203,18 @@ class PoseDataset(torch.utils.data.Dataset):
         geometry = draw_geometry(rng, self.augment, (w / 2, h / 2), max(h, w))
         model_input = views.warp(np.ascontiguousarray(rgb), pixels, geometry.matrix, (self.size, self.size))
         model_input = photometric(model_input, rng, self.augment)
-        return model_input, _labels(people, grid @ geometry.matrix, geometry.flip)
+        labels = _labels(people, grid @ geometry.matrix, geometry.flip)
+        if sample.turn:
+            model_input = np.ascontiguousarray(np.rot90(model_input, sample.turn))
+            labels = [_turned(label, sample.turn, self.size / 4) for label in labels]
+        return model_input, labels
 
     def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
         model_input, labels = self.render(index)
         out_size = (self.size // 4, self.size // 4)
-        targets = encode_targets(labels, out_size, multi_pose=self.spec.multi_pose)
-        item = {k: torch.as_tensor(v) for k, v in targets.items()}
+        item = {}
+        if self.targets:
+            targets = encode_targets(labels, out_size, multi_pose=self.spec.multi_pose)
+            item = {k: torch.as_tensor(v) for k, v in targets.items()}
         item["image"] = torch.from_numpy(model_input).permute(2, 0, 1).float()
         return item

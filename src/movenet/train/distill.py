@@ -96,6 +96,17 @@ def _annotation(ann_id: int, image_id: int, xy_score: np.ndarray, width: int, he
             "teacher_scores": [round(float(s), 3) for s in xy_score[:, 2]]}
 
 
+def teacher_turns(labels: str | Path) -> dict[int, int]:
+    """Annotation id -> quarter turns that showed the teacher its person upright (the
+    `teacher_rotation` this module writes; other COCO files have none: empty)."""
+    try:
+        annotations = json.loads(Path(labels).read_text()).get("annotations", [])
+    except (OSError, ValueError):
+        return {}
+    return {int(a["id"]): int(a["teacher_rotation"]) // 90 % 4 for a in annotations
+            if isinstance(a, dict) and a.get("teacher_rotation") in ROTATIONS and "id" in a}
+
+
 def pseudo_label(sources: list[str], out_dir: Path, config: DistillConfig, exclude: frozenset[str] = frozenset(),
                  progress: bool | None = None) -> tuple[Path, Path, dict]:
     """Label `sources` with the teacher into `out_dir` (reused when it holds the same job).

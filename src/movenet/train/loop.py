@@ -24,6 +24,9 @@ from movenet.train.data import DataReport, PoseDataset, TrainSample, build_sampl
 from movenet.train.losses import Normalizers, movenet_losses
 
 COUNT_KEYS = ("num_people", "num_keypoints", "num_offsets")
+# Distillation needs no labels, so people without keypoints make samples too when their box's longer
+# side is at least this (pixels): a quarter of Thunder's input side; smaller crops are mostly blur.
+DISTILL_MIN_BOX_SIDE = 64.0
 LOG_FILE = "log.jsonl"
 
 
@@ -46,8 +49,17 @@ def _samples(config: TrainConfig, out_dir: Path, context, progress) -> tuple[lis
     spec = get_spec(config.model)
     samples: list[TrainSample] = []
     report = DataReport()
+
+    def build(annotation_file, images):
+        if not config.distill_rotations:
+            return build_samples(annotation_file, images, spec.multi_pose)
+        from movenet.train.distill import teacher_turns
+
+        return build_samples(annotation_file, images, spec.multi_pose, min_box_side=DISTILL_MIN_BOX_SIDE,
+                             turns=teacher_turns(annotation_file))
+
     for annotation_file, images in config.train:
-        found, part = build_samples(annotation_file, images, spec.multi_pose)
+        found, part = build(annotation_file, images)
         samples += found
         report.add(part)
     teacher_report: dict = {}
@@ -67,7 +79,7 @@ def _samples(config: TrainConfig, out_dir: Path, context, progress) -> tuple[lis
             pseudo_label(list(config.unlabelled), out_dir / "pseudo", distill, exclude, progress)
         distributed.barrier(context)
         labels, images_dir, teacher_report = pseudo_label(list(config.unlabelled), out_dir / "pseudo", distill, exclude)
-        found, part = build_samples(labels, images_dir, spec.multi_pose)
+        found, part = build(labels, images_dir)
         samples += found
         report.add(part)
     if len(samples) < config.batch_size:
@@ -111,6 +123,16 @@ def _prepare_out(out_dir: Path, config: TrainConfig, resume: bool, overwrite: bo
     return config, None
 
 
+def _freeze(model, blocks: int) -> None:
+    """Keep the stem and the first `blocks` backbone blocks at their starting weights (no gradient:
+    their backward pass is skipped too)."""
+    if blocks <= 0:
+        return
+    for module in (model.backbone.stem, *model.backbone.blocks[:blocks]):
+        for p in module.parameters():
+            p.requires_grad_(False)
+
+
 class _Run:
     """The state of one run in one process: model, optimizer, counters, history; saving."""
 
@@ -118,7 +140,13 @@ class _Run:
         self.config, self.out_dir, self.context, self.run, self.log = config, out_dir, context, run, log
         self.spec = get_spec(config.model)
         self.model = _network(config).to(context.device).train()
-        self.optimizer = config.make_optimizer(self.model.parameters())
+        _freeze(self.model, config.freeze_blocks)
+        self.optimizer = config.make_optimizer([p for p in self.model.parameters() if p.requires_grad])
+        self.distiller = None
+        if config.distill_rotations:  # the teacher: the starting weights, also when resuming
+            from movenet.train.rotation_distill import RotationDistiller
+
+            self.distiller = RotationDistiller(_network(config).to(context.device), anchor_weight=config.distill_anchor)
         self.epoch, self.step_in_epoch, self.global_step, self.history, self.best = 0, 0, 0, [], None
         if state is not None:
             from movenet.weights.store import load_model
@@ -163,11 +191,17 @@ class _Run:
                    unit="step", file=sys.stderr, disable=quiet)
         for batch in loader:
             for group in self.optimizer.param_groups:
-                group["lr"] = learning_rate_at(self.global_step, schedule_steps, config.learning_rate)
+                group["lr"] = learning_rate_at(self.global_step, schedule_steps, config.learning_rate) * \
+                    group.get("lr_scale", 1.0)
             batch = {k: v.to(context.device) for k, v in batch.items()}
-            heads = self.network(batch["image"])
-            norm = Normalizers(*distributed.sum_over_processes([float(batch[k].sum()) for k in COUNT_KEYS], context))
-            losses = movenet_losses(heads, batch, norm, scale=float(context.world_size))
+            share = 1.0  # what this process's loss contributes to the logged figure
+            if self.distiller is not None:  # per-sample means: what DDP's gradient averaging expects
+                losses = self.distiller(self.network, batch["image"])
+            else:
+                share = 1.0 / context.world_size  # a loss scaled by the world size
+                heads = self.network(batch["image"])
+                norm = Normalizers(*distributed.sum_over_processes([float(batch[k].sum()) for k in COUNT_KEYS], context))
+                losses = movenet_losses(heads, batch, norm, scale=float(context.world_size))
             self.optimizer.zero_grad(set_to_none=True)
             losses["total"].backward()
             self.optimizer.step()
@@ -175,8 +209,8 @@ class _Run:
             self.step_in_epoch += 1
             seen += local_batch * context.world_size
             done += 1
-            for name, value in losses.items():  # this process's share (of a loss scaled by the world size)
-                sums[name] = sums.get(name, 0.0) + float(value.detach()) / context.world_size
+            for name, value in losses.items():  # rank 0's figures
+                sums[name] = sums.get(name, 0.0) + float(value.detach()) * share
             rate = seen / (time.perf_counter() - started)
             bar.set_postfix({k: f"{v / done:.3f}" for k, v in sums.items()} | {"img/s": f"{rate:.1f}"})
             bar.update(1)
@@ -226,7 +260,7 @@ def train(config: TrainConfig, out_dir: str | Path, resume: bool = False, overwr
     if config.batch_size % context.world_size:
         raise InvalidOptionError(f"batch size {config.batch_size} must be a multiple of the {context.world_size} processes")
     spec = get_spec(config.model)
-    dataset = PoseDataset(samples, spec, config.augmentation(), config.seed)
+    dataset = PoseDataset(samples, spec, config.augmentation(), config.seed, targets=not config.distill_rotations)
     steps_per_epoch = len(dataset) // config.batch_size
     schedule_steps = config.epochs * steps_per_epoch  # the learning-rate schedule's length
     total_steps = schedule_steps if config.max_steps is None else min(schedule_steps, config.max_steps)
