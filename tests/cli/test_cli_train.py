@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 
@@ -12,10 +13,14 @@ from train_helpers import ANNOTATIONS, IMAGES
 
 from movenet.cli.main import main
 
+HAS_TORCH = importlib.util.find_spec("torch") is not None and importlib.util.find_spec("safetensors") is not None
+needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="needs the torch extra: pip install -e '.[torch]'")
+
 BASE = ["train", "--train", str(ANNOTATIONS), "--train-images", str(IMAGES), "--batch-size", "2", "--threads", "1",
         "--no-onnx"]
 
 
+@needs_torch
 def test_run_then_resume_then_refuse(tmp_path, capsys):
     out = tmp_path / "run"
     assert main([*BASE, "--max-steps", "1", "--out", str(out)]) == 0
@@ -35,6 +40,14 @@ def test_run_then_resume_then_refuse(tmp_path, capsys):
     (["train", "--unlabelled", "v.mp4", "--out", "x"], "--unlabelled needs --teacher"),
     (["train", "--resume", "nowhere"], "not a training run folder"),
 ])
+@needs_torch
 def test_usage_errors(argv, message, capsys):
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.skipif(HAS_TORCH, reason="checks the light install's message (torch is installed here)")
+def test_without_torch_a_one_line_error(capsys):
+    assert main(["train", "--out", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "movenet train needs PyTorch" in err and "pip install 'movenet[torch]'" in err and "Traceback" not in err
