@@ -204,6 +204,7 @@ def create_detector(
     weights: str | Path | None = None,
     threads: int | None = None,
     input_resolution: int | None = None,
+    spinning: bool = True,
 ) -> Detector:
     """A detector for `model` ("lightning", "thunder", "multipose", or "posenet": the older
     baseline, for comparison).
@@ -211,6 +212,9 @@ def create_detector(
     runtime: "onnxruntime" (default when installed), "torch", "litert" (Google's own .tflite
     files, for comparison) or "xnnpack" (our int8 .tflite files in LiteRT: the default for int8
     when ai-edge-litert is installed); weights: another model file; threads: CPU threads.
+    spinning: onnxruntime's worker threads busy-wait between calls (fastest for back-to-back
+    stills); False where other threads need the cores between calls, as in the overlapped video
+    pipeline (README, Video). Other runtimes ignore it.
     precision: "fp32" or "int8" (quantised convolutions: smaller and faster, keypoints typically
     within 1 px of float; README, Precision).
     compat: None (our defaults) or "tfjs" (the official pose-detection behaviour, exactly).
@@ -235,6 +239,7 @@ def create_detector(
     if compat not in COMPAT_MODES:
         raise InvalidOptionError(f"compat must be None or 'tfjs', got {compat!r}")
     refine, smoothing = check_bool("refine", refine), check_bool("smoothing", smoothing)
+    spinning = check_bool("spinning", spinning)
     min_pose_score = check_number("min_pose_score", min_pose_score, 0.0, 1.0)
     if spec.family == "posenet":
         _check_posenet_options(compat, precision, input_resolution)
@@ -264,6 +269,8 @@ def create_detector(
         smoothing, tracker, max_tracks, max_track_age_ms, precision, input_resolution,
     )
     extra = {"precision": precision} if precision != "fp32" else {}
+    if runtime == "onnxruntime" and not spinning:
+        extra["spinning"] = False
     backend = backend_class(spec.name, weights=weights, threads=threads, **extra)
     return Detector(spec, options, backend)
 

@@ -77,3 +77,17 @@ def test_sequential_mode_gives_the_same_outputs(tmp_path):
     assert main(["track", str(clip), "--jsonl", str(b), "--out", str(tmp_path / "b.mp4"), "--sequential"]) == 0
     assert a.read_text() == b.read_text()
     assert (tmp_path / "a.mp4").read_bytes() == (tmp_path / "b.mp4").read_bytes()
+
+
+def test_overlapped_pipeline_runs_onnxruntime_without_spinning_threads():
+    """Busy-waiting intra-op threads took the cores that decoding, drawing and encoding need in the
+    overlapped pipeline (README, Video); --sequential keeps the stills' setting."""
+    from movenet.cli.main import build_parser
+    from movenet.cli.video import video_detector
+
+    def spinning(extra):
+        detector = video_detector(build_parser().parse_args(["track", "clip.mp4", *extra]))
+        return detector.runtime.session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning")
+
+    assert spinning([]) == "0"
+    assert spinning(["--sequential"]) == "1"

@@ -43,6 +43,7 @@ CASES = [
     ("refine", True, "multipose", InvalidOptionError, "refine applies to SinglePose models"),
     ("smoothing", "off", "lightning", InvalidOptionError, "smoothing must be True or False, got 'off'"),
     ("smoothing", 0, "lightning", InvalidOptionError, "smoothing must be True or False, got 0"),
+    ("spinning", "no", "lightning", InvalidOptionError, "spinning must be True or False, got 'no'"),
     ("min_pose_score", -0.1, "lightning", InvalidOptionError, r"min_pose_score must be a number in 0\.\.1, got -0\.1"),
     ("min_pose_score", 1.5, "lightning", InvalidOptionError, r"min_pose_score must be a number in 0\.\.1, got 1\.5"),
     ("min_pose_score", float("nan"), "lightning", InvalidOptionError, "min_pose_score must be a number in 0..1, got nan"),

@@ -51,7 +51,9 @@ def add_tracking_options(p) -> None:
 
 
 def video_detector(args: argparse.Namespace):
-    """The detector the video options ask for."""
+    """The detector the video options ask for. The overlapped pipeline runs onnxruntime without
+    spinning threads: their busy-waiting took the cores that decoding, drawing and encoding need
+    (README, Video); `--sequential` keeps the stills' setting, as before the pipeline."""
     import movenet
 
     return movenet.create_detector(
@@ -59,6 +61,7 @@ def video_detector(args: argparse.Namespace):
         precision=args.precision, compat=args.compat, smoothing=not args.no_smoothing,
         tracker=args.tracker, min_pose_score=args.min_pose_score, max_poses=args.max_poses,
         multipose_max_dimension=args.multipose_max_dimension, input_resolution=args.input_resolution,
+        spinning=bool(getattr(args, "sequential", False)),
     )
 
 
