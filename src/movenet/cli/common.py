@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -46,6 +47,21 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
         "and shipped; onnxruntime; litert: Google's int8 file): smaller and faster, keypoints "
         "typically within 1 px of float (README, Precision)",
     )
+
+
+# What each optional extra a command may need brings, and how to install it (pyproject.toml).
+EXTRAS = {
+    "torch": ("PyTorch and safetensors", "pip install 'movenet[torch]' (with pip install torch==2.13.0 for the CPU build)"),
+    "tflite-export": ("PyTorch and litert-torch", "pip install 'movenet[tflite-export]' (in its own environment)"),
+}
+
+
+def require_modules(command: str, modules: tuple[str, ...], extra: str) -> None:
+    """A one-line error, before anything is imported, when a command's optional packages are missing."""
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        what, hint = EXTRAS[extra]
+        raise InvalidOptionError(f"{command} needs {what} (missing: {', '.join(missing)}): {hint}")
 
 
 def check_output_file(target: str | None, option: str) -> None:

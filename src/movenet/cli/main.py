@@ -17,6 +17,7 @@ from movenet.cli import (
     track,
     train,
 )
+from movenet.cli.common import require_modules
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
 
@@ -40,6 +41,7 @@ def cmd_convert_weights(args: argparse.Namespace) -> int:
 
 
 def cmd_export_onnx(args: argparse.Namespace) -> int:
+    require_modules("movenet export-onnx", ("torch", "safetensors", "onnx", "onnxscript"), "torch")
     from movenet.export.onnx import main as export_main
 
     argv = ["--out", args.out] if args.out else []
@@ -49,6 +51,10 @@ def cmd_export_onnx(args: argparse.Namespace) -> int:
 
 
 def cmd_quantize(args: argparse.Namespace) -> int:
+    if args.format == "tflite":
+        require_modules("movenet quantize --format tflite", ("torch", "litert_torch"), "tflite-export")
+    else:
+        require_modules("movenet quantize", ("torch", "safetensors", "onnx"), "torch")
     from movenet.export.quantize import main as quantize_main
 
     argv = ["--calibration", *args.calibration, "--format", args.format]

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from movenet.cli.common import require_modules
 from movenet.registry import list_models
 
 EPILOG = """\
@@ -102,19 +103,8 @@ def config_from_args(args: argparse.Namespace):
         distill_anchor=args.distill_anchor)
 
 
-def require_torch() -> None:
-    """`movenet train` needs PyTorch (the `torch` extra): a one-line error without it."""
-    import importlib.util
-
-    from movenet.errors import InvalidOptionError
-
-    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("safetensors") is None:
-        raise InvalidOptionError("movenet train needs PyTorch and safetensors: pip install 'movenet[torch]' "
-                                 "(with pip install torch==2.13.0 for the CPU build)")
-
-
 def run(args: argparse.Namespace) -> int:
-    require_torch()
+    require_modules("movenet train", ("torch", "safetensors"), "torch")
     from movenet.errors import InvalidOptionError
     from movenet.train.checkpoint import RUN_FILE
     from movenet.train.config import TrainConfig
