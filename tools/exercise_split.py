@@ -1,6 +1,6 @@
 """The tuning / held-out split of the WorkoutTracker clips (`../shared/data/exercise/workouttracker`,
 research only: only the file names are kept in the repository), written to
-`docs/exercise/workouttracker_split.csv` (file, exercise, person, split).
+`docs/exercise/workouttracker_split.csv` (file, exercise, person, view, split).
 
     python tools/exercise_split.py
 
@@ -9,7 +9,8 @@ each clip (clothes, tattoos, room, bar): e.g. the pull-up clips 8-11 show one ma
 at the same park bars. Within each exercise, the person groups are put in an order fixed by a hash
 of their names (not chosen by hand), and whole groups are held out in that order until at least a
 third of the exercise's clips are (never more than half). The one dip clip is held out whole: the
-dip spec is written from the movement's description and only evaluated on it.
+dip spec is written from the movement's description and only evaluated on it. The camera view
+of each clip, also by eye: front (facing the camera or turned away from it), side, or angled.
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ PEOPLE = {
 }
 
 
+VIEWS = {
+    "front": ["pull-up_10", "pull-up_11", "pull-up_13", "pull-up_19", "pull-up_23", "pull-up_24", "pull-up_25", "pull-up_5", "pull-up_6",
+              "videoplayback_1", "videoplayback_5", "push-up_10", "push-up_14", "push-up_37", "squat_8", "squat_13", "squat_18",
+              "squat_19", "squat_24", "dips_8"],
+    "side": ["pull-up_8", "pull-up_9", "push-up_1", "push-up_6", "push-up_9", "push-up_19", "push-up_21", "push-up_42", "push-up_44",
+             "push-up_50", "squat_9", "squat_17"],
+    "angled": ["pull-up_16", "pull-up_26", "push-up_25", "push-up_26", "push-up_38", "push-up_41", "push-up_46", "push-up_48",
+               "squat_12", "squat_29"],
+}
+VIEW = {clip: view for view, clips in VIEWS.items() for clip in clips}
+
+
 def held_out(exercise: str, groups: dict[str, list[str]]) -> set[str]:
     if exercise == "dip":
         return set(groups)
@@ -68,13 +81,13 @@ def main() -> None:
     for exercise, groups in PEOPLE.items():
         held = held_out(exercise, groups)
         for key, clips in groups.items():
-            rows += [(PREFIX[exercise] + c + ".mp4", exercise, key, "heldout" if key in held else "tune") for c in clips]
+            rows += [(PREFIX[exercise] + c + ".mp4", exercise, key, VIEW[c], "heldout" if key in held else "tune") for c in clips]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with open(OUT, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["file", "exercise", "person", "split"])
+        w.writerow(["file", "exercise", "person", "view", "split"])
         w.writerows(sorted(rows))
-    print(f"{OUT}: {len(rows)} clips, {sum(r[3] == 'heldout' for r in rows)} held out")
+    print(f"{OUT}: {len(rows)} clips, {sum(r[4] == 'heldout' for r in rows)} held out")
 
 
 if __name__ == "__main__":

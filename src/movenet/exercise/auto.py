@@ -110,3 +110,15 @@ class AutoCounter:
     @property
     def trace(self):
         return self.counters[self._leader].trace if self._leader else ()
+
+    @property
+    def traces(self) -> dict[str, tuple]:
+        return self.counters[self._leader].traces if self._leader else {}
+
+    @property
+    def signal(self) -> str:
+        return self.counters[self._leader].signal if self._leader else ""
+
+    @property
+    def view(self) -> str:
+        return next(iter(self.counters.values())).view

@@ -26,8 +26,24 @@ least 40 degrees).
 
 Frames where the signal cannot be measured (no pose, joints below the score threshold) are
 skipped; a gap up to `max_gap_ms` is bridged (the state holds), a longer one ends the repetition in
-progress as partial and waits for the person to be back at the start position. A stream starts
-`waiting`: set-up and walking in are not counted until the person has been at the start position.
+progress as partial and waits for the person to be back at the start position. While the person
+is seen but not the signal's joints, a repetition past `enter` is held up to `max_active_ms`: at
+the bottom of a deep squat the body hides the ankles, at the top of a pull-up the bar the wrists.
+A stream starts `waiting`: set-up and walking in are not counted until the person has been at the
+start position.
+
+**Several signals** (`ExerciseSpec.tracks`: the primary one and its view-robust alternatives, e.g.
+the knee angle and the hips' height above the ankles for a squat): each runs its own state machine
+(`_Machine`, with its own posture checks) on the same poses, and a repetition completed on any of
+them counts once: a repetition is the same movement as one already counted when the deepest point
+of either lies within the other's span. So the signal that sees the movement best counts it (the
+knee angle of a side view, the hip height of a front view, where the knees bend towards the camera
+and the angle hardly changes in the image); each repetition says which signal counted it, and a
+partial repetition is reported only when no signal counted that movement. The live state (value,
+phase, depth) is that of the leading signal: the one that has counted the most repetitions.
+A relative signal (`Track.relative`) is divided by the person's own rest value, the largest of the
+last `BASELINE_WINDOW_MS` (their standing hip height, hanging or plank height): this calibration
+makes its levels shares of the person's own range of travel, in any view and at any distance.
 """
 
 from __future__ import annotations
@@ -39,7 +55,7 @@ from collections import deque
 from movenet.analysis import geometry
 from movenet.errors import InvalidInputError
 from movenet.exercise.checks import CheckTracker
-from movenet.exercise.posture import Posture
+from movenet.exercise.posture import Posture, RecentMax
 from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.signals import pose_rows
 from movenet.exercise.smoothing import (
@@ -47,10 +63,202 @@ from movenet.exercise.smoothing import (
     DEFAULT_TAU_MS,
     SignalSmoother,
 )
-from movenet.exercise.specs import ExerciseSpec, get_exercise
+from movenet.exercise.specs import BASELINE_WINDOW_MS, ExerciseSpec, Track, get_exercise
+from movenet.exercise.view import ViewTracker
 
 WAITING, READY, MOVING, ACTIVE, RETURNING = "waiting", "ready", "moving", "active", "returning"
 MAX_TRACE = 30 * 60 * 60  # frames of signal kept for plots: one hour at 30 fps (bounded memory)
+
+
+class _Machine:
+    """The state machine of one track (signal and levels) of a spec: its smoother, its posture
+    checks, its repetitions and partial ones. `RepCounter` runs one per track."""
+
+    def __init__(self, spec: ExerciseSpec, track: Track, checks: CheckTracker, smoother: SignalSmoother, max_gap_ms: float, keep_trace: bool) -> None:
+        self.spec, self.track = spec, track
+        self.label = track.label
+        self.max_gap_ms = max_gap_ms
+        self._smoother = smoother
+        self._checks = checks
+        self._keep_trace = keep_trace
+        self._baseline = RecentMax(BASELINE_WINDOW_MS) if track.relative else None
+        d = track.direction
+        self._start, self._exit, self._enter, self._depth = (d * track.start, d * track.exit, d * track.enter, d * track.depth)
+        self.reset()
+
+    def reset(self) -> None:
+        self._smoother.reset()
+        self._checks.reset()
+        if self._baseline is not None:
+            self._baseline.reset()
+        self.phase = WAITING
+        self.reps: list[Repetition] = []
+        self.partials: list[Repetition] = []
+        self._prev: tuple[float, float] | None = None  # (t, progress) of the last valid sample
+        self.value = math.nan
+        self.raw = math.nan
+        self._began_active = False
+        self._seen = False
+        self._top, self._top_ms = math.inf, math.nan
+        self._rep_start = self._rep_top = self._peak = self._peak_ms = math.nan
+        self._enter_ms = self._left_enter_ms = math.nan
+        self.trace: deque[tuple[float, float, float]] = deque(maxlen=MAX_TRACE)  # (t, raw, smoothed)
+
+    def measure(self, kps, min_score: float, t: float) -> float:
+        raw = self.track.signal.measure(kps, min_score).value
+        if self._baseline is not None and not math.isnan(raw):
+            rest = self._baseline.update(raw, t)
+            raw = raw / rest if rest > 0 else math.nan  # no rest position seen yet (e.g. never hanging)
+        return raw
+
+    def update(self, kps, t: float, min_score: float, last_pose_ms: float) -> tuple[Repetition | None, Repetition | None]:
+        """One frame (`kps` None: nobody): (the repetition counted now, the one given up now)."""
+        raw = math.nan
+        if kps is None:
+            self._checks.no_pose()
+        else:
+            raw = self.measure(kps, min_score, t)
+            self._checks.frame(kps, t, min_score)
+        new_rep = new_partial = None
+        if self._prev is not None and t - self._prev[0] > self.max_gap_ms:
+            # the signal has not been seen for a while: give up, unless the person is seen at the
+            # bottom of a repetition (their joints hidden by the body or the bar), up to max_active
+            held = self.phase == ACTIVE and t - last_pose_ms <= self.max_gap_ms and t - self._prev[0] <= self.spec.max_active_ms
+            if not held:
+                new_partial = self._lose(f"lost the person for {t - self._prev[0]:.0f} ms")
+        value = math.nan if math.isnan(raw) else self._smoother.update(raw, t)
+        if not math.isnan(value):
+            n_reps, n_partials = len(self.reps), len(self.partials)
+            self._step(self.track.direction * value, t)
+            new_rep = self.reps[-1] if len(self.reps) > n_reps else None
+            new_partial = self.partials[-1] if len(self.partials) > n_partials else new_partial
+            self.value = value
+        self.raw = raw
+        if self._keep_trace:
+            self.trace.append((t, raw, value))
+        return new_rep, new_partial
+
+    def finish(self) -> Repetition | None:
+        if self.phase == ACTIVE or (self.phase == MOVING and self._peak >= self._exit):
+            where = f"in the '{self.spec.active_name}' phase" if self.phase == ACTIVE else "on the way"
+            return self._partial(self._prev[0], f"the stream ended {where}, before the return")
+        return None
+
+    # --- the state machine --------------------------------------------------------------------
+    def _cross(self, level: float, t: float, p: float) -> float:
+        """When the signal passed `level` between the previous valid sample and this one."""
+        if self._prev is None:
+            return t
+        t0, p0 = self._prev
+        if p == p0:
+            return t
+        return t0 + (t - t0) * min(max((level - p0) / (p - p0), 0.0), 1.0)
+
+    def _step(self, p: float, t: float) -> None:
+        phase = self.phase
+        if phase == WAITING:
+            if p < self._exit:  # at the start position (or nearly: short of `start`, as in a push-up
+                # never locked out), so the next repetition can begin from here
+                self.phase, self._top, self._top_ms = (READY if p < self._start else RETURNING), p, t
+            elif self.spec.start_active and not self._seen and p >= self._enter:
+                self._begin(t, t, math.inf)
+                self._enter_ms, self._began_active = t, True
+                self.phase = ACTIVE
+        elif phase in (READY, RETURNING):
+            if p < self._top:
+                self._top, self._top_ms = p, t
+            if phase == READY and p >= self._start:
+                self._begin(self._cross(self._start, t, p), t, self._top)
+                self.phase = MOVING
+            elif phase == RETURNING and p >= self._enter:
+                self._begin(self._top_ms, t, self._top)
+                self._enter_ms, self.phase = self._cross(self._enter, t, p), ACTIVE
+            elif phase == RETURNING and p < self._start:
+                self.phase = READY
+        if self.phase == MOVING:
+            self._track_peak(p, t)
+            if p >= self._enter:
+                self._enter_ms, self._left_enter_ms, self.phase = self._cross(self._enter, t, p), math.nan, ACTIVE
+            elif p < self._start:
+                if self._peak >= self._exit:
+                    self._partial(self._cross(self._start, t, p), f"did not reach {self.track.level_text(self.track.enter)} ({self.spec.active_name}) on the {self.track.signal.label}")
+                self.phase, self._top, self._top_ms = READY, p, t
+        if self.phase == ACTIVE and phase == ACTIVE:
+            self._track_peak(p, t)
+            if p >= self._enter:
+                self._left_enter_ms = math.nan
+                self._checks.note_active()
+            elif math.isnan(self._left_enter_ms):
+                self._left_enter_ms = self._cross(self._enter, t, p)
+            if p < self._exit:
+                self._complete(self._cross(self._exit, t, p), t)
+                self.phase, self._top, self._top_ms = RETURNING, p, t
+        elif self.phase == ACTIVE:  # entered at this frame
+            self._track_peak(p, t)
+            self._checks.note_active()
+        self._seen = True
+        self._prev = (t, p)
+
+    def _begin(self, start_ms: float, t: float, top: float) -> None:
+        self._rep_start, self._rep_top = start_ms, top
+        self._peak, self._peak_ms = -math.inf, t
+        self._left_enter_ms = math.nan
+        self._checks.begin()
+        self._began_active = False
+
+    def _track_peak(self, p: float, t: float) -> None:
+        if p > self._peak:
+            self._peak, self._peak_ms = p, t
+
+    def _record(self, end_ms: float, partial: bool, reason: str) -> Repetition:
+        d = self.track.direction
+        reached_enter = self._peak >= self._enter
+        left = self._left_enter_ms if not math.isnan(self._left_enter_ms) else end_ms
+        hold = max(left - self._enter_ms, 0.0) if reached_enter else 0.0
+        top = self._rep_top if math.isfinite(self._rep_top) else self._exit
+        return Repetition(
+            start_ms=self._rep_start, end_ms=end_ms, range_deg=self._peak - top, peak_deg=d * self._peak,
+            peak_ms=self._peak_ms, hold_ms=hold, shallow=self._peak < self._depth, partial=partial, reason=reason,
+            signal=self.label,
+        )
+
+    def _complete(self, end_ms: float, t: float) -> None:
+        rep = self._record(end_ms, False, "")
+        spec = self.spec
+        reason = ""
+        if rep.duration_ms < spec.min_rep_ms and not self._began_active:
+            reason = f"too quick: {rep.duration_ms:.0f} ms < {spec.min_rep_ms:g} ms"
+        elif rep.hold_ms > spec.max_active_ms:
+            reason = f"stayed {spec.active_name} {rep.hold_ms / 1000:.1f} s > {spec.max_active_ms / 1000:g} s"
+        elif rep.hold_ms < spec.min_hold_ms:
+            reason = f"held {rep.hold_ms:.0f} ms < {spec.min_hold_ms:g} ms"
+        else:
+            reason = self._checks.verdict(t, spec.active_name, spec.rest_name)
+        if reason:
+            self.partials.append(dataclasses.replace(rep, partial=True, reason=reason))
+        else:
+            self.reps.append(rep)
+
+    def _partial(self, end_ms: float, reason: str) -> Repetition:
+        rep = self._record(end_ms, True, reason)
+        self.partials.append(rep)
+        self.phase = WAITING
+        return rep
+
+    def _lose(self, reason: str) -> Repetition | None:
+        """A long gap: a repetition in progress is given up; wait for the start position again."""
+        lost = None
+        if self.phase == ACTIVE or (self.phase == MOVING and self._peak >= self._exit):
+            lost = self._partial(self._prev[0], reason)
+        self.phase, self._prev = WAITING, None
+        self._smoother.reset()
+        return lost
+
+
+def same_movement(a: Repetition, b: Repetition) -> bool:
+    """Two records of one movement (on two signals): the deepest point of either lies within the
+    other's span. Repetitions one after the other never do, however fast the set."""
+    return a.start_ms <= b.peak_ms <= a.end_ms or b.start_ms <= a.peak_ms <= b.end_ms
 
 
 class RepCounter:
@@ -73,30 +281,26 @@ class RepCounter:
         self.spec = spec.with_options(**spec_options) if spec_options else spec
         self.min_score = float(min_score)
         self.max_gap_ms = float(max_gap_ms)
-        self._smoother = SignalSmoother(tau_ms=tau_ms, max_gap_ms=max_gap_ms)
-        self._checks = CheckTracker(self.spec.checks, self.max_gap_ms, posture)
+        if posture is None and any(isinstance(c.measure, str) for c in self.spec.checks):
+            posture = Posture()  # one for every track: measured once per frame
+        self._machines = [
+            _Machine(self.spec, track, CheckTracker(self.spec.checks, self.max_gap_ms, posture), SignalSmoother(tau_ms=tau_ms, max_gap_ms=max_gap_ms), self.max_gap_ms, keep_trace)
+            for track in self.spec.tracks
+        ]
         self._keep_trace = keep_trace
-        d = self.spec.direction
-        self._start, self._exit, self._enter, self._depth = (d * self.spec.start_deg, d * self.spec.exit_deg, d * self.spec.enter_deg, d * self.spec.depth_deg)
+        self._view = ViewTracker()
         self.reset()
 
     # --- public state -------------------------------------------------------------------------
     def reset(self) -> None:
         """Forget everything: the next frame starts a new set."""
-        self._smoother.reset()
-        self._checks.reset()
-        self._phase = WAITING
+        for m in self._machines:
+            m.reset()
         self._reps: list[Repetition] = []
-        self._partials: list[Repetition] = []
         self._last_ms: float | None = None
-        self._prev: tuple[float, float] | None = None  # (t, progress) of the last valid sample
-        self._value = math.nan
-        self._began_active = False
-        self._seen = False
-        self._top, self._top_ms = math.inf, math.nan
-        self._rep_start = self._rep_top = self._peak = self._peak_ms = math.nan
-        self._enter_ms = self._left_enter_ms = math.nan
-        self.trace: deque[tuple[float, float, float]] = deque(maxlen=MAX_TRACE)  # (t, raw, smoothed)
+        self._last_pose_ms = -math.inf
+        self._leader = self._machines[0]
+        self._view.reset()
 
     @property
     def count(self) -> int:
@@ -108,50 +312,89 @@ class RepCounter:
 
     @property
     def partial_repetitions(self) -> tuple[Repetition, ...]:
-        return tuple(self._partials)
+        """Repetitions no signal counted, with the reason (the first signal's, where several gave one
+        up), in time order."""
+        out: list[Repetition] = []
+        for m in self._machines:
+            for rep in m.partials:
+                if not any(same_movement(rep, r) for r in self._reps) and not any(same_movement(rep, q) for q in out):
+                    out.append(rep)
+        return tuple(sorted(out, key=lambda r: r.end_ms))
 
     @property
     def phase(self) -> str:
-        return self._phase
+        return self._leader.phase
 
     @property
     def value(self) -> float:
-        """The smoothed signal (degrees) at the last frame it was seen."""
-        return self._value
+        """The leading signal, smoothed (degrees, or a share of the rest value), at the last frame it was seen."""
+        return self._leader.value
+
+    @property
+    def signal(self) -> str:
+        """The leading signal: the one that has counted the most repetitions (the first one until then)."""
+        return self._leader.label
+
+    @property
+    def view(self) -> str:
+        """The camera view seen in most frames: front (or back), side, angled ("" before any; `view`)."""
+        return self._view.view
+
+    @property
+    def trace(self):
+        """(t, raw, smoothed) of the leading signal."""
+        return self._leader.trace
+
+    @property
+    def traces(self) -> dict[str, tuple]:
+        """(t, raw, smoothed) of every signal, by label."""
+        return {m.label: tuple(m.trace) for m in self._machines}
+
+    @property
+    def tracks(self) -> tuple[Track, ...]:
+        return self.spec.tracks
+
+    @property
+    def leading_track(self) -> Track:
+        return self._leader.track
 
     # --- one frame ----------------------------------------------------------------------------
     def update(self, pose, timestamp_ms: float) -> CounterState:
         t = self._check_time(timestamp_ms)
-        raw = math.nan
-        if pose is None:
-            self._checks.no_pose()
-        else:
-            kps = pose_rows(pose)
-            raw = self.spec.signal.measure(kps, self.min_score).value
-            self._checks.frame(kps, t, self.min_score)
+        kps = None if pose is None else pose_rows(pose)
+        if kps is not None:
+            self._last_pose_ms = t
+            self._view.update(kps, t, self.min_score)
         new_rep = new_partial = None
-        if self._prev is not None and t - self._prev[0] > self.max_gap_ms:
-            new_partial = self._lose(f"lost the person for {t - self._prev[0]:.0f} ms")
-        value = math.nan if math.isnan(raw) else self._smoother.update(raw, t)
-        if not math.isnan(value):
-            n_reps, n_partials = len(self._reps), len(self._partials)
-            self._step(self.spec.direction * value, t)
-            new_rep = self._reps[-1] if len(self._reps) > n_reps else None
-            new_partial = self._partials[-1] if len(self._partials) > n_partials else new_partial
-            self._value = value
-        if self._keep_trace:
-            self.trace.append((t, raw, value))
-        depth = math.nan if math.isnan(value) else self.spec.depth_fraction(value)
-        return CounterState(self.count, self._phase, value, raw, depth, new_rep, new_partial, self.spec.name)
+        for m in self._machines:
+            rep, partial = m.update(kps, t, self.min_score, self._last_pose_ms)
+            if rep is not None and not any(same_movement(rep, r) for r in self._reps[-3:]):
+                self._reps.append(rep)
+                new_rep = rep
+            if partial is not None and new_partial is None and not any(same_movement(partial, r) for r in self._reps[-3:]):
+                new_partial = partial
+        if new_rep is not None:
+            self._lead()
+        m = self._leader
+        value = m.value if not math.isnan(m.raw) else math.nan
+        depth = math.nan if math.isnan(value) else m.track.depth_fraction(value)
+        return CounterState(self.count, m.phase, value, m.raw, depth, new_rep, new_partial, self.spec.name, m.label)
+
+    def _lead(self) -> None:
+        counted = {m.label: 0 for m in self._machines}
+        for r in self._reps:
+            counted[r.signal] = counted.get(r.signal, 0) + 1
+        self._leader = max(self._machines, key=lambda m: counted[m.label])  # ties: the first (max keeps it)
 
     def finish(self) -> Repetition | None:
-        """End of the stream: a repetition in progress becomes a partial one (returned)."""
-        if self._phase == ACTIVE or (self._phase == MOVING and self._peak >= self._exit):
-            where = f"in the '{self.spec.active_name}' phase" if self._phase == ACTIVE else "on the way"
-            return self._partial(self._prev[0], f"the stream ended {where}, before the return")
+        """End of the stream: a repetition in progress becomes a partial one (returned, when no
+        signal counted that movement)."""
+        ended = [m.finish() for m in self._machines]
+        for rep in ended:
+            if rep is not None and not any(same_movement(rep, r) for r in self._reps):
+                return rep
         return None
 
-    # --- the state machine --------------------------------------------------------------------
     def _check_time(self, timestamp_ms: float) -> float:
         try:
             t = float(timestamp_ms)
@@ -163,111 +406,3 @@ class RepCounter:
             raise InvalidInputError(f"timestamps must increase: {t:g} ms after {self._last_ms:g} ms (reset() between streams)")
         self._last_ms = t
         return t
-
-    def _cross(self, level: float, t: float, p: float) -> float:
-        """When the signal passed `level` between the previous valid sample and this one."""
-        if self._prev is None:
-            return t
-        t0, p0 = self._prev
-        if p == p0:
-            return t
-        return t0 + (t - t0) * min(max((level - p0) / (p - p0), 0.0), 1.0)
-
-    def _step(self, p: float, t: float) -> None:
-        phase = self._phase
-        if phase == WAITING:
-            if p < self._exit:  # at the start position (or nearly: short of `start`, as in a push-up
-                # never locked out), so the next repetition can begin from here
-                self._phase, self._top, self._top_ms = (READY if p < self._start else RETURNING), p, t
-            elif self.spec.start_active and not self._seen and p >= self._enter:
-                self._begin(t, t, math.inf)
-                self._enter_ms, self._began_active = t, True
-                self._phase = ACTIVE
-        elif phase in (READY, RETURNING):
-            if p < self._top:
-                self._top, self._top_ms = p, t
-            if phase == READY and p >= self._start:
-                self._begin(self._cross(self._start, t, p), t, self._top)
-                self._phase = MOVING
-            elif phase == RETURNING and p >= self._enter:
-                self._begin(self._top_ms, t, self._top)
-                self._enter_ms, self._phase = self._cross(self._enter, t, p), ACTIVE
-            elif phase == RETURNING and p < self._start:
-                self._phase = READY
-        if self._phase == MOVING:
-            self._track_peak(p, t)
-            if p >= self._enter:
-                self._enter_ms, self._left_enter_ms, self._phase = self._cross(self._enter, t, p), math.nan, ACTIVE
-            elif p < self._start:
-                if self._peak >= self._exit:
-                    self._partial(self._cross(self._start, t, p), f"did not reach {self.spec.enter_deg:g} deg ({self.spec.active_name})")
-                self._phase, self._top, self._top_ms = READY, p, t
-        if self._phase == ACTIVE and phase == ACTIVE:
-            self._track_peak(p, t)
-            if p >= self._enter:
-                self._left_enter_ms = math.nan
-                self._checks.note_active()
-            elif math.isnan(self._left_enter_ms):
-                self._left_enter_ms = self._cross(self._enter, t, p)
-            if p < self._exit:
-                self._complete(self._cross(self._exit, t, p), t)
-                self._phase, self._top, self._top_ms = RETURNING, p, t
-        elif self._phase == ACTIVE:  # entered at this frame
-            self._track_peak(p, t)
-            self._checks.note_active()
-        self._seen = True
-        self._prev = (t, p)
-
-    def _begin(self, start_ms: float, t: float, top: float) -> None:
-        self._rep_start, self._rep_top = start_ms, top
-        self._peak, self._peak_ms = -math.inf, t
-        self._left_enter_ms = math.nan
-        self._checks.begin()
-        self._began_active = False
-
-    def _track_peak(self, p: float, t: float) -> None:
-        if p > self._peak:
-            self._peak, self._peak_ms = p, t
-
-    def _record(self, end_ms: float, partial: bool, reason: str) -> Repetition:
-        d = self.spec.direction
-        reached_enter = self._peak >= self._enter
-        left = self._left_enter_ms if not math.isnan(self._left_enter_ms) else end_ms
-        hold = max(left - self._enter_ms, 0.0) if reached_enter else 0.0
-        top = self._rep_top if math.isfinite(self._rep_top) else self._exit
-        return Repetition(
-            start_ms=self._rep_start, end_ms=end_ms, range_deg=self._peak - top, peak_deg=d * self._peak,
-            peak_ms=self._peak_ms, hold_ms=hold, shallow=self._peak < self._depth, partial=partial, reason=reason,
-        )
-
-    def _complete(self, end_ms: float, t: float) -> None:
-        rep = self._record(end_ms, False, "")
-        spec = self.spec
-        reason = ""
-        if rep.duration_ms < spec.min_rep_ms and not self._began_active:
-            reason = f"too quick: {rep.duration_ms:.0f} ms < {spec.min_rep_ms:g} ms"
-        elif rep.hold_ms > spec.max_active_ms:
-            reason = f"stayed {spec.active_name} {rep.hold_ms / 1000:.1f} s > {spec.max_active_ms / 1000:g} s"
-        elif rep.hold_ms < spec.min_hold_ms:
-            reason = f"held {rep.hold_ms:.0f} ms < {spec.min_hold_ms:g} ms"
-        else:
-            reason = self._checks.verdict(t, spec.active_name, spec.rest_name)
-        if reason:
-            self._partials.append(dataclasses.replace(rep, partial=True, reason=reason))
-        else:
-            self._reps.append(rep)
-
-    def _partial(self, end_ms: float, reason: str) -> Repetition:
-        rep = self._record(end_ms, True, reason)
-        self._partials.append(rep)
-        self._phase = WAITING
-        return rep
-
-    def _lose(self, reason: str) -> Repetition | None:
-        """A long gap: a repetition in progress is given up; wait for the start position again."""
-        lost = None
-        if self._phase == ACTIVE or (self._phase == MOVING and self._peak >= self._exit):
-            lost = self._partial(self._prev[0], reason)
-        self._phase, self._prev = WAITING, None
-        self._smoother.reset()
-        return lost

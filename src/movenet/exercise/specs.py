@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from movenet.errors import InvalidOptionError, MovenetError
 from movenet.exercise.signals import (
     Asymmetry,
+    Height,
     Inclination,
     JointAngle,
     LargerOf,
@@ -110,6 +111,63 @@ def _in_place(name: str, hips: bool = False, high: float = IN_PLACE_TORSO) -> tu
     return (feet, Check(HIP_TRAVEL, high=high, why=f"the hips moved: {why}")) if hips else (feet,)
 
 
+def _check_levels(what: str, levels: list[float]) -> None:
+    sign = 1.0 if levels[3] > levels[0] else -1.0
+    progress = [sign * v for v in levels]
+    if not all(math.isfinite(v) for v in levels) or not (progress[0] < progress[1] < progress[2] < progress[3] <= progress[4]):
+        raise InvalidOptionError(f"{what}: the levels must run rest -> start -> exit -> enter -> depth in one direction; got {levels}")
+
+
+@dataclass(frozen=True)
+class Track:
+    """One signal a repetition can be counted on, with its five levels (rest, start, exit, enter,
+    depth: the module docstring) in the signal's unit: degrees for angles; for a `relative` track
+    the share of the person's own rest value (1.0: standing, hanging, in the plank; the signal's
+    largest value of the last `BASELINE_WINDOW_MS`, the per-person calibration). A spec counts on
+    its primary track (`ExerciseSpec.signal` and its `*_deg` levels) and on its `alternatives`:
+    a repetition completed on any of them counts once (`counter`)."""
+
+    signal: Signal
+    rest: float
+    start: float
+    exit: float
+    enter: float
+    depth: float
+    relative: bool = False
+
+    def __post_init__(self) -> None:
+        _check_levels(f"signal {self.signal.label!r}", self.levels)
+
+    @property
+    def levels(self) -> list[float]:
+        return [self.rest, self.start, self.exit, self.enter, self.depth]
+
+    @property
+    def direction(self) -> float:
+        return 1.0 if self.enter > self.rest else -1.0
+
+    @property
+    def unit(self) -> str:
+        return "of rest" if self.relative else "deg" if isinstance(self.signal, (JointAngle, Inclination, LargerOf, Asymmetry)) else "px"
+
+    @property
+    def label(self) -> str:
+        return self.signal.label + (" (share of the person's rest value)" if self.relative else "")
+
+    def level_text(self, value: float) -> str:
+        return f"{value:g} deg" if self.unit == "deg" else f"{value:g} {self.unit}"
+
+    def depth_fraction(self, value: float) -> float:
+        """0 at `rest`, 1 at `depth`, clipped to [0, 1.2]."""
+        fraction = (value - self.rest) / (self.depth - self.rest)
+        return min(max(fraction, 0.0), 1.2)
+
+
+# The window of a relative track's rest value: long enough to span a set's repetitions and the
+# rests between them, short enough to follow a person who moves (as posture.TORSO_WINDOW_MS).
+BASELINE_WINDOW_MS = 10_000.0
+
+
 @dataclass(frozen=True)
 class ExerciseSpec:
     name: str
@@ -129,18 +187,21 @@ class ExerciseSpec:
     min_hold_ms: float = 0.0
     start_active: bool = False  # a stream may begin at the far end (chair-stand tests begin seated)
     checks: tuple[Check, ...] = ()  # posture conditions a counted repetition must meet
+    alternatives: tuple[Track, ...] = ()  # more signals it may be counted on (view-robust ones)
+    relative: bool = False  # the primary signal as a share of the person's rest value (`Track`)
 
     def __post_init__(self) -> None:
-        levels = [self.rest_deg, self.start_deg, self.exit_deg, self.enter_deg, self.depth_deg]
-        sign = 1.0 if self.enter_deg > self.rest_deg else -1.0
-        progress = [sign * v for v in levels]
-        if not (progress[0] < progress[1] < progress[2] < progress[3] <= progress[4]):
-            raise InvalidOptionError(
-                f"exercise {self.name!r}: the levels must run rest -> start -> exit -> enter -> depth "
-                f"in one direction; got {levels}"
-            )
+        _check_levels(f"exercise {self.name!r}", [self.rest_deg, self.start_deg, self.exit_deg, self.enter_deg, self.depth_deg])
         if self.min_rep_ms < 0 or self.max_active_ms <= 0 or self.min_hold_ms < 0:
             raise InvalidOptionError(f"exercise {self.name!r}: times must be >= 0 (max_active_ms > 0)")
+        if self.start_active and (self.relative or any(t.relative for t in self.alternatives)):
+            raise InvalidOptionError(f"exercise {self.name!r}: a relative signal cannot start at the far end (its rest value is not known then)")
+
+    @property
+    def tracks(self) -> tuple[Track, ...]:
+        """The primary signal with its levels, then the alternatives."""
+        primary = Track(self.signal, self.rest_deg, self.start_deg, self.exit_deg, self.enter_deg, self.depth_deg, self.relative)
+        return (primary, *self.alternatives)
 
     @property
     def direction(self) -> float:
@@ -149,7 +210,10 @@ class ExerciseSpec:
 
     @property
     def counted_when(self) -> str:
-        return f"back past {self.exit_deg:g} deg ({self.rest_name}) after reaching {self.enter_deg:g} deg ({self.active_name})"
+        when = [f"back past {t.level_text(t.exit)} ({self.rest_name}) after reaching {t.level_text(t.enter)} ({self.active_name})" for t in self.tracks]
+        if len(when) == 1:
+            return when[0]
+        return "; or ".join(f"{t.label} {w}" for t, w in zip(self.tracks, when)) + " (once per repetition)"
 
     def depth_fraction(self, value: float) -> float:
         """0 at `rest`, 1 at `depth`, clipped to [0, 1.2]: the depth bar."""
