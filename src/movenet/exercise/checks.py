@@ -6,8 +6,9 @@ repetition spent past `enter` (a median, so a few bad frames do not decide); "re
 last value seen when the repetition is counted, which must be recent (within `max_gap_ms`),
 otherwise the check fails: a posture that cannot be seen cannot be confirmed.
 
-The **travel** checks (`feet_travel`, `hip_travel`: is the exercise done in place?) take the
-largest distance the feet's midpoint (or the mid-hip point) moved during the repetition, in torso
+The **travel** checks (`feet_travel`, `hip_travel`: is the exercise done in place?
+`hand_travel`: do the hands stay on the floor? `shoulder_travel`: did the body rise?) take the
+largest distance the feet's midpoint (or the mid-hip, mid-shoulder or mid-wrist point) moved during the repetition, in torso
 lengths, from where it was `SETTLE_MS` before the repetition began: someone who walks up and
 starts moving straight away has not settled in place. A travel never seen (the ankles unseen)
 does not reject a repetition.
@@ -20,13 +21,13 @@ import statistics
 from collections import deque
 
 from movenet.exercise.posture import Posture
-from movenet.exercise.specs import FEET_TRAVEL, HIP_TRAVEL, Check
+from movenet.exercise.specs import FEET_TRAVEL, HAND_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, Check
 
 # A walker takes a step about every 0.5 s (a cadence of ~2 steps a second), which moves the
 # feet's midpoint by half a stride (~0.7 torso lengths): so the place where a repetition is done
 # is taken from 0.5 s before it begins, and a person who was still walking then has moved.
 SETTLE_MS = 500.0
-_TRAVEL = (FEET_TRAVEL, HIP_TRAVEL)
+_TRAVEL = (FEET_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, HAND_TRAVEL)
 
 
 class CheckTracker:
@@ -42,7 +43,7 @@ class CheckTracker:
             self._posture.reset()
         self._now = [math.nan] * len(self.checks)
         self._last = [(-math.inf, math.nan)] * len(self.checks)  # (t, value) last seen
-        self._places: deque[tuple[float, tuple[float, float], tuple[float, float]]] = deque()  # (t, feet, hips)
+        self._places: deque[tuple] = deque()  # (t, feet, hips, shoulders, hands)
         self._torso = math.nan  # the last upright torso length seen (pixels)
         self._now_ms = -math.inf
         self.begin()
@@ -51,13 +52,13 @@ class CheckTracker:
         """A new repetition starts: forget the previous one's values; its travel is measured from
         where the person was last seen `SETTLE_MS` ago or before (the oldest place kept)."""
         self._active: list[list[float]] = [[] for _ in self.checks]
-        self._origin = {FEET_TRAVEL: None, HIP_TRAVEL: None}
+        self._origin = dict.fromkeys(_TRAVEL)
         self._moved = [math.nan] * len(self.checks)
-        for _, feet, hips in self._places:
-            self._measure_travel(feet, hips)
+        for _, *where in self._places:
+            self._measure_travel(*where)
 
-    def _measure_travel(self, feet: tuple[float, float], hips: tuple[float, float]) -> None:
-        for key, where in ((FEET_TRAVEL, feet), (HIP_TRAVEL, hips)):
+    def _measure_travel(self, *where: tuple[float, float]) -> None:
+        for key, where in zip(_TRAVEL, where):
             if math.isnan(where[0]):
                 continue
             origin = self._origin[key]
@@ -79,10 +80,10 @@ class CheckTracker:
         if posture is not None:
             if posture.torso > 0:
                 self._torso = posture.torso
-            self._places.append((t, posture.feet, posture.hips))
+            self._places.append((t, posture.feet, posture.hips, posture.shoulders, posture.hands))
             while len(self._places) > 1 and self._places[1][0] <= t - SETTLE_MS:
                 self._places.popleft()  # the oldest kept is the last place seen SETTLE_MS ago or before
-            self._measure_travel(posture.feet, posture.hips)
+            self._measure_travel(posture.feet, posture.hips, posture.shoulders, posture.hands)
         for i, check in enumerate(self.checks):
             if self._travel[i]:
                 continue

@@ -27,8 +27,8 @@ least 40 degrees).
 Frames where the signal cannot be measured (no pose, joints below the score threshold) are
 skipped; a gap up to `max_gap_ms` is bridged (the state holds), a longer one ends the repetition in
 progress as partial and waits for the person to be back at the start position. While the person
-is seen but not the signal's joints, a repetition past `enter` is held up to `max_active_ms`: at
-the bottom of a deep squat the body hides the ankles, at the top of a pull-up the bar the wrists.
+is seen but not the signal's joints, a repetition in progress is held up to `max_active_ms`: at
+the bottom of a deep squat the body hides the ankles, at the bottom of a push-up the wrists.
 A stream starts `waiting`: set-up and walking in are not counted until the person has been at the
 start position.
 
@@ -60,6 +60,7 @@ from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.signals import pose_rows
 from movenet.exercise.smoothing import (
     DEFAULT_MAX_GAP_MS,
+    DEFAULT_SPIKE_DEG,
     DEFAULT_TAU_MS,
     SignalSmoother,
 )
@@ -68,6 +69,16 @@ from movenet.exercise.view import ViewTracker
 
 WAITING, READY, MOVING, ACTIVE, RETURNING = "waiting", "ready", "moving", "active", "returning"
 MAX_TRACE = 30 * 60 * 60  # frames of signal kept for plots: one hour at 30 fps (bounded memory)
+# A relative signal's rest value must be at least this share of the person's upright torso length
+# (the longest mid-hip to mid-shoulder distance of the last BASELINE_WINDOW_MS): a hang has the
+# wrists ~0.8 torso lengths above the shoulders, a plank the shoulders ~1 above the hands, standing
+# hips ~1.6 above the ankles; lying on the back with the arms along the body puts the wrists level
+# with the shoulders, and a share of a rest value near 0 would be noise.
+MIN_REST_TORSO = 0.3
+# The spike filter's limit for a relative signal (a share of the rest value), the counterpart of
+# the angles' 20 degrees: a repetition's range is ~0.5-1 of the rest value where an angle's is
+# 60-120 degrees, and 0.15 is above the frame-to-frame change of a fast movement at 5 fps.
+RELATIVE_SPIKE = 0.15
 
 
 class _Machine:
@@ -82,6 +93,7 @@ class _Machine:
         self._checks = checks
         self._keep_trace = keep_trace
         self._baseline = RecentMax(BASELINE_WINDOW_MS) if track.relative else None
+        self._torso = RecentMax(BASELINE_WINDOW_MS) if track.relative else None
         d = track.direction
         self._start, self._exit, self._enter, self._depth = (d * track.start, d * track.exit, d * track.enter, d * track.depth)
         self.reset()
@@ -91,6 +103,7 @@ class _Machine:
         self._checks.reset()
         if self._baseline is not None:
             self._baseline.reset()
+            self._torso.reset()
         self.phase = WAITING
         self.reps: list[Repetition] = []
         self.partials: list[Repetition] = []
@@ -106,9 +119,14 @@ class _Machine:
 
     def measure(self, kps, min_score: float, t: float) -> float:
         raw = self.track.signal.measure(kps, min_score).value
-        if self._baseline is not None and not math.isnan(raw):
-            rest = self._baseline.update(raw, t)
-            raw = raw / rest if rest > 0 else math.nan  # no rest position seen yet (e.g. never hanging)
+        if self._baseline is not None:
+            torso = geometry.torso_length(kps, min_score).value
+            if not math.isnan(torso):
+                self._torso.update(torso, t)
+            if not math.isnan(raw):
+                rest = self._baseline.update(raw, t)
+                # no rest position seen yet (never hanging, no plank): nothing to measure against
+                raw = raw / rest if rest > 0 and not rest < MIN_REST_TORSO * self._torso.value else math.nan
         return raw
 
     def update(self, kps, t: float, min_score: float, last_pose_ms: float) -> tuple[Repetition | None, Repetition | None]:
@@ -121,9 +139,9 @@ class _Machine:
             self._checks.frame(kps, t, min_score)
         new_rep = new_partial = None
         if self._prev is not None and t - self._prev[0] > self.max_gap_ms:
-            # the signal has not been seen for a while: give up, unless the person is seen at the
-            # bottom of a repetition (their joints hidden by the body or the bar), up to max_active
-            held = self.phase == ACTIVE and t - last_pose_ms <= self.max_gap_ms and t - self._prev[0] <= self.spec.max_active_ms
+            # the signal has not been seen for a while: give up, unless the person is seen during a
+            # repetition (its joints hidden by the body or the bar at the bottom), up to max_active
+            held = self.phase in (MOVING, ACTIVE) and t - last_pose_ms <= self.max_gap_ms and t - self._prev[0] <= self.spec.max_active_ms
             if not held:
                 new_partial = self._lose(f"lost the person for {t - self._prev[0]:.0f} ms")
         value = math.nan if math.isnan(raw) else self._smoother.update(raw, t)
@@ -284,7 +302,9 @@ class RepCounter:
         if posture is None and any(isinstance(c.measure, str) for c in self.spec.checks):
             posture = Posture()  # one for every track: measured once per frame
         self._machines = [
-            _Machine(self.spec, track, CheckTracker(self.spec.checks, self.max_gap_ms, posture), SignalSmoother(tau_ms=tau_ms, max_gap_ms=max_gap_ms), self.max_gap_ms, keep_trace)
+            _Machine(self.spec, track, CheckTracker(self.spec.checks, self.max_gap_ms, posture),
+                     SignalSmoother(tau_ms=tau_ms, max_gap_ms=max_gap_ms, spike_deg=RELATIVE_SPIKE if track.relative else DEFAULT_SPIKE_DEG),
+                     self.max_gap_ms, keep_trace)
             for track in self.spec.tracks
         ]
         self._keep_trace = keep_trace
@@ -297,6 +317,7 @@ class RepCounter:
         for m in self._machines:
             m.reset()
         self._reps: list[Repetition] = []
+        self._by: list[int] = []  # the machine whose record each repetition is
         self._last_ms: float | None = None
         self._last_pose_ms = -math.inf
         self._leader = self._machines[0]
@@ -366,11 +387,16 @@ class RepCounter:
             self._last_pose_ms = t
             self._view.update(kps, t, self.min_score)
         new_rep = new_partial = None
-        for m in self._machines:
+        for i, m in enumerate(self._machines):
             rep, partial = m.update(kps, t, self.min_score, self._last_pose_ms)
-            if rep is not None and not any(same_movement(rep, r) for r in self._reps[-3:]):
-                self._reps.append(rep)
-                new_rep = rep
+            if rep is not None:
+                same = next((j for j in range(len(self._reps) - 1, max(len(self._reps) - 4, -1), -1) if same_movement(rep, self._reps[j])), None)
+                if same is None:
+                    self._reps.append(rep)
+                    self._by.append(i)
+                    new_rep = rep
+                elif self._rank(i) < self._rank(self._by[same]):  # a better description of a counted one
+                    self._reps[same], self._by[same] = rep, i
             if partial is not None and new_partial is None and not any(same_movement(partial, r) for r in self._reps[-3:]):
                 new_partial = partial
         if new_rep is not None:
@@ -379,6 +405,10 @@ class RepCounter:
         value = m.value if not math.isnan(m.raw) else math.nan
         depth = math.nan if math.isnan(value) else m.track.depth_fraction(value)
         return CounterState(self.count, m.phase, value, m.raw, depth, new_rep, new_partial, self.spec.name, m.label)
+
+    def _rank(self, i: int) -> tuple[bool, int]:
+        """Which signal describes a repetition best: the first one trusted in the view seen."""
+        return (not self._machines[i].track.trusted_in(self._view.view), i)
 
     def _lead(self) -> None:
         counted = {m.label: 0 for m in self._machines}

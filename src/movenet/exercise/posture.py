@@ -18,8 +18,10 @@ hips, a knee that only looks bent (occluded legs, a walking step seen from above
 ankle, in torso lengths: ~0 for a body lying or sitting on the floor with the feet on it (a sit-up
 keeps the hips down, a glute bridge the shoulders), about a thigh's length (~0.9) kneeling or on
 all fours, ~1.8 standing.
-`feet` (the midpoint of the ankles, both seen) and `hips` (the mid-hip point): where the person
-is, to tell exercises done in place from walking.
+`feet` (the midpoint of the ankles, both seen), `hips` (the mid-hip point), `shoulders` (the
+mid-shoulder point) and `hands` (the midpoint of the wrists, both seen): where the person is, to
+tell exercises done in place from walking, and a body that rises (a pull-up) from arms that move
+alone.
 
 The two references (upright torso length, standing hip height) belong to a place: someone who
 walks towards or away from the camera grows or shrinks in the image, and a reference taken
@@ -89,6 +91,8 @@ class PostureFrame:
     feet: tuple[float, float]  # midpoint of the two ankles (pixels), NaN unless both are seen
     hips: tuple[float, float]  # the mid-hip point (pixels), NaN unless seen
     torso: float  # the upright torso length (pixels), the unit of distances; NaN until seen
+    shoulders: tuple[float, float] = (math.nan, math.nan)  # the mid-shoulder point (pixels), NaN unless both seen
+    hands: tuple[float, float] = (math.nan, math.nan)  # the midpoint of the wrists (pixels), NaN unless both seen
 
 
 class Posture:
@@ -166,4 +170,8 @@ class Posture:
             standing = self._hip.value
             if ankles and standing > 0:
                 hand_height = (ankle_y - wrist_y) / standing
-        return PostureFrame(lean, hands_low, hip_height, hand_height, hip_raise, shoulder_raise, feet, hips, self._torso.value)
+        shoulders = (shoulder[0], shoulder[1]) if shoulder[2] >= min_score else _NOWHERE
+        hands = _NOWHERE
+        if rows[_WRISTS[0]][2] >= min_score and rows[_WRISTS[1]][2] >= min_score:
+            hands = ((rows[_WRISTS[0]][0] + rows[_WRISTS[1]][0]) / 2.0, (rows[_WRISTS[0]][1] + rows[_WRISTS[1]][1]) / 2.0)
+        return PostureFrame(lean, hands_low, hip_height, hand_height, hip_raise, shoulder_raise, feet, hips, self._torso.value, shoulders, hands)

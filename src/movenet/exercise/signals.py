@@ -149,6 +149,7 @@ class Asymmetry:
 _KEYPOINT = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
 # The body points a `Height` can use: the nose, or the mean of a pair's sides that are seen.
 HEIGHT_POINTS = ("nose", "shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+_PLURAL = {p: p if p == "nose" else p + "s" for p in HEIGHT_POINTS}
 
 
 def _level(rows: list, part: str, min_score: float) -> tuple[float, float]:
@@ -181,7 +182,7 @@ class Height:
 
     @property
     def label(self) -> str:
-        return f"{self.point} height above the {self.reference}"
+        return f"{_PLURAL[self.point]} above the {_PLURAL[self.reference]}"
 
     def measure(self, kps, min_score: float) -> Measurement:
         rows = pose_rows(kps)

@@ -29,6 +29,7 @@ import math
 from dataclasses import dataclass
 
 from movenet.errors import InvalidOptionError, MovenetError
+from movenet.exercise.view import VIEWS as _VIEWS
 from movenet.exercise.signals import (
     Asymmetry,
     Height,
@@ -50,12 +51,12 @@ class UnknownExerciseError(MovenetError, KeyError):
 # midpoint and of the mid-hip point during a repetition (`checks`):
 LEAN, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT = "lean", "hands_low", "hip_height", "hand_height"
 HIP_RAISE, SHOULDER_RAISE = "hip_raise", "shoulder_raise"
-FEET_TRAVEL, HIP_TRAVEL = "feet_travel", "hip_travel"
-_MEASURES = (LEAN, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT, HIP_RAISE, SHOULDER_RAISE, FEET_TRAVEL, HIP_TRAVEL)
+FEET_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, HAND_TRAVEL = "feet_travel", "hip_travel", "shoulder_travel", "hand_travel"
+_MEASURES = (LEAN, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT, HIP_RAISE, SHOULDER_RAISE, FEET_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, HAND_TRAVEL)
 _LABELS = {
     LEAN: "trunk lean", HANDS_LOW: "hands below the knees", HIP_HEIGHT: "hip height", HAND_HEIGHT: "hand height",
     HIP_RAISE: "hips above the feet", SHOULDER_RAISE: "shoulders above the feet", FEET_TRAVEL: "feet travel",
-    HIP_TRAVEL: "hip travel",
+    HIP_TRAVEL: "hip travel", SHOULDER_TRAVEL: "shoulder travel", HAND_TRAVEL: "hand travel",
 }
 
 
@@ -70,9 +71,9 @@ class Check:
     ankles as a share of the standing hip height: 0.5 is about a standing person's knees),
     "hip_raise" / "shoulder_raise" (their height above the ankles in torso lengths: ~0 lying or
     sitting on the floor, ~0.9 kneeling),
-    "feet_travel" / "hip_travel" (the farthest
-    the midpoint of the ankles / the mid-hip point moved during the repetition, from where it was
-    0.5 s before it began, in torso lengths: `checks`; the phase does not apply), or a signal."""
+    "feet_travel" / "hip_travel" / "shoulder_travel" / "hand_travel" (the farthest the midpoint of
+    the ankles / the mid-hip point / the mid-shoulder point / the midpoint of the wrists moved during the repetition, from where it was 0.5 s
+    before it began, in torso lengths: `checks`; the phase does not apply), or a signal."""
 
     measure: str | Signal
     low: float = -math.inf
@@ -134,9 +135,16 @@ class Track:
     enter: float
     depth: float
     relative: bool = False
+    views: tuple[str, ...] = ()  # the camera views it describes a repetition best in (`view`); () any
 
     def __post_init__(self) -> None:
         _check_levels(f"signal {self.signal.label!r}", self.levels)
+        unknown = [v for v in self.views if v not in _VIEWS]
+        if unknown:
+            raise InvalidOptionError(f"signal {self.signal.label!r}: unknown view {unknown[0]!r}; known: {', '.join(_VIEWS)}")
+
+    def trusted_in(self, view: str) -> bool:
+        return not self.views or view in self.views
 
     @property
     def levels(self) -> list[float]:
@@ -152,7 +160,7 @@ class Track:
 
     @property
     def label(self) -> str:
-        return self.signal.label + (" (share of the person's rest value)" if self.relative else "")
+        return self.signal.label + (" (share of rest)" if self.relative else "")
 
     def level_text(self, value: float) -> str:
         return f"{value:g} deg" if self.unit == "deg" else f"{value:g} {self.unit}"
@@ -189,6 +197,7 @@ class ExerciseSpec:
     checks: tuple[Check, ...] = ()  # posture conditions a counted repetition must meet
     alternatives: tuple[Track, ...] = ()  # more signals it may be counted on (view-robust ones)
     relative: bool = False  # the primary signal as a share of the person's rest value (`Track`)
+    views: tuple[str, ...] = ()  # the views the primary signal describes a repetition best in (`Track`)
 
     def __post_init__(self) -> None:
         _check_levels(f"exercise {self.name!r}", [self.rest_deg, self.start_deg, self.exit_deg, self.enter_deg, self.depth_deg])
@@ -200,7 +209,7 @@ class ExerciseSpec:
     @property
     def tracks(self) -> tuple[Track, ...]:
         """The primary signal with its levels, then the alternatives."""
-        primary = Track(self.signal, self.rest_deg, self.start_deg, self.exit_deg, self.enter_deg, self.depth_deg, self.relative)
+        primary = Track(self.signal, self.rest_deg, self.start_deg, self.exit_deg, self.enter_deg, self.depth_deg, self.relative, self.views)
         return (primary, *self.alternatives)
 
     @property
@@ -239,6 +248,16 @@ _HIP_ASYMMETRY = Asymmetry("hip")
 # at all; a press starts with the hands at the shoulders (elbows ~90 deg), a jumping jack and an
 # arm raise keep the elbows straight (~170): 150 between them.
 LUNGE_HIP_ASYMMETRY = 45.0
+# The trunk's tilt from vertical in the image (not the lean estimated from its foreshortening,
+# `posture`): a body hanging from a bar or held on dip bars stays within 45 deg of vertical in the
+# image in any view, a body lying on the floor does not (round 3, WorkoutTracker tuning clips).
+UPRIGHT_TILT_DEG = 45.0
+_TRUNK_TILT = Inclination("trunk", "vertical")
+DIP_TILT_DEG = 60.0  # dips lean forward (chest dips ~30-45 deg), push-ups are horizontal (~70-90)
+DIP_DROP_TORSO = 0.3  # the body goes down by about half a forearm (~0.5 torso lengths)
+_WRISTS_ABOVE_SHOULDERS = Height("wrist", "shoulder")
+_SHOULDERS_ABOVE_WRISTS = Height("shoulder", "wrist")
+_HIPS_ABOVE_ANKLES = Height("hip", "ankle")
 PULL_UP_RISE_TORSO = 0.3
 STRAIGHT_ELBOW_DEG = 150.0
 
@@ -247,7 +266,8 @@ _REGISTRY: dict[str, ExerciseSpec] = {
     for spec in (
         ExerciseSpec(
             name="squat", description="bodyweight or loaded squat", signal=_KNEE,
-            rest_deg=170, start_deg=160, exit_deg=145, enter_deg=120, depth_deg=90,
+            rest_deg=170, start_deg=160, exit_deg=145, enter_deg=120, depth_deg=90, views=("side",),
+            alternatives=(Track(_HIPS_ABOVE_ANKLES, 1.0, 0.93, 0.85, 0.75, 0.55, relative=True),),
             min_rep_ms=500, max_active_ms=4000,
             checks=(
                 _lean(65, "leaning over: a bend, not a squat"),
@@ -276,12 +296,13 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ),
         ExerciseSpec(
             name="push_up", description="push-up (press-up)", signal=_ELBOW,
-            rest_deg=170, start_deg=155, exit_deg=135, enter_deg=110, depth_deg=90,
+            rest_deg=170, start_deg=155, exit_deg=135, enter_deg=110, depth_deg=90, views=("side",),
+            alternatives=(Track(_SHOULDERS_ABOVE_WRISTS, 1.0, 0.9, 0.8, 0.65, 0.5, relative=True),),
             min_rep_ms=400, max_active_ms=5000,
             checks=(
                 _lean(180, "the body is not horizontal", low=50),
-                Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank", required=True),
-                *_in_place("push-up"),
+                Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank"),
+                Check(HAND_TRAVEL, high=IN_PLACE_TORSO, why="the hands moved: crawling or walking, not a push-up"),
             ),
             rest_name="arms straight", active_name="chest down", view="side",
             source="depth 90: upper arms parallel to the floor (the usual push-up standard); enter 110 and "
@@ -290,16 +311,24 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="pull_up", description="pull-up or chin-up from a dead hang", signal=_ELBOW,
             rest_deg=170, start_deg=150, exit_deg=130, enter_deg=100, depth_deg=70,
-            min_rep_ms=600, max_active_ms=5000,
+            alternatives=(Track(_WRISTS_ABOVE_SHOULDERS, 1.0, 0.85, 0.7, 0.45, 0.25, relative=True),),
+            min_rep_ms=400, max_active_ms=5000,
             checks=(
-                _lean(35, "the body is not hanging upright"),
-                _lean(35, "the body is not hanging upright", "rest"),
-                Check(JointAngle("shoulder", "mean"), low=120, phase="rest", why="the arms are not overhead: not hanging from a bar"),
-                Check(HIP_TRAVEL, low=PULL_UP_RISE_TORSO, why="the body did not rise: a press or a pull-down, not a pull-up"),
+                Check(_TRUNK_TILT, high=UPRIGHT_TILT_DEG, why="the body is not hanging upright"),
+                Check(_WRISTS_ABOVE_SHOULDERS, low=0.0, phase="rest", why="the hands are not above the shoulders: not hanging from a bar"),
+                Check(SHOULDER_TRAVEL, low=PULL_UP_RISE_TORSO, why="the body did not rise: a press or a pull-down, not a pull-up"),
             ),
-            rest_name="hanging", active_name="chin up", view="front or back",
-            source="chosen: a dead hang is ~170 deg at the elbow (arms overhead: shoulder angle > 120), chin "
-            "over the bar ~50-70 deg; enter 100 is half the way; not validated on real video",
+            rest_name="hanging", active_name="chin up", view="any",
+            source="elbow: a dead hang is ~170 deg, chin over the bar ~50-70 deg, enter 100 half the way. "
+            "The wrists' height above the shoulders, as a share of the person's hanging value (~0.8-0.95 "
+            "torso lengths on the WorkoutTracker tuning clips), falls to ~0-0.1 at the top in any view: "
+            "enter 0.45 is past half the way, depth 0.25 the shoulders a quarter of the hang below the "
+            "hands (chin at the bar). Checks chosen on those clips (round 3): the trunk within 45 deg of "
+            "vertical *in the image* (the old estimate from the torso's foreshortening read knees tucked "
+            "in front of the body as 40-45 deg of lean and rejected strict pull-ups filmed from the front); "
+            "the hands above the shoulders when back (the old shoulder-angle test failed side views, "
+            "111 deg); the shoulders, not the hips, must rise 0.3 torso lengths (close-ups leave the hips out of "
+            "the frame: pull-up_24); min_rep 400 ms (fast sets: 384 ms from start to exit on videoplayback_1)",
         ),
         ExerciseSpec(
             name="bicep_curl", description="biceps curl, both arms or alternating", signal=JointAngle("elbow", "min"),
@@ -398,6 +427,26 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             "crouching and bending were counted as chair stands): seated, the trunk is within 65 deg of "
             "upright (as the squat's bottom) and the hands are off the floor (above a quarter of the "
             "standing hip height: on the thighs, the chair or crossed on the chest)",
+        ),
+        ExerciseSpec(
+            name="dip", description="dip on parallel bars or rings (bench dips too)", signal=_ELBOW,
+            rest_deg=165, start_deg=150, exit_deg=135, enter_deg=110, depth_deg=90, views=("side",),
+            alternatives=(Track(_SHOULDERS_ABOVE_WRISTS, 1.0, 0.9, 0.8, 0.7, 0.5, relative=True),),
+            min_rep_ms=400, max_active_ms=5000,
+            checks=(
+                Check(_TRUNK_TILT, high=DIP_TILT_DEG, why="the body is not upright: a push-up, not a dip"),
+                Check(_SHOULDERS_ABOVE_WRISTS, low=0.0, phase="rest", why="the hands are not below the shoulders: not supported on bars"),
+                Check(SHOULDER_TRAVEL, low=DIP_DROP_TORSO, why="the body did not go down: the arms moved alone (a press-down), not a dip"),
+                Check(HAND_TRAVEL, high=IN_PLACE_TORSO, why="the hands moved: not held on bars"),
+            ),
+            rest_name="arms straight", active_name="bottom", view="any",
+            source="written from the movement's description before any dip clip was looked at (the one "
+            "WorkoutTracker dip clip is held out, round 3): arms locked ~165-180 deg at the top, upper arms "
+            "parallel to the floor at the bottom (elbow ~90 deg, the usual standard), enter 110 as the "
+            "push-up's; the shoulders above the hands by about an arm's length (~1.1 torso lengths) at the "
+            "top and a forearm's (~0.5) at the bottom: depth 0.5 of the top, enter 0.7; the trunk within "
+            "60 deg of vertical in the image (dips lean forward, a push-up is horizontal), the body drops "
+            "(shoulders move >= 0.3 torso lengths; a cable press-down keeps them still), hands on the bars",
         ),
     )
 }
