@@ -104,9 +104,12 @@ class CheckTracker:
             if not math.isnan(value):
                 self._active[i].append(value)
 
-    def verdict(self, t: float, active_name: str, rest_name: str) -> str:
-        """"" when every check passes, else why not."""
+    def verdict(self, t: float, active_name: str, rest_name: str, view: str = "") -> str:
+        """"" when every check passes, else why not. `view`: the camera view seen (`view`): a check
+        limited to other views is not judged (a hip angle means nothing seen from the head)."""
         for i, check in enumerate(self.checks):
+            if check.views and view not in check.views:
+                continue
             if self._travel[i]:
                 value, where = self._moved[i], "during the repetition"
                 if math.isnan(value):

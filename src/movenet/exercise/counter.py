@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import statistics
 from collections import deque
 
 from movenet.analysis import geometry
@@ -75,6 +76,10 @@ MAX_TRACE = 30 * 60 * 60  # frames of signal kept for plots: one hour at 30 fps 
 # hips ~1.6 above the ankles; lying on the back with the arms along the body puts the wrists level
 # with the shoulders, and a share of a rest value near 0 would be noise.
 MIN_REST_TORSO = 0.3
+# Per-person calibration of a relative track (`_Machine._calibrate`): after this many counted
+# repetitions, from their median depth; a repetition must then reach this share of it.
+CALIBRATION_REPS = 2
+CALIBRATED_ENTER = 0.6
 # The spike filter's limit for a relative signal (a share of the rest value), the counterpart of
 # the angles' 20 degrees: a repetition's range is ~0.5-1 of the rest value where an angle's is
 # 60-120 degrees, and 0.15 is above the frame-to-frame change of a fast movement at 5 fps.
@@ -85,8 +90,10 @@ class _Machine:
     """The state machine of one track (signal and levels) of a spec: its smoother, its posture
     checks, its repetitions and partial ones. `RepCounter` runs one per track."""
 
-    def __init__(self, spec: ExerciseSpec, track: Track, checks: CheckTracker, smoother: SignalSmoother, max_gap_ms: float, keep_trace: bool) -> None:
+    def __init__(self, spec: ExerciseSpec, track: Track, checks: CheckTracker, smoother: SignalSmoother, max_gap_ms: float,
+                 keep_trace: bool, view=lambda: "") -> None:
         self.spec, self.track = spec, track
+        self.view = view  # the camera view seen so far (for the checks limited to some views)
         self.label = track.label
         self.max_gap_ms = max_gap_ms
         self._smoother = smoother
@@ -94,11 +101,13 @@ class _Machine:
         self._keep_trace = keep_trace
         self._baseline = RecentMax(BASELINE_WINDOW_MS) if track.relative else None
         self._torso = RecentMax(BASELINE_WINDOW_MS) if track.relative else None
-        d = track.direction
-        self._start, self._exit, self._enter, self._depth = (d * track.start, d * track.exit, d * track.enter, d * track.depth)
         self.reset()
 
     def reset(self) -> None:
+        track = self.track
+        d = track.direction
+        self._start, self._exit, self._enter, self._depth = (d * track.start, d * track.exit, d * track.enter, d * track.depth)
+        self.calibrated = False  # the person's own depth and enter levels are in use (`_calibrate`)
         self._smoother.reset()
         self._checks.reset()
         if self._baseline is not None:
@@ -199,7 +208,9 @@ class _Machine:
                 self._enter_ms, self._left_enter_ms, self.phase = self._cross(self._enter, t, p), math.nan, ACTIVE
             elif p < self._start:
                 if self._peak >= self._exit:
-                    self._partial(self._cross(self._start, t, p), f"did not reach {self.track.level_text(self.track.enter)} ({self.spec.active_name}) on the {self.track.signal.label}")
+                    whose = ", this person's calibrated level" if self.calibrated else ""
+                    level = self.track.level_text(round(self.track.direction * self._enter, 2))
+                    self._partial(self._cross(self._start, t, p), f"did not reach {level} ({self.spec.active_name}{whose}) on the {self.track.signal.label}")
                 self.phase, self._top, self._top_ms = READY, p, t
         if self.phase == ACTIVE and phase == ACTIVE:
             self._track_peak(p, t)
@@ -251,11 +262,26 @@ class _Machine:
         elif rep.hold_ms < spec.min_hold_ms:
             reason = f"held {rep.hold_ms:.0f} ms < {spec.min_hold_ms:g} ms"
         else:
-            reason = self._checks.verdict(t, spec.active_name, spec.rest_name)
+            reason = self._checks.verdict(t, spec.active_name, spec.rest_name, self.view())
         if reason:
             self.partials.append(dataclasses.replace(rep, partial=True, reason=reason))
         else:
             self.reps.append(rep)
+            if self.track.relative and not self.calibrated and len(self.reps) == CALIBRATION_REPS:
+                self._calibrate()
+
+    def _calibrate(self) -> None:
+        """The person's own levels, from their first counted repetitions (relative tracks): full depth
+        is where they usually go, if that is short of the spec's depth (a view or a body that
+        shows less travel), and a repetition must reach `CALIBRATED_ENTER` of their usual range,
+        but `enter` moves at most half way towards `exit` (so a repetition that stops half way
+        stays partial). Counted repetitions, and the reasons of partial ones, then use these levels."""
+        d = self.track.direction
+        usual = statistics.median(d * r.peak_deg for r in self.reps)
+        rest = d * self.track.rest
+        self._depth = min(self._depth, usual)
+        self._enter = min(self._enter, max(self._exit + (self._enter - self._exit) / 2.0, rest + CALIBRATED_ENTER * (usual - rest)))
+        self.calibrated = True
 
     def _partial(self, end_ms: float, reason: str) -> Repetition:
         rep = self._record(end_ms, True, reason)
@@ -301,14 +327,14 @@ class RepCounter:
         self.max_gap_ms = float(max_gap_ms)
         if posture is None and any(isinstance(c.measure, str) for c in self.spec.checks):
             posture = Posture()  # one for every track: measured once per frame
+        self._view = ViewTracker()
         self._machines = [
             _Machine(self.spec, track, CheckTracker(self.spec.checks, self.max_gap_ms, posture),
                      SignalSmoother(tau_ms=tau_ms, max_gap_ms=max_gap_ms, spike_deg=RELATIVE_SPIKE if track.relative else DEFAULT_SPIKE_DEG),
-                     self.max_gap_ms, keep_trace)
+                     self.max_gap_ms, keep_trace, lambda: self._view.view)
             for track in self.spec.tracks
         ]
         self._keep_trace = keep_trace
-        self._view = ViewTracker()
         self.reset()
 
     # --- public state -------------------------------------------------------------------------

@@ -81,10 +81,14 @@ class Check:
     phase: str = "active"
     why: str = ""  # what failing it means
     required: bool = False  # "active": a repetition that never shows it past `enter` fails
+    views: tuple[str, ...] = ()  # the camera views where it is judged (`view`); () every view
 
     def __post_init__(self) -> None:
         if self.phase not in ("active", "rest") or not self.low < self.high:
             raise InvalidOptionError(f"a check needs phase 'active' or 'rest' and low < high; got {self.phase!r}, {self.low}, {self.high}")
+        unknown = [v for v in self.views if v not in _VIEWS]
+        if unknown:
+            raise InvalidOptionError(f"a check's views are {', '.join(_VIEWS)}; got {unknown[0]!r}")
         if isinstance(self.measure, str) and self.measure not in _MEASURES:
             raise InvalidOptionError(f"a check measures {', '.join(map(repr, _MEASURES))} or a signal; got {self.measure!r}")
 
@@ -301,7 +305,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             min_rep_ms=400, max_active_ms=5000,
             checks=(
                 _lean(180, "the body is not horizontal", low=50),
-                Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank"),
+                Check(JointAngle("hip", "mean"), low=140, why="the hips are bent: not a plank", views=("side",)),
                 Check(HAND_TRAVEL, high=IN_PLACE_TORSO, why="the hands moved: crawling or walking, not a push-up"),
             ),
             rest_name="arms straight", active_name="chest down", view="side",
