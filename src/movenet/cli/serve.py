@@ -39,6 +39,8 @@ def add_parser(sub) -> None:
     p.add_argument("--max-sessions", type=int, default=4, metavar="N", help="live camera sessions at once (default 4)")
     p.add_argument("--max-upload-mb", type=float, default=20, metavar="MB", help="largest image upload (default 20)")
     p.add_argument("--max-video-mb", type=float, default=200, metavar="MB", help="largest video upload (default 200)")
+    p.add_argument("--exercise-file", action="append", default=[], metavar="FILE",
+                   help="exercises defined in a TOML or JSON file, offered beside the built-in ones (repeatable)")
     p.set_defaults(func=run)
 
 
@@ -54,6 +56,9 @@ def config_from_args(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from movenet.errors import InvalidOptionError
+    from movenet.exercise.spec_file import register_exercise_files
+
+    register_exercise_files(getattr(args, "exercise_file", []))  # before the app lists the exercises
 
     try:
         from movenet.serve.server import serve

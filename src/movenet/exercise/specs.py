@@ -456,15 +456,44 @@ _REGISTRY: dict[str, ExerciseSpec] = {
 }
 
 
+# Exercises a user defined (`spec_file`, `--exercise-file`), by name, beside the built-in ones.
+_USER: dict[str, ExerciseSpec] = {}
+
+
 def list_exercises() -> list[str]:
-    """The names `RepCounter` and `movenet exercise --exercise` accept."""
-    return list(_REGISTRY)
+    """The names `RepCounter` and `movenet exercise --exercise` accept: the built-in exercises, then
+    those registered from exercise files."""
+    return [*_REGISTRY, *_USER]
+
+
+def is_builtin(name: str) -> bool:
+    return _key(name) in _REGISTRY
+
+
+def register_exercise(spec: ExerciseSpec) -> None:
+    """Add a user-defined exercise to the registry (replacing one of that name defined before);
+    built-in names are refused."""
+    if not isinstance(spec, ExerciseSpec):
+        raise InvalidOptionError(f"register_exercise takes an ExerciseSpec, got {type(spec).__name__}")
+    if is_builtin(spec.name):
+        raise InvalidOptionError(f"exercise {spec.name!r} is built in; a user-defined exercise needs another name")
+    _USER[_key(spec.name)] = spec
+
+
+def unregister_exercises() -> None:
+    """Forget every user-defined exercise."""
+    _USER.clear()
+
+
+def _key(name) -> str:
+    return str(name).strip().lower().replace("-", "_").replace(" ", "_")
 
 
 def get_exercise(name: str | ExerciseSpec) -> ExerciseSpec:
     if isinstance(name, ExerciseSpec):
         return name
-    key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
-    if key not in _REGISTRY:
-        raise UnknownExerciseError(f"unknown exercise {name!r}; known: {', '.join(_REGISTRY)}")
-    return _REGISTRY[key]
+    key = _key(name)
+    spec = _REGISTRY.get(key) or _USER.get(key)
+    if spec is None:
+        raise UnknownExerciseError(f"unknown exercise {name!r}; known: {', '.join(list_exercises())}")
+    return spec
