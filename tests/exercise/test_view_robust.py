@@ -12,7 +12,7 @@ from exercise_synthetic import exercise_figure, poses_for, to_pose, trajectory
 from movenet.analysis.geometry import Measurement
 from movenet.exercise import RepCounter, get_exercise
 from movenet.exercise.signals import Height
-from movenet.exercise.view import ANGLED, FRONT, SIDE, ViewTracker, view_of
+from movenet.exercise.view import ANGLED, FRONT, HEAD_ON, SIDE, ViewTracker, view_of
 from movenet.skeleton import KEYPOINT_NAMES
 
 I = {n: i for i, n in enumerate(KEYPOINT_NAMES)}
@@ -61,7 +61,7 @@ def _trunk(shoulder_width, torso=100.0):
 
 
 def test_view_from_the_shoulders_width():
-    assert (view_of(0.1), view_of(0.38), view_of(0.6), view_of(1.4), view_of(math.nan)) == (SIDE, ANGLED, FRONT, FRONT, "")
+    assert (view_of(0.1), view_of(0.38), view_of(0.6), view_of(1.4), view_of(math.nan)) == (SIDE, ANGLED, FRONT, HEAD_ON, "")
     tracker = ViewTracker()
     for i in range(10):
         tracker.update(_trunk(60.0), i * 33.0, 0.3)  # 0.6 torso lengths: facing the camera
@@ -206,8 +206,8 @@ def test_pull_ups_from_the_front_with_the_knees_tucked_count_and_lying_arm_pulls
 
 
 def test_a_push_up_filmed_from_the_head_is_not_judged_on_its_hip_angle():
-    """From the head the body points at the camera: shoulders wide, torso short, the shoulder-hip-knee
-    angle folded in the image. The hip-angle check is for side views only."""
+    """From the head the body points at the camera: shoulders wider than the torso is long, the
+    shoulder-hip-knee angle folded in the image. The hip-angle check is not judged head-on."""
     samples, _ = trajectory(1.0, 0.35, reps=3, period_ms=2000)
     frames = []
     for t, share in samples:
@@ -225,7 +225,7 @@ def test_a_push_up_filmed_from_the_head_is_not_judged_on_its_hip_angle():
         kps[I["nose"], :2] = (320, sh_y + 30)
         frames.append((t, to_pose(kps)))
     c = run(RepCounter("push_up"), frames)
-    assert c.view == FRONT
+    assert c.view == HEAD_ON
     assert c.count == 3, [r.reason for r in c.partial_repetitions]
     assert c.signal == "shoulders above the wrists (share of rest)"
 

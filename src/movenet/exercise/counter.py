@@ -26,9 +26,10 @@ least 40 degrees).
 
 Frames where the signal cannot be measured (no pose, joints below the score threshold) are
 skipped; a gap up to `max_gap_ms` is bridged (the state holds), a longer one ends the repetition in
-progress as partial and waits for the person to be back at the start position. While the person
-is seen but not the signal's joints, a repetition in progress is held up to `max_active_ms`: at
-the bottom of a deep squat the body hides the ankles, at the bottom of a push-up the wrists.
+progress as partial and waits for the person to be back at the start position. While the person's
+trunk (both shoulders and hips) is seen but not the signal's joints, a repetition in progress is
+held up to `max_active_ms`: at the bottom of a deep squat the body hides the ankles, at the bottom
+of a push-up the wrists.
 A stream starts `waiting`: set-up and walking in are not counted until the person has been at the
 start position.
 
@@ -138,7 +139,7 @@ class _Machine:
                 raw = raw / rest if rest > 0 and not rest < MIN_REST_TORSO * self._torso.value else math.nan
         return raw
 
-    def update(self, kps, t: float, min_score: float, last_pose_ms: float) -> tuple[Repetition | None, Repetition | None]:
+    def update(self, kps, t: float, min_score: float, last_trunk_ms: float) -> tuple[Repetition | None, Repetition | None]:
         """One frame (`kps` None: nobody): (the repetition counted now, the one given up now)."""
         raw = math.nan
         if kps is None:
@@ -148,9 +149,10 @@ class _Machine:
             self._checks.frame(kps, t, min_score)
         new_rep = new_partial = None
         if self._prev is not None and t - self._prev[0] > self.max_gap_ms:
-            # the signal has not been seen for a while: give up, unless the person is seen during a
-            # repetition (its joints hidden by the body or the bar at the bottom), up to max_active
-            held = self.phase in (MOVING, ACTIVE) and t - last_pose_ms <= self.max_gap_ms and t - self._prev[0] <= self.spec.max_active_ms
+            # the signal has not been seen for a while: give up, unless the person's trunk (shoulders
+            # and hips) is seen during a repetition (the signal's joints hidden by the body at the
+            # bottom), up to max_active
+            held = self.phase in (MOVING, ACTIVE) and t - last_trunk_ms <= self.max_gap_ms and t - self._prev[0] <= self.spec.max_active_ms
             if not held:
                 new_partial = self._lose(f"lost the person for {t - self._prev[0]:.0f} ms")
         value = math.nan if math.isnan(raw) else self._smoother.update(raw, t)
@@ -331,7 +333,7 @@ class RepCounter:
         self._machines = [
             _Machine(self.spec, track, CheckTracker(self.spec.checks, self.max_gap_ms, posture),
                      SignalSmoother(tau_ms=tau_ms, max_gap_ms=max_gap_ms, spike_deg=RELATIVE_SPIKE if track.relative else DEFAULT_SPIKE_DEG),
-                     self.max_gap_ms, keep_trace, lambda: self._view.view)
+                     self.max_gap_ms, keep_trace, lambda: self._view.recent)
             for track in self.spec.tracks
         ]
         self._keep_trace = keep_trace
@@ -345,7 +347,7 @@ class RepCounter:
         self._reps: list[Repetition] = []
         self._by: list[int] = []  # the machine whose record each repetition is
         self._last_ms: float | None = None
-        self._last_pose_ms = -math.inf
+        self._last_trunk_ms = -math.inf  # the last frame where the shoulders and hips were seen
         self._leader = self._machines[0]
         self._view.reset()
 
@@ -410,11 +412,12 @@ class RepCounter:
         t = self._check_time(timestamp_ms)
         kps = None if pose is None else pose_rows(pose)
         if kps is not None:
-            self._last_pose_ms = t
+            if min(kps[5][2], kps[6][2], kps[11][2], kps[12][2]) >= self.min_score:
+                self._last_trunk_ms = t
             self._view.update(kps, t, self.min_score)
         new_rep = new_partial = None
         for i, m in enumerate(self._machines):
-            rep, partial = m.update(kps, t, self.min_score, self._last_pose_ms)
+            rep, partial = m.update(kps, t, self.min_score, self._last_trunk_ms)
             if rep is not None:
                 same = next((j for j in range(len(self._reps) - 1, max(len(self._reps) - 4, -1), -1) if same_movement(rep, self._reps[j])), None)
                 if same is None:
@@ -434,7 +437,7 @@ class RepCounter:
 
     def _rank(self, i: int) -> tuple[bool, int]:
         """Which signal describes a repetition best: the first one trusted in the view seen."""
-        return (not self._machines[i].track.trusted_in(self._view.view), i)
+        return (not self._machines[i].track.trusted_in(self._view.recent), i)
 
     def _lead(self) -> None:
         counted = {m.label: 0 for m in self._machines}
