@@ -260,8 +260,9 @@ def _track(table, where: _Where, parent) -> Track:
     relative = table.get("relative", False)
     if not isinstance(relative, bool):
         raise where.error(table, "relative", f"relative must be true or false, got {relative!r}")
+    views = _views(table, where)
     try:
-        return Track(signal, *map(float, levels), relative=relative, views=_views(table, where))
+        return Track(signal, *map(float, levels), relative=relative, views=views)
     except MovenetError as exc:
         raise where.error(table, "levels", str(exc)) from None
 
@@ -292,9 +293,10 @@ def _check(table, where: _Where, parent) -> Check:
     for key, want in (("phase", str), ("why", str), ("required", bool)):
         if key in table and not isinstance(table[key], want):
             raise where.error(table, key, f"{key} must be {'a string' if want is str else 'true or false'}, got {table[key]!r}")
+    views = _views(table, where)
     try:
         return Check(measure, bounds.get("low", -math.inf), bounds.get("high", math.inf), table.get("phase", "active"),
-                     table.get("why", ""), table.get("required", False), _views(table, where))
+                     table.get("why", ""), table.get("required", False), views)
     except MovenetError as exc:
         raise where.error(table, "phase" if "phase" in table else "low", str(exc)) from None
 
