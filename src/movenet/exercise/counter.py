@@ -189,7 +189,7 @@ class _Machine:
             if p < self._exit:  # at the start position (or nearly: short of `start`, as in a push-up
                 # never locked out), so the next repetition can begin from here
                 self.phase, self._top, self._top_ms = (READY if p < self._start else RETURNING), p, t
-            elif self.spec.start_active and not self._seen and p >= self._enter:
+            elif self.spec.start_active and not self.track.relative and not self._seen and p >= self._enter:
                 self._begin(t, t, math.inf)
                 self._enter_ms, self._began_active = t, True
                 self.phase = ACTIVE

@@ -198,7 +198,7 @@ class ExerciseSpec:
     view: str  # the camera view the signal needs
     source: str  # where each number comes from
     min_hold_ms: float = 0.0
-    start_active: bool = False  # a stream may begin at the far end (chair-stand tests begin seated)
+    start_active: bool = False  # a stream may begin at the far end (chair-stand tests begin seated; the primary signal only)
     checks: tuple[Check, ...] = ()  # posture conditions a counted repetition must meet
     alternatives: tuple[Track, ...] = ()  # more signals it may be counted on (view-robust ones)
     relative: bool = False  # the primary signal as a share of the person's rest value (`Track`)
@@ -208,8 +208,8 @@ class ExerciseSpec:
         _check_levels(f"exercise {self.name!r}", [self.rest_deg, self.start_deg, self.exit_deg, self.enter_deg, self.depth_deg])
         if self.min_rep_ms < 0 or self.max_active_ms <= 0 or self.min_hold_ms < 0:
             raise InvalidOptionError(f"exercise {self.name!r}: times must be >= 0 (max_active_ms > 0)")
-        if self.start_active and (self.relative or any(t.relative for t in self.alternatives)):
-            raise InvalidOptionError(f"exercise {self.name!r}: a relative signal cannot start at the far end (its rest value is not known then)")
+        if self.start_active and self.relative:
+            raise InvalidOptionError(f"exercise {self.name!r}: a relative primary signal cannot start at the far end (its rest value is not known then)")
 
     @property
     def tracks(self) -> tuple[Track, ...]:
@@ -301,7 +301,12 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             "and kneeling people touch the floor; pose_squats' hands stay at 0.93-1.06 of it, the URFD crouches' "
             "median 0.01-0.43; added because MultiPose sees the wrists at the shoes of urfd_53 too faintly for "
             "the below-the-knees test; required: urfd_43's hands at the floor are never seen by MultiPose, "
-            "the ankles always are when the knee angle is), and ends upright (lying down with straight legs is not standing up)",
+            "the ankles always are when the knee angle is), and ends upright (lying down with straight legs is not standing up). "
+            "Round 3 (WorkoutTracker tuning clips): squats filmed from the front bend the knees towards the camera "
+            "and the knee angle hardly changes in the image, so the hips' height above the ankles, as a share of "
+            "the person's standing height, counts too: enter 0.75 and exit 0.85 (a side-view knee at 120 / 145 "
+            "deg has them at ~0.85 / 0.95), depth 0.55 (thighs parallel: ~0.45-0.55); the knee angle describes a "
+            "repetition seen from the side",
         ),
         ExerciseSpec(
             name="push_up", description="push-up (press-up)", signal=_ELBOW,
@@ -314,9 +319,15 @@ _REGISTRY: dict[str, ExerciseSpec] = {
                 _lean(180, "the body is not horizontal when back: not a plank", "rest", low=50),
                 Check(HAND_TRAVEL, high=IN_PLACE_TORSO, why="the hands moved: crawling or walking, not a push-up"),
             ),
-            rest_name="arms straight", active_name="chest down", view="side",
+            rest_name="arms straight", active_name="chest down", view="any",
             source="depth 90: upper arms parallel to the floor (the usual push-up standard); enter 110 and "
-            "exit/start 135/155 checked on the ML Kit pushups_up / pushups_down poses (README)",
+            "exit/start 135/155 checked on the ML Kit pushups_up / pushups_down poses (README). Round 3 "
+            "(WorkoutTracker tuning clips and URFD): the shoulders' height above the hands, as a share of the "
+            "plank's, counts push-ups filmed from the front or the head (the elbow angle foreshortens: 5-60 deg), "
+            "0.65 / 0.8 (the tuning clips' bottoms 0.2-0.45); the hands stay in place (crawling moves them; the "
+            "ankles, far and small in a head-on view, jump by a torso length in push-up_14); the hip angle is "
+            "judged in every view but head-on, not required (close-ups never show the knees: push-up_48), "
+            "at 125 deg; the body is horizontal when back",
         ),
         ExerciseSpec(
             name="pull_up", description="pull-up or chin-up from a dead hang", signal=_ELBOW,
@@ -421,7 +432,8 @@ _REGISTRY: dict[str, ExerciseSpec] = {
         ExerciseSpec(
             name="sit_to_stand", description="sit-to-stand (chair stand)",
             signal=LargerOf((JointAngle("hip", "mean"), JointAngle("knee", "mean"))),
-            rest_deg=170, start_deg=160, exit_deg=150, enter_deg=120, depth_deg=100,
+            rest_deg=170, start_deg=160, exit_deg=150, enter_deg=120, depth_deg=100, views=("side",),
+            alternatives=(Track(_HIPS_ABOVE_ANKLES, 1.0, 0.93, 0.85, 0.72, 0.62, relative=True),),
             min_rep_ms=400, max_active_ms=60000, start_active=True,
             checks=(
                 *_in_place("sit-to-stand"),
@@ -436,7 +448,10 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             "seated; sitting may last (max_active 60 s). Round 2, for the automatic mode (URFD people "
             "crouching and bending were counted as chair stands): seated, the trunk is within 65 deg of "
             "upright (as the squat's bottom) and the hands are off the floor (above a quarter of the "
-            "standing hip height: on the thighs, the chair or crossed on the chest)",
+            "standing hip height: on the thighs, the chair or crossed on the chest). Round 3: the hips' height "
+            "above the ankles as a share of standing (seated on a chair ~0.5-0.6: a seat is about knee high) "
+            "counts chair stands filmed from the front, where the angles hardly change; not validated on real "
+            "video (none with a known count)",
         ),
         ExerciseSpec(
             name="dip", description="dip on parallel bars or rings (bench dips too)", signal=_ELBOW,
