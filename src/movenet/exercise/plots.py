@@ -61,6 +61,7 @@ def plot_report(report: ExerciseReport, path: str | Path, person: PersonReport |
             ax.text(1.005, level, f" {name} {level:g}", transform=ax.get_yaxis_transform(), va="center", fontsize=8, color="0.3")
         ax.set_ylabel("degrees" if track.unit == "deg" else "share of rest" if track.relative else track.unit)
         ax.set_title(track.label, fontsize=9, loc="left")
+        ax.margins(y=0.15)  # room for the labels below (or above) the deepest points
         ax.grid(alpha=0.25)
     reps = person.reps if person else 0
     partial = len(person.partial_repetitions) if person else 0
