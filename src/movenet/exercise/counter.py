@@ -426,6 +426,7 @@ class RepCounter:
                     new_rep = rep
                 elif self._rank(i) < self._rank(self._by[same]):  # a better description of a counted one
                     self._reps[same], self._by[same] = rep, i
+                    self._lead()
             if partial is not None and new_partial is None and not any(same_movement(partial, r) for r in self._reps[-3:]):
                 new_partial = partial
         if new_rep is not None:
