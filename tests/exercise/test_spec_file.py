@@ -128,3 +128,16 @@ def test_cli_lists_and_writes_exercises(tmp_path):
     bad.write_text('[[exercise]]\nname = "x1"\nbase = "squat"\n\n[[exercise.checks]]\nmeasure = "lean"\nhihg = 4\n')
     out = _movenet("exercise", "list", "--exercise-file", str(bad))
     assert out.returncode == 2 and out.stderr.strip() == f"error: {bad}:7: unknown key 'hihg' in a check; known: high, low, measure, phase, required, signal, views, why"
+
+
+def test_user_exercises_reach_the_web_apps_exercise_list():
+    """`movenet serve --exercise-file` registers the file's exercises before the app starts: the
+    page's exercise menu (the reps analyser's info) and the live counter know them."""
+    pytest.importorskip("starlette", reason="the web app needs the serve extra")
+    from movenet.serve.analysers import list_analysers, make_analysers
+
+    register_exercise_files([EXAMPLE])
+    (reps,) = [a for a in list_analysers() if a["name"] == "reps"]
+    assert reps["exercises"][-1] == "wall_push_up" and "dip" in reps["exercises"]
+    made = make_analysers({"reps": {"exercise": "wall_push_up"}})
+    assert made["reps"].session.spec.name == "wall_push_up"
