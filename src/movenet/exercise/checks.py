@@ -30,17 +30,52 @@ SETTLE_MS = 500.0
 _TRAVEL = (FEET_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, HAND_TRAVEL)
 
 
+class CheckMeasures:
+    """The checks' measures of one frame, taken once for every `CheckTracker` that shares it (the
+    signals of one exercise each have a tracker: `counter`): `values(kps, t, min_score)` ->
+    (the posture frame or None, each check's value; NaN for travel checks and where unseen)."""
+
+    def __init__(self, checks: tuple[Check, ...], posture: Posture | None = None) -> None:
+        self.checks = checks
+        self.posture = (posture or Posture()) if any(isinstance(c.measure, str) for c in checks) else None
+        self._travel = [c.measure in _TRAVEL for c in checks]
+        self._last: tuple = (None, math.nan, math.nan, None)
+
+    def values(self, kps, t: float, min_score: float) -> tuple:
+        if kps is self._last[0] and t == self._last[1] and min_score == self._last[2]:
+            return self._last[3]
+        posture = self.posture.update(kps, t, min_score) if self.posture is not None else None
+        values = []
+        for i, check in enumerate(self.checks):
+            if self._travel[i]:
+                values.append(math.nan)
+            elif isinstance(check.measure, str):
+                values.append(math.nan if posture is None else getattr(posture, check.measure))
+            else:
+                values.append(check.measure.measure(kps, min_score).value)
+        self._last = (kps, t, min_score, (posture, values))
+        return posture, values
+
+    def reset(self) -> None:
+        if self.posture is not None:
+            self.posture.reset()
+        self._last = (None, math.nan, math.nan, None)
+
+
 class CheckTracker:
-    def __init__(self, checks: tuple[Check, ...], max_gap_ms: float, posture: Posture | None = None) -> None:
+    def __init__(self, checks: tuple[Check, ...], max_gap_ms: float, posture: Posture | None = None, measures: CheckMeasures | None = None) -> None:
+        """`measures`: shared with the other trackers of the same checks (one per signal of an
+        exercise), so that each frame is measured once; by default its own."""
         self.checks = checks
         self.max_gap_ms = max_gap_ms
-        self._posture = (posture or Posture()) if any(isinstance(c.measure, str) for c in checks) else None
+        self._measures = measures if measures is not None else CheckMeasures(checks, posture)
         self._travel = [c.measure in _TRAVEL for c in checks]
+        # the travel measures these checks use: (position in a place, key, the checks' indices)
+        self._kinds = [(n, key, [i for i, c in enumerate(checks) if c.measure == key]) for n, key in enumerate(_TRAVEL) if any(c.measure == key for c in checks)]
         self.reset()
 
     def reset(self) -> None:
-        if self._posture is not None:
-            self._posture.reset()
+        self._measures.reset()
         self._now = [math.nan] * len(self.checks)
         self._last = [(-math.inf, math.nan)] * len(self.checks)  # (t, value) last seen
         self._places: deque[tuple] = deque()  # (t, feet, hips, shoulders, hands)
@@ -57,8 +92,9 @@ class CheckTracker:
         for _, *where in self._places:
             self._measure_travel(*where)
 
-    def _measure_travel(self, *where: tuple[float, float]) -> None:
-        for key, where in zip(_TRAVEL, where):
+    def _measure_travel(self, *places: tuple[float, float]) -> None:
+        for n, key, indices in self._kinds:
+            where = places[n]
             if math.isnan(where[0]):
                 continue
             origin = self._origin[key]
@@ -68,29 +104,25 @@ class CheckTracker:
             if not self._torso > 0:
                 continue
             moved = math.hypot(where[0] - origin[0], where[1] - origin[1]) / self._torso
-            for i, check in enumerate(self.checks):
-                if check.measure == key and not moved <= self._moved[i]:
+            for i in indices:
+                if not moved <= self._moved[i]:
                     self._moved[i] = moved
 
     def frame(self, kps: list, t: float, min_score: float) -> None:
         if not self.checks:
             return
         self._now_ms = t
-        posture = self._posture.update(kps, t, min_score) if self._posture is not None else None
-        if posture is not None:
+        posture, values = self._measures.values(kps, t, min_score)
+        if posture is not None and self._kinds:
             if posture.torso > 0:
                 self._torso = posture.torso
             self._places.append((t, posture.feet, posture.hips, posture.shoulders, posture.hands))
             while len(self._places) > 1 and self._places[1][0] <= t - SETTLE_MS:
                 self._places.popleft()  # the oldest kept is the last place seen SETTLE_MS ago or before
             self._measure_travel(posture.feet, posture.hips, posture.shoulders, posture.hands)
-        for i, check in enumerate(self.checks):
+        for i, value in enumerate(values):
             if self._travel[i]:
                 continue
-            if isinstance(check.measure, str):
-                value = math.nan if posture is None else getattr(posture, check.measure)
-            else:
-                value = check.measure.measure(kps, min_score).value
             self._now[i] = value
             if not math.isnan(value):
                 self._last[i] = (t, value)

@@ -56,7 +56,7 @@ from collections import deque
 
 from movenet.analysis import geometry
 from movenet.errors import InvalidInputError
-from movenet.exercise.checks import CheckTracker
+from movenet.exercise.checks import CheckMeasures, CheckTracker
 from movenet.exercise.posture import Posture, RecentMax
 from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.signals import pose_rows
@@ -319,19 +319,19 @@ class RepCounter:
         max_gap_ms: float = DEFAULT_MAX_GAP_MS,
         keep_trace: bool = True,
         posture: Posture | None = None,
+        view: ViewTracker | None = None,
         **spec_options,
     ) -> None:
-        """`posture`: a `posture.Posture` shared by the counters of one person (the automatic
-        mode measures the posture once per frame for all of them); by default its own."""
+        """`posture`, `view`: a `posture.Posture` and a `view.ViewTracker` shared by the counters
+        of one person (the automatic mode measures them once per frame for all); by default its own."""
         spec = get_exercise(exercise)
         self.spec = spec.with_options(**spec_options) if spec_options else spec
         self.min_score = float(min_score)
         self.max_gap_ms = float(max_gap_ms)
-        if posture is None and any(isinstance(c.measure, str) for c in self.spec.checks):
-            posture = Posture()  # one for every track: measured once per frame
-        self._view = ViewTracker()
+        measures = CheckMeasures(self.spec.checks, posture)  # one for every signal: each frame measured once
+        self._view = view if view is not None else ViewTracker()
         self._machines = [
-            _Machine(self.spec, track, CheckTracker(self.spec.checks, self.max_gap_ms, posture),
+            _Machine(self.spec, track, CheckTracker(self.spec.checks, self.max_gap_ms, measures=measures),
                      SignalSmoother(tau_ms=tau_ms, max_gap_ms=max_gap_ms, spike_deg=RELATIVE_SPIKE if track.relative else DEFAULT_SPIKE_DEG),
                      self.max_gap_ms, keep_trace, lambda: self._view.recent)
             for track in self.spec.tracks

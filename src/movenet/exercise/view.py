@@ -58,8 +58,16 @@ class ViewTracker:
         self.frames: Counter[str] = Counter()
         self._recent: deque[tuple[float, str]] = deque()
         self._recent_counts: Counter[str] = Counter()
+        self._last: tuple = (None, math.nan, "")
 
     def update(self, rows, t: float, min_score: float) -> str:
+        if rows is self._last[0] and t == self._last[1]:  # shared by counters: measured once a frame
+            return self._last[2]
+        view = self._update(rows, t, min_score)
+        self._last = (rows, t, view)
+        return view
+
+    def _update(self, rows, t: float, min_score: float) -> str:
         ls, rs, lh, rh = rows[_LS], rows[_RS], rows[_LH], rows[_RH]
         if not min(ls[2], rs[2], lh[2], rh[2]) >= min_score:
             return ""
