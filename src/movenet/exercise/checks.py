@@ -11,7 +11,7 @@ The **travel** checks (`feet_travel`, `hip_travel`: is the exercise done in plac
 largest distance the feet's midpoint (or the mid-hip, mid-shoulder or mid-wrist point) moved during the repetition, in torso
 lengths, from where it was `SETTLE_MS` before the repetition began: someone who walks up and
 starts moving straight away has not settled in place. A travel never seen (the ankles unseen)
-does not reject a repetition.
+does not reject a repetition, unless the check is `required`.
 """
 
 from __future__ import annotations
@@ -145,6 +145,8 @@ class CheckTracker:
             if self._travel[i]:
                 value, where = self._moved[i], "during the repetition"
                 if math.isnan(value):
+                    if check.required:
+                        return f"{check.label} not seen during the repetition: {check.why}"
                     continue  # never seen: nothing to judge
             elif check.phase == "active":
                 if not self._active[i]:

@@ -150,6 +150,7 @@ _KEYPOINT = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
 # The body points a `Height` can use: the nose, or the mean of a pair's sides that are seen.
 HEIGHT_POINTS = ("nose", "shoulder", "elbow", "wrist", "hip", "knee", "ankle")
 _PLURAL = {p: p if p == "nose" else p + "s" for p in HEIGHT_POINTS}
+HEIGHT_UNITS = ("px", "torso")
 
 
 def _level(rows: list, part: str, min_score: float) -> tuple[float, float]:
@@ -169,25 +170,32 @@ class Height:
     """How far `point` is above `reference` in the image, pixels (negative: below it), each the
     mean of the sides seen: e.g. Height("hip", "ankle") the hips above the ankles, Height("wrist",
     "shoulder") the wrists above the shoulders (a hang), Height("shoulder", "wrist") the shoulders
-    above the hands (a plank, a dip). The same in any view with a roughly level camera."""
+    above the hands (a plank, a dip). The same in any view with a roughly level camera.
+    `unit="torso"`: in lengths of this frame's trunk (mid-hip to mid-shoulder; NaN when unseen),
+    for posture checks that must not depend on the person's size in the image."""
 
     point: str
     reference: str
+    unit: str = "px"
 
     def __post_init__(self) -> None:
         _known(self.point, HEIGHT_POINTS, "body point")
         _known(self.reference, HEIGHT_POINTS, "body point")
+        _known(self.unit, HEIGHT_UNITS, "height unit")
         if self.point == self.reference:
             raise ValueError(f"a height needs two different body points, got {self.point!r} twice")
 
     @property
     def label(self) -> str:
-        return f"{_PLURAL[self.point]} above the {_PLURAL[self.reference]}"
+        return f"{_PLURAL[self.point]} above the {_PLURAL[self.reference]}" + (" (torso lengths)" if self.unit == "torso" else "")
 
     def measure(self, kps, min_score: float) -> Measurement:
         rows = pose_rows(kps)
         top, c1 = _level(rows, self.point, min_score)
         bottom, c2 = _level(rows, self.reference, min_score)
+        if self.unit == "torso":
+            torso = geometry.torso_length(rows, min_score)
+            return Measurement((bottom - top) / torso.value if torso.value > 0 else math.nan, min(c1, c2, torso.confidence))
         return Measurement(bottom - top, min(c1, c2))
 
 

@@ -11,7 +11,7 @@ same way by `spec_to_toml` (`movenet exercise list --toml`), and read back equal
     min_rep_ms = 400                      # and max_active_ms, min_hold_ms, start_active, view, source
 
     [[exercise.signals]]                  # the first is the primary signal, the others alternatives
-    angle = "elbow"                       # or height = "shoulder" + above = "wrist",
+    angle = "elbow"                       # or height = "shoulder" + above = "wrist" (+ unit = "torso"),
     combine = "mean"                      #    inclination = "trunk" + reference = "vertical",
     levels = [165, 150, 135, 110, 90]     #    asymmetry = "hip", larger_of = [{angle = "hip"}, ...]
     relative = false                      # a share of the person's rest value (heights)
@@ -61,7 +61,7 @@ SPEC_KEYS = {
     "min_rep_ms": float, "max_active_ms": float, "min_hold_ms": float, "start_active": bool, "signals": list, "checks": list,
 }
 SIGNAL_KINDS = ("angle", "height", "inclination", "asymmetry", "larger_of")
-SIGNAL_KEYS = {"angle", "height", "above", "inclination", "reference", "asymmetry", "larger_of", "combine", "levels", "relative", "views"}
+SIGNAL_KEYS = {"angle", "height", "above", "unit", "inclination", "reference", "asymmetry", "larger_of", "combine", "levels", "relative", "views"}
 CHECK_KEYS = {"measure", "signal", "low", "high", "phase", "why", "required", "views"}
 REQUIRED = ("name", "rest_name", "active_name", "signals")  # without `base`
 
@@ -225,7 +225,7 @@ def _signal(table, where: _Where, parent, key: str):
         if kind == "height":
             if "above" not in table:
                 raise ValueError(f"a height needs above = one of {', '.join(sig.HEIGHT_POINTS)} (the point it is measured from)")
-            return sig.Height(table["height"], table["above"])
+            return sig.Height(table["height"], table["above"], table.get("unit", "px"))
         if kind == "inclination":
             return sig.Inclination(table["inclination"], table.get("reference", "horizontal"), combine)
         if kind == "asymmetry":
@@ -321,7 +321,7 @@ def signal_table(signal) -> dict:
     if isinstance(signal, sig.JointAngle):
         return {"angle": signal.joint, "combine": signal.combine}
     if isinstance(signal, sig.Height):
-        return {"height": signal.point, "above": signal.reference}
+        return {"height": signal.point, "above": signal.reference, **({"unit": signal.unit} if signal.unit != "px" else {})}
     if isinstance(signal, sig.Inclination):
         return {"inclination": signal.segment, "reference": signal.reference, "combine": signal.combine}
     if isinstance(signal, sig.Asymmetry):

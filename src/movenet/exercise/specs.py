@@ -83,6 +83,7 @@ class Check:
     why: str = ""  # what failing it means
     required: bool = False  # "active": a repetition that never shows it past `enter` fails
     views: tuple[str, ...] = ()  # the camera views where it is judged (`view`); () every view
+    # (`required` for a travel check: a repetition whose travel is never measured fails)
 
     def __post_init__(self) -> None:
         if self.phase not in ("active", "rest") or not self.low < self.high:
@@ -260,10 +261,13 @@ LUNGE_HIP_ASYMMETRY = 45.0
 UPRIGHT_TILT_DEG = 45.0
 # A plank's hip angle is ~170-180 deg side-on; seen at an angle the image folds it (140 at the bottom
 # of push-up_41, Thunder, round 3), head-on it means nothing (not judged); a bend, a crawl or a
-# kneeling person is at 60-110 (URFD).
+# kneeling person is at 60-110 (URFD). It must be seen from the front or at an angle (someone
+# getting down onto the floor at the edge of the picture, legs out of it: urfd_63); side-on close-ups
+# may leave the knees out (push-up_48).
 PLANK_HIP_DEG = 125.0
 DIP_TILT_DEG = 60.0  # dips lean forward (chest dips ~30-45 deg), push-ups are horizontal (~70-90)
 DIP_DROP_TORSO = 0.3  # the body goes down by about half a forearm (~0.5 torso lengths)
+DIP_ARMS_TORSO = 0.6  # at the top the shoulders are an arm's length (~1.1 torso lengths) above the hands
 _WRISTS_ABOVE_SHOULDERS = Height("wrist", "shoulder")
 _SHOULDERS_ABOVE_WRISTS = Height("shoulder", "wrist")
 _HIPS_ABOVE_ANKLES = Height("hip", "ankle")
@@ -315,7 +319,8 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             min_rep_ms=400, max_active_ms=5000,
             checks=(
                 _lean(180, "the body is not horizontal", low=50),
-                Check(JointAngle("hip", "mean"), low=PLANK_HIP_DEG, why="the hips are bent: not a plank", views=("side", "angled", "front")),
+                Check(JointAngle("hip", "mean"), low=PLANK_HIP_DEG, why="the hips are bent: not a plank", views=("side",)),
+                Check(JointAngle("hip", "mean"), low=PLANK_HIP_DEG, why="the hips are bent: not a plank", views=("front", "angled"), required=True),
                 _lean(180, "the body is not horizontal when back: not a plank", "rest", low=50),
                 Check(HAND_TRAVEL, high=IN_PLACE_TORSO, why="the hands moved: crawling or walking, not a push-up"),
             ),
@@ -326,8 +331,8 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             "plank's, counts push-ups filmed from the front or the head (the elbow angle foreshortens: 5-60 deg), "
             "0.65 / 0.8 (the tuning clips' bottoms 0.2-0.45); the hands stay in place (crawling moves them; the "
             "ankles, far and small in a head-on view, jump by a torso length in push-up_14); the hip angle is "
-            "judged in every view but head-on, not required (close-ups never show the knees: push-up_48), "
-            "at 125 deg; the body is horizontal when back",
+            "judged in every view but head-on at 125 deg, and must be seen from the front or at an angle (not "
+            "side-on: close-ups never show the knees, push-up_48); the body is horizontal when back",
         ),
         ExerciseSpec(
             name="pull_up", description="pull-up or chin-up from a dead hang", signal=_ELBOW,
@@ -457,13 +462,13 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             name="dip", description="dip on parallel bars or rings (bench dips too)", signal=_ELBOW,
             rest_deg=165, start_deg=150, exit_deg=135, enter_deg=110, depth_deg=90, views=("side",),
             alternatives=(Track(_SHOULDERS_ABOVE_WRISTS, 1.0, 0.9, 0.8, 0.7, 0.5, relative=True),),
-            min_rep_ms=400, max_active_ms=5000,
+            min_rep_ms=500, max_active_ms=5000,
             checks=(
                 Check(TILT, high=DIP_TILT_DEG, why="the body is not upright: a push-up, not a dip"),
                 Check(TILT, high=DIP_TILT_DEG, phase="rest", why="the body is not upright when back: not a dip"),
-                Check(_SHOULDERS_ABOVE_WRISTS, low=0.0, phase="rest", why="the hands are not below the shoulders: not supported on bars"),
+                Check(Height("shoulder", "wrist", "torso"), low=DIP_ARMS_TORSO, phase="rest", why="the arms are not straight under the shoulders: not supported on bars"),
                 Check(SHOULDER_TRAVEL, low=DIP_DROP_TORSO, why="the body did not go down: the arms moved alone (a press-down), not a dip"),
-                Check(HAND_TRAVEL, high=IN_PLACE_TORSO, why="the hands moved: not held on bars"),
+                Check(HAND_TRAVEL, high=IN_PLACE_TORSO, why="the hands moved: not held on bars", required=True),
             ),
             rest_name="arms straight", active_name="bottom", view="any",
             source="written from the movement's description before any dip clip was looked at (the one "
@@ -472,7 +477,12 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             "push-up's; the shoulders above the hands by about an arm's length (~1.1 torso lengths) at the "
             "top and a forearm's (~0.5) at the bottom: depth 0.5 of the top, enter 0.7; the trunk within "
             "60 deg of vertical in the image (dips lean forward, a push-up is horizontal), the body drops "
-            "(shoulders move >= 0.3 torso lengths; a cable press-down keeps them still), hands on the bars",
+            "(shoulders move >= 0.3 torso lengths; a cable press-down keeps them still), hands on the bars. "
+            "Added after URFD (not held out for the dip): at the top the arms are straight under the shoulders "
+            "(shoulders >= 0.6 torso lengths above the hands: people on the floor, urfd_61, Thunder), and both "
+            "hands must be seen still during the repetition (a walker in the dark whose wrists flicker, "
+            "urfd_45, Thunder; the feet are no test: on bars they go down with the body); min_rep 500 ms: "
+            "a dip lowers the body ~25-30 cm and back, ~1 s even when fast (urfd_45's flicker: 0.40 s)",
         ),
     )
 }
