@@ -1,7 +1,10 @@
-"""One frozen spec per exercise, in one registry: `list_exercises()`, `get_exercise(name)`.
+"""One frozen spec per exercise, in one registry: `list_exercises()`, `get_exercise(name)`; user
+exercises join it from exercise files (`spec_file`, `register_exercise`).
 
 A spec says which signal a repetition is counted on (an angle in degrees, see `signals`) and five
-levels of that signal, from the start position towards the deep end of the movement:
+levels of that signal, from the start position towards the deep end of the movement (the `*_deg`
+fields; a `Track` holds the same for the spec's alternative signals, which may be heights as a share
+of the person's rest value rather than degrees):
 
     rest  ->  start  ->  exit  ->  enter  ->  depth
     (170)     (160)      (145)     (120)      (90)      squat: the knee angle, degrees
@@ -18,8 +21,10 @@ Then the time limits: `min_rep_ms` (shorter is not a repetition: a jerk or a det
 `min_hold_ms` (an isometric hold at the bottom, e.g. a glute-bridge hold).
 
 Where the numbers come from: each spec's `source`. Squat and push-up levels were checked on the
-812 labelled ML Kit poses (`tools/exercise_thresholds.py`, README); the others are set from the
-usual descriptions of the movement and are not validated on real video (none was available).
+812 labelled ML Kit poses (`tools/exercise_thresholds.py`, README); round 3 (issue 20) added the
+view-robust alternatives of the squat, push-up, pull-up, dip and sit-to-stand and re-chose their
+checks on the tuning part of the WorkoutTracker clips and on URFD (docs/results/exercise.md); the
+others are set from the usual descriptions of the movement and are not validated on real video.
 """
 
 from __future__ import annotations
