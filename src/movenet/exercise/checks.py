@@ -8,7 +8,8 @@ otherwise the check fails: a posture that cannot be seen cannot be confirmed.
 
 The **travel** checks (`feet_travel`, `hip_travel`: is the exercise done in place?
 `hand_travel`: do the hands stay on the floor? `shoulder_travel`: did the body rise?) take the
-largest distance the feet's midpoint (or the mid-hip, mid-shoulder or mid-wrist point) moved during the repetition, in torso
+largest distance the feet's midpoint (or the mid-hip, mid-shoulder or mid-wrist point) moved
+(`shoulder_drop`: how far the mid-shoulder point went down the image below the highest it was) during the repetition, in torso
 lengths, from where it was `SETTLE_MS` before the repetition began: someone who walks up and
 starts moving straight away has not settled in place. A travel never seen (the ankles unseen)
 does not reject a repetition, unless the check is `required`.
@@ -21,13 +22,13 @@ import statistics
 from collections import deque
 
 from movenet.exercise.posture import Posture
-from movenet.exercise.specs import FEET_TRAVEL, HAND_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, Check
+from movenet.exercise.specs import FEET_TRAVEL, HAND_TRAVEL, HIP_TRAVEL, SHOULDER_DROP, SHOULDER_TRAVEL, Check
 
 # A walker takes a step about every 0.5 s (a cadence of ~2 steps a second), which moves the
 # feet's midpoint by half a stride (~0.7 torso lengths): so the place where a repetition is done
 # is taken from 0.5 s before it begins, and a person who was still walking then has moved.
 SETTLE_MS = 500.0
-_TRAVEL = (FEET_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, HAND_TRAVEL)
+_TRAVEL = (FEET_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, HAND_TRAVEL, SHOULDER_DROP)
 
 
 class CheckMeasures:
@@ -78,7 +79,7 @@ class CheckTracker:
         self._measures.reset()
         self._now = [math.nan] * len(self.checks)
         self._last = [(-math.inf, math.nan)] * len(self.checks)  # (t, value) last seen
-        self._places: deque[tuple] = deque()  # (t, feet, hips, shoulders, hands)
+        self._places: deque[tuple] = deque()  # (t, feet, hips, shoulders, hands, shoulders again: for the drop)
         self._torso = math.nan  # the last upright torso length seen (pixels)
         self._now_ms = -math.inf
         self.begin()
@@ -103,7 +104,12 @@ class CheckTracker:
                 continue
             if not self._torso > 0:
                 continue
-            moved = math.hypot(where[0] - origin[0], where[1] - origin[1]) / self._torso
+            if key == SHOULDER_DROP:  # down the image only, from the highest point since the origin
+                if where[1] < origin[1]:
+                    self._origin[key] = origin = where
+                moved = (where[1] - origin[1]) / self._torso
+            else:
+                moved = math.hypot(where[0] - origin[0], where[1] - origin[1]) / self._torso
             for i in indices:
                 if not moved <= self._moved[i]:
                     self._moved[i] = moved
@@ -116,10 +122,10 @@ class CheckTracker:
         if posture is not None and self._kinds:
             if posture.torso > 0:
                 self._torso = posture.torso
-            self._places.append((t, posture.feet, posture.hips, posture.shoulders, posture.hands))
+            self._places.append((t, posture.feet, posture.hips, posture.shoulders, posture.hands, posture.shoulders))
             while len(self._places) > 1 and self._places[1][0] <= t - SETTLE_MS:
                 self._places.popleft()  # the oldest kept is the last place seen SETTLE_MS ago or before
-            self._measure_travel(posture.feet, posture.hips, posture.shoulders, posture.hands)
+            self._measure_travel(posture.feet, posture.hips, posture.shoulders, posture.hands, posture.shoulders)
         for i, value in enumerate(values):
             if self._travel[i]:
                 continue

@@ -57,11 +57,13 @@ class UnknownExerciseError(MovenetError, KeyError):
 LEAN, TILT, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT = "lean", "tilt", "hands_low", "hip_height", "hand_height"
 HIP_RAISE, SHOULDER_RAISE = "hip_raise", "shoulder_raise"
 FEET_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, HAND_TRAVEL = "feet_travel", "hip_travel", "shoulder_travel", "hand_travel"
-_MEASURES = (LEAN, TILT, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT, HIP_RAISE, SHOULDER_RAISE, FEET_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, HAND_TRAVEL)
+SHOULDER_DROP = "shoulder_drop"
+_MEASURES = (LEAN, TILT, HANDS_LOW, HIP_HEIGHT, HAND_HEIGHT, HIP_RAISE, SHOULDER_RAISE, FEET_TRAVEL, HIP_TRAVEL, SHOULDER_TRAVEL, HAND_TRAVEL,
+             SHOULDER_DROP)
 _LABELS = {
     LEAN: "trunk lean", TILT: "trunk tilt in the image", HANDS_LOW: "hands below the knees", HIP_HEIGHT: "hip height", HAND_HEIGHT: "hand height",
     HIP_RAISE: "hips above the feet", SHOULDER_RAISE: "shoulders above the feet", FEET_TRAVEL: "feet travel",
-    HIP_TRAVEL: "hip travel", SHOULDER_TRAVEL: "shoulder travel", HAND_TRAVEL: "hand travel",
+    HIP_TRAVEL: "hip travel", SHOULDER_TRAVEL: "shoulder travel", HAND_TRAVEL: "hand travel", SHOULDER_DROP: "shoulder drop",
 }
 
 
@@ -79,7 +81,8 @@ class Check:
     sitting on the floor, ~0.9 kneeling),
     "feet_travel" / "hip_travel" / "shoulder_travel" / "hand_travel" (the farthest the midpoint of
     the ankles / the mid-hip point / the mid-shoulder point / the midpoint of the wrists moved during the repetition, from where it was 0.5 s
-    before it began, in torso lengths: `checks`; the phase does not apply), or a signal."""
+    before it began, in torso lengths: `checks`; the phase does not apply), "shoulder_drop" (the
+    farthest the mid-shoulder point went down in the image, the same way), or a signal."""
 
     measure: str | Signal
     low: float = -math.inf
@@ -273,6 +276,7 @@ PLANK_HIP_DEG = 125.0
 DIP_TILT_DEG = 60.0  # dips lean forward (chest dips ~30-45 deg), push-ups are horizontal (~70-90)
 DIP_DROP_TORSO = 0.3  # the body goes down by about half a forearm (~0.5 torso lengths)
 DIP_ARMS_TORSO = 0.6  # at the top the shoulders are an arm's length (~1.1 torso lengths) above the hands
+DIP_BOTTOM_TORSO = 0.72  # at the bottom a forearm's length (~0.5); a standing person's hanging arms ~0.8-1.1
 _WRISTS_ABOVE_SHOULDERS = Height("wrist", "shoulder")
 _SHOULDERS_ABOVE_WRISTS = Height("shoulder", "wrist")
 _HIPS_ABOVE_ANKLES = Height("hip", "ankle")
@@ -472,7 +476,8 @@ _REGISTRY: dict[str, ExerciseSpec] = {
                 Check(TILT, high=DIP_TILT_DEG, why="the body is not upright: a push-up, not a dip"),
                 Check(TILT, high=DIP_TILT_DEG, phase="rest", why="the body is not upright when back: not a dip"),
                 Check(Height("shoulder", "wrist", "torso"), low=DIP_ARMS_TORSO, phase="rest", why="the arms are not straight under the shoulders: not supported on bars"),
-                Check(SHOULDER_TRAVEL, low=DIP_DROP_TORSO, why="the body did not go down: the arms moved alone (a press-down), not a dip"),
+                Check(Height("shoulder", "wrist", "torso"), high=DIP_BOTTOM_TORSO, why="the shoulders did not come down to the hands: not a dip"),
+                Check(SHOULDER_DROP, low=DIP_DROP_TORSO, why="the body did not go down: the arms moved alone (a press-down), not a dip"),
                 Check(HAND_TRAVEL, high=IN_PLACE_TORSO, why="the hands moved: not held on bars", required=True),
             ),
             rest_name="arms straight", active_name="bottom", view="any",
@@ -487,7 +492,11 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             "(shoulders >= 0.6 torso lengths above the hands: people on the floor, urfd_61, Thunder), and both "
             "hands must be seen still during the repetition (a walker in the dark whose wrists flicker, "
             "urfd_45, Thunder; the feet are no test: on bars they go down with the body); min_rep 500 ms: "
-            "a dip lowers the body ~25-30 cm and back, ~1 s even when fast (urfd_45's flicker: 0.40 s)",
+            "a dip lowers the body ~25-30 cm and back, ~1 s even when fast (urfd_45's flicker: 0.40 s). After "
+            "opencv_vtest (walking, the dev set): at the bottom the shoulders come down to a forearm's length "
+            "above the hands (<= 0.72 torso lengths; people standing still far away, 23-px torsos, whose "
+            "wrists flicker, have them at 0.7-0.9), and the shoulders go down in the picture, not just anywhere "
+            "(their drop, not their travel, >= 0.3 torso lengths: the same people's shoulders wander sideways)",
         ),
     )
 }
