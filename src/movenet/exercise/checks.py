@@ -22,6 +22,7 @@ import statistics
 from collections import deque
 
 from movenet.exercise.posture import Posture
+from movenet.exercise.signals import SignalCache
 from movenet.exercise.specs import FEET_TRAVEL, HAND_TRAVEL, HIP_TRAVEL, SHOULDER_DROP, SHOULDER_TRAVEL, Check
 
 # A walker takes a step about every 0.5 s (a cadence of ~2 steps a second), which moves the
@@ -36,9 +37,10 @@ class CheckMeasures:
     signals of one exercise each have a tracker: `counter`): `values(kps, t, min_score)` ->
     (the posture frame or None, each check's value; NaN for travel checks and where unseen)."""
 
-    def __init__(self, checks: tuple[Check, ...], posture: Posture | None = None) -> None:
+    def __init__(self, checks: tuple[Check, ...], posture: Posture | None = None, signals: SignalCache | None = None) -> None:
         self.checks = checks
         self.posture = (posture or Posture()) if any(isinstance(c.measure, str) for c in checks) else None
+        self._signals = signals if signals is not None else SignalCache()
         self._travel = [c.measure in _TRAVEL for c in checks]
         self._last: tuple = (None, math.nan, math.nan, None)
 
@@ -53,7 +55,7 @@ class CheckMeasures:
             elif isinstance(check.measure, str):
                 values.append(math.nan if posture is None else getattr(posture, check.measure))
             else:
-                values.append(check.measure.measure(kps, min_score).value)
+                values.append(self._signals.measure(check.measure, kps, t, min_score).value)
         self._last = (kps, t, min_score, (posture, values))
         return posture, values
 

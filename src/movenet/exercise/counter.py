@@ -59,7 +59,7 @@ from movenet.errors import InvalidInputError
 from movenet.exercise.checks import CheckMeasures, CheckTracker
 from movenet.exercise.posture import Posture, RecentMax
 from movenet.exercise.repetition import CounterState, Repetition
-from movenet.exercise.signals import pose_rows
+from movenet.exercise.signals import SignalCache, pose_rows
 from movenet.exercise.smoothing import (
     DEFAULT_MAX_GAP_MS,
     DEFAULT_SPIKE_DEG,
@@ -92,8 +92,9 @@ class _Machine:
     checks, its repetitions and partial ones. `RepCounter` runs one per track."""
 
     def __init__(self, spec: ExerciseSpec, track: Track, checks: CheckTracker, smoother: SignalSmoother, max_gap_ms: float,
-                 keep_trace: bool, view=lambda: "") -> None:
+                 keep_trace: bool, view=lambda: "", signals: SignalCache | None = None) -> None:
         self.spec, self.track = spec, track
+        self._signals = signals if signals is not None else SignalCache()
         self.view = view  # the camera view seen so far (for the checks limited to some views)
         self.label = track.label
         self.max_gap_ms = max_gap_ms
@@ -128,7 +129,7 @@ class _Machine:
         self.trace: deque[tuple[float, float, float]] = deque(maxlen=MAX_TRACE)  # (t, raw, smoothed)
 
     def measure(self, kps, min_score: float, t: float) -> float:
-        raw = self.track.signal.measure(kps, min_score).value
+        raw = self._signals.measure(self.track.signal, kps, t, min_score).value
         if self._baseline is not None:
             torso = geometry.torso_length(kps, min_score).value
             if not math.isnan(torso):
@@ -320,20 +321,23 @@ class RepCounter:
         keep_trace: bool = True,
         posture: Posture | None = None,
         view: ViewTracker | None = None,
+        signals: SignalCache | None = None,
         **spec_options,
     ) -> None:
         """`posture`, `view`: a `posture.Posture` and a `view.ViewTracker` shared by the counters
-        of one person (the automatic mode measures them once per frame for all); by default its own."""
+        of one person (the automatic mode measures them once per frame for all), and `signals` a
+        `signals.SignalCache` (each signal measured once a frame); by default its own."""
         spec = get_exercise(exercise)
         self.spec = spec.with_options(**spec_options) if spec_options else spec
         self.min_score = float(min_score)
         self.max_gap_ms = float(max_gap_ms)
-        measures = CheckMeasures(self.spec.checks, posture)  # one for every signal: each frame measured once
+        signals = signals if signals is not None else SignalCache()
+        measures = CheckMeasures(self.spec.checks, posture, signals)  # one for every signal: each frame measured once
         self._view = view if view is not None else ViewTracker()
         self._machines = [
             _Machine(self.spec, track, CheckTracker(self.spec.checks, self.max_gap_ms, measures=measures),
                      SignalSmoother(tau_ms=tau_ms, max_gap_ms=max_gap_ms, spike_deg=RELATIVE_SPIKE if track.relative else DEFAULT_SPIKE_DEG),
-                     self.max_gap_ms, keep_trace, lambda: self._view.recent)
+                     self.max_gap_ms, keep_trace, lambda: self._view.recent, signals)
             for track in self.spec.tracks
         ]
         self._keep_trace = keep_trace

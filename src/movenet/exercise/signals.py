@@ -200,3 +200,20 @@ class Height:
 
 
 Signal = JointAngle | Inclination | LargerOf | Asymmetry | Height
+
+
+class SignalCache:
+    """Each signal measured once per frame for everything that shares the cache (the signals and
+    checks of the automatic mode's counters, one person): `measure(signal, rows, t, min_score)`."""
+
+    def __init__(self) -> None:
+        self._key: tuple = (None, math.nan, math.nan)
+        self._values: dict = {}
+
+    def measure(self, signal, rows, t: float, min_score: float) -> Measurement:
+        if rows is not self._key[0] or t != self._key[1] or min_score != self._key[2]:
+            self._key, self._values = (rows, t, min_score), {}
+        m = self._values.get(signal)
+        if m is None:
+            m = self._values[signal] = signal.measure(rows, min_score)
+        return m
