@@ -452,7 +452,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             checks=(
                 *_in_place("sit-to-stand"),
                 _lean(65, "leaning over: a bend, not a chair stand"),
-                Check(HAND_HEIGHT, low=0.25, why="hands at the floor: crouching or picking something up, not a chair stand"),
+                Check(HAND_HEIGHT, low=0.25, why="hands at the floor: crouching or picking something up, not a chair stand", required=True),
                 _lean(45, "not upright when back: lying down is not standing up", "rest"),
             ),
             rest_name="standing", active_name="seated", view="side",
@@ -465,7 +465,8 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             "standing hip height: on the thighs, the chair or crossed on the chest). Round 3: the hips' height "
             "above the ankles as a share of standing (seated on a chair ~0.5-0.6: a seat is about knee high) "
             "counts chair stands filmed from the front, where the angles hardly change; not validated on real "
-            "video (none with a known count)",
+            "video (none with a known count). The hands must be seen off the floor when seated (required: "
+            "the automatic mode counted URFD crouches, urfd_45, as chair stands with the hips' height)",
         ),
         ExerciseSpec(
             name="dip", description="dip on parallel bars or rings (bench dips too)", signal=_ELBOW,
