@@ -16,6 +16,7 @@ from movenet.cli import (
     serve,
     track,
     train,
+    users,
 )
 from movenet.cli.common import require_modules
 from movenet.errors import MovenetError
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_parser(sub)
     exercise.add_parsers(sub)  # exercise, angles, balance, classify
     batch.add_parser(sub)
+    users.add_parser(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)

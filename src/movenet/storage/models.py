@@ -8,7 +8,9 @@ import importlib
 
 # Modules declaring tables, e.g. "movenet.events.tables". Each is imported for its side effect
 # (registering its tables on Base.metadata).
-MODEL_MODULES: tuple[str, ...] = ()
+MODEL_MODULES: tuple[str, ...] = (
+    "movenet.accounts.tables",
+)
 
 
 def import_all_models() -> None:
