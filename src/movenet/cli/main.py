@@ -17,7 +17,9 @@ from movenet.cli import (
     track,
     train,
     users,
+    watch,
 )
+from movenet.cli import events as events_cli
 from movenet.cli.common import require_modules
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
@@ -81,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     exercise.add_parsers(sub)  # exercise, angles, balance, classify
     batch.add_parser(sub)
     users.add_parser(sub)
+    watch.add_parser(sub)
+    events_cli.add_parser(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)

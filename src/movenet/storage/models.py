@@ -10,6 +10,7 @@ import importlib
 # (registering its tables on Base.metadata).
 MODEL_MODULES: tuple[str, ...] = (
     "movenet.accounts.tables",
+    "movenet.events.tables",
 )
 
 
