@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -102,6 +103,8 @@ class CameraWorker:
         self._last_point: dict = {}
         self._pending_clips: list[tuple[str, str]] = []  # (stem prefix, event key)
         self._written = 0
+        self._files: queue.Queue = queue.Queue()
+        self._evidence_thread: threading.Thread | None = None
 
     # -- threads -------------------------------------------------------------------------------
     def start(self) -> CameraWorker:
@@ -109,8 +112,11 @@ class CameraWorker:
         self.source = open_camera(self.config)
         self._reader = threading.Thread(target=self._read, name=f"movenet-read-{self.config.name}", daemon=True)
         self._analyser = threading.Thread(target=self._analyse_loop, name=f"movenet-analyse-{self.config.name}", daemon=True)
+        self._evidence_thread = threading.Thread(target=self._post_process, name=f"movenet-evidence-{self.config.name}",
+                                                 daemon=True)
         self._reader.start()
         self._analyser.start()
+        self._evidence_thread.start()
         return self
 
     def _read(self) -> None:
@@ -229,7 +235,18 @@ class CameraWorker:
         if len(written) == self._written:
             return
         new, self._written = written[self._written:], len(written)
-        self._deliver_files(new)
+        self._files.put(new)  # re-encoding the clip takes ~0.5 s: not in the analysis thread
+
+    def _post_process(self) -> None:
+        self.cpu.add_current_thread()
+        while True:
+            paths = self._files.get()
+            if paths is None:
+                return
+            try:
+                self._deliver_files(paths)
+            except Exception as exc:  # noqa: BLE001 - evidence lost, the event stays
+                log.error("camera %s: evidence: %s", self.config.name, exc)
 
     def _deliver_files(self, paths) -> None:
         from movenet.watch.evidence import browser_clip
@@ -262,6 +279,8 @@ class CameraWorker:
             self._check_clips()
         except Exception as exc:  # noqa: BLE001
             log.error("camera %s: evidence at exit: %s", self.config.name, exc)
+        finally:
+            self._files.put(None)
 
     def _publish_state(self, poses) -> None:
         states = getattr(self.falls, "states", lambda: {})()
@@ -282,8 +301,11 @@ class CameraWorker:
         state = snapshot.state if snapshot else ("connected" if alive else "ended")
         if self.error and not alive:
             state = "failed"
+        stopped = self._stop.is_set()
+        if stopped:
+            state = "stopped"
         return {
-            "state": state, "connected": bool(snapshot.connected if snapshot else alive),
+            "state": state, "connected": bool(snapshot.connected if snapshot else alive) and not stopped,
             "fps": round(snapshot.fps if snapshot else analysed_fps, 2), "analysed_fps": round(analysed_fps, 2),
             "frames": snapshot.frames if snapshot else self.analysed, "dropped": self._slot.dropped,
             "reconnects": snapshot.reconnects if snapshot else 0, "cpu_percent": round(self.cpu.percent(), 1),
@@ -299,7 +321,7 @@ class CameraWorker:
             stopper()
 
     def join(self, timeout: float = 30.0) -> None:
-        for thread in (self._reader, self._analyser):
+        for thread in (self._reader, self._analyser, self._evidence_thread):
             if thread is not None:
                 thread.join(timeout)
         if self.source is not None and not (self._reader and self._reader.is_alive()):
