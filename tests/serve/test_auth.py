@@ -49,7 +49,7 @@ def routes(server):
     """Every route of the app with a method and a concrete path (parameters filled in)."""
     app = server.app.app.app
     for route in app.routes:
-        path = route.path.replace("{job}", "0123").replace("{name}", "poses.jsonl")
+        path = route.path.replace("{job}", "0123").replace("{name}", "poses.jsonl").replace("{id}", "1")
         if isinstance(route, Mount):
             yield "GET", path + "/main.js", "http"
         elif isinstance(route, WebSocketRoute):
@@ -82,7 +82,7 @@ def test_every_route_refuses_without_login(server):
                 status, headers, _ = request(server.url + path.lstrip("/"), headers={"Accept": "text/html"})
                 assert status == 303 and headers["location"].startswith("/login?next=")
         checked += 1
-    assert checked >= 8  # /, info, poses, videos, video status/files, openapi, static, ws
+    assert checked >= 15  # /, info, poses, videos, video status/files, openapi, static, ws, cameras, events, evidence
 
 
 def test_login_cookie_grants_pages_api_and_websocket(server):

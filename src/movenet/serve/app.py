@@ -12,6 +12,7 @@
     GET  /login, POST /api/login, POST /api/logout, GET /api/me: serve/auth.py (when a login is
                                    required: beyond loopback, or --auth on)
     WS   /ws                       live frames in, poses out (protocol.py)
+    GET  /cameras, /events and their APIs: the watcher's camera health and events (cameras.py)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.registry import get_spec, list_models
 from movenet.serve import protocol
 from movenet.serve.analysers import list_analysers
+from movenet.serve.cameras import EventPages, event_routes
 from movenet.serve.config import MAX_FRAME_PIXELS, ServeConfig
 from movenet.serve.inference import (
     TRACKERS,
@@ -249,7 +251,7 @@ async def healthz(request: Request) -> Response:
 
 
 def create_app(config: ServeConfig, port: int, engine: Engine | None = None, *, store=None,
-               extra_routes: tuple = (), on_shutdown=None):
+               extra_routes: tuple = (), on_shutdown=None, event_pages=None):
     """The ASGI app for a server listening on `port` (the Host and Origin checks need it).
     `store`: the AccountStore (default: from config when it requires a login); `extra_routes`:
     more Starlette routes (the camera and event pages), behind the same checks."""
@@ -279,6 +281,7 @@ def create_app(config: ServeConfig, port: int, engine: Engine | None = None, *, 
             Route("/api/videos/{job}/{name}", video_file),
             Route("/api/openapi.json", openapi),
             Route("/healthz", healthz, methods=["GET", "HEAD"]),
+            *event_routes(event_pages or EventPages(config.database)),
             *extra_routes,
             WebSocketRoute("/ws", live),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
