@@ -194,8 +194,8 @@ class Mosquitto:
         if user:
             passwords = self.dir / "passwords"
             subprocess.run(["mosquitto_passwd", "-b", "-c", str(passwords), user, password], check=True, capture_output=True)
-            passwords.chmod(0o600)
-            lines += ["allow_anonymous false", f"password_file {passwords}"]
+            # Run as root, mosquitto changes to its own user before reading the password file; keep root.
+            lines += ["allow_anonymous false", f"password_file {passwords}", "user root"]
         else:
             lines.append("allow_anonymous true")
         self.config = self.dir / "mosquitto.conf"

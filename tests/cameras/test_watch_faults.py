@@ -113,3 +113,33 @@ def test_malformed_config_is_one_line_with_its_line_number(tmp_path, capsys):
         {"name": "bed", "polygon": [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5]]}]}])
     assert main(["watch", str(good), "--check"]) == 0
     assert "1 camera(s) ok: hall" in capsys.readouterr().out
+
+
+@requires_servers[0]
+@requires_servers[1]
+def test_falls_command_publishes_to_mqtt_with_a_password(tmp_path):
+    """`movenet falls URL --mqtt mqtt://user:pass@... --camera NAME`: the event on the broker
+    (which requires the password), discovery for the camera, the password in no output."""
+    with RtspServer() as rtsp, Mosquitto(user="ha", password=PASSWORD) as broker:
+        import paho.mqtt.client as mqtt
+
+        messages = []
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        client.username_pw_set("ha", PASSWORD)
+        client.on_connect = lambda c, *a: c.subscribe("#", qos=1)
+        client.on_message = lambda c, u, m: messages.append((m.topic, m.payload.decode()))
+        client.connect("127.0.0.1", broker.port)
+        client.loop_start()
+        from urllib.parse import quote
+
+        url = f"mqtt://ha:{quote(PASSWORD, safe='')}@127.0.0.1:{broker.port}"
+        done = subprocess.run([sys.executable, "-m", "movenet", "falls", rtsp.url(), "--mqtt", url, "--camera", "hall",
+                               "--confirm-s", "2", "--threads", "1", "--max-frames", "90", "--read-timeout-s", "2"],
+                              cwd=REPO, capture_output=True, text=True, timeout=180)
+        wait_for(lambda: any(t == "movenet/hall/event" for t, _ in messages), what="the event on the broker")
+        client.loop_stop()
+    assert done.returncode == 0, done.stderr
+    event = json.loads(next(p for t, p in messages if t == "movenet/hall/event"))
+    assert event["event_type"] == "fall" and event["camera"] == "hall" and event["confirmed_ms"] == pytest.approx(4600, abs=140)
+    assert any(t == "homeassistant/binary_sensor/movenet_hall/person_down/config" for t, _ in messages)
+    assert PASSWORD not in done.stderr + done.stdout and quote(PASSWORD, safe="") not in done.stderr
