@@ -51,6 +51,25 @@ MODELS = ("lightning", "thunder")
 ATTACH = ("snapshot", "keypoints", "none")
 
 
+# Settings that may hold secrets: `${NAME}` in them is replaced by the environment variable NAME, so
+# that passwords can stay out of the file (systemd's EnvironmentFile=, docker's --env-file).
+SECRET_KEYS = {"url", "post", "on_event", "database"}
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def expand(text: str, fail) -> str:
+    """`text` with each ${NAME} replaced by the environment variable NAME (an error if unset)."""
+    import os
+
+    def value(match):
+        name = match.group(1)
+        if name not in os.environ:
+            fail(f"${{{name}}} is used but the environment variable {name} is not set")
+        return os.environ[name]
+
+    return _VARIABLE.sub(value, text)
+
+
 class ConfigError(MovenetError, ValueError):
     """A config file that cannot be used: `path:line: what is wrong`."""
 
@@ -203,6 +222,8 @@ def parse_config(text: str, source: str = "<config>") -> WatchConfig:
             return None
         if not isinstance(value, str) or not value:
             fail(f"{key} must be a non-empty string", table, index, key)
+        if key in SECRET_KEYS:
+            value = expand(value, lambda message: fail(message, table, index, key))
         if choices and value not in choices:
             fail(f"{key} must be one of {', '.join(choices)}, got {value!r}", table, index, key)
         return value
@@ -257,6 +278,7 @@ def parse_config(text: str, source: str = "<config>") -> WatchConfig:
             urls = [urls]
         if not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
             fail("apprise must be a list of apprise URLs", "notify", 0, "apprise")
+        urls = [expand(u, lambda message: fail(message, "notify", 0, "apprise")) for u in urls]
         notify = NotifyConfig(tuple(urls), string(values, "attach", "notify", default="snapshot", choices=ATTACH),
                               string(values, "on_event", "notify"), string(values, "post", "notify"))
 
