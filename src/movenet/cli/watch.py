@@ -26,6 +26,8 @@ def add_parser(sub) -> None:
                        description=__doc__, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("config", metavar="CONFIG", help="the TOML file (cameras, alerts, storage)")
     p.add_argument("--status", action="store_true", help="print each camera's last health and the alerts not yet delivered; exit 1 when a camera is down or silent")
+    p.add_argument("--alive", action="store_true", help="with --status: exit 0 while the watcher writes health samples, "
+                   "whatever the cameras' state (a container health check)")
     p.add_argument("--check", action="store_true", help="validate the config and exit")
     p.add_argument("--engine", choices=["local", "ray"], default="local", help="local: threads in this process (default); ray: one actor per camera")
     p.add_argument("--ray-address", metavar="ADDR", help="--engine ray: the cluster (default: a local Ray started here)")
@@ -52,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.config}: {len(config.cameras)} camera(s) ok: {', '.join(c.name for c in config.cameras)}")
         return 0
     if args.status:
-        return status(config)
+        return status(config, alive_only=args.alive)
     _logging(args.verbose)
     import signal
 
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def status(config) -> int:
+def status(config, alive_only: bool = False) -> int:
     from movenet.events import EventStore
     from movenet.storage import Database
 
@@ -98,6 +100,9 @@ def status(config) -> int:
         if not sample["connected"] and sample.get("last_error"):
             line += f"  ({sample['last_error']})"
         print(line)
+    if alive_only:
+        newest = max((s["at"] for s in latest.values()), default=None)
+        return 0 if newest is not None and now - newest <= stale_s else 1
     pending = store.pending()
     if pending:
         targets = sorted({p["target"] for p in pending})
