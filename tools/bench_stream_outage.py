@@ -9,7 +9,6 @@ on the same port; the time from its port accepting connections to the next frame
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import threading
 import time
@@ -55,7 +54,6 @@ def main() -> None:
     finally:
         stream.stop()
         server.stop()
-    del socket
     dump({"machine": machine(), "outage_s": args.outage_s, "repeats": args.repeats,
           "seconds_to_first_frame": [round(r, 2) for r in recoveries],
           "median_s": round(statistics.median(recoveries), 2), "max_s": round(max(recoveries), 2),

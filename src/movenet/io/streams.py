@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from movenet.errors import InvalidInputError, InvalidOptionError
+from movenet.io.frame import Frame
 
 log = logging.getLogger("movenet.streams")
 
@@ -70,6 +71,19 @@ MAX_OUTAGES_KEPT = 20
 PROBE_US = 500_000
 PROBE_BYTES = 500_000
 _OPEN_LOCK = threading.Lock()  # OPENCV_FFMPEG_CAPTURE_OPTIONS is process-wide: set it per open
+
+
+def quiet_cv2():
+    """OpenCV with FFmpeg's and OpenCV's own messages off: they may quote a camera URL with its
+    password (our errors say what went wrong, redacted)."""
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+    import cv2
+
+    logging_module = getattr(getattr(cv2, "utils", None), "logging", None)
+    if logging_module is not None:
+        logging_module.setLogLevel(logging_module.LOG_LEVEL_ERROR)
+    return cv2
 
 
 def is_stream_url(text: object) -> bool:
@@ -345,11 +359,7 @@ class NetworkStream:
 
     # -- opening -------------------------------------------------------------------------------
     def _open(self):
-        import cv2
-
-        from movenet.io.video import _cv2
-
-        _cv2()  # FFmpeg's own log quiet (it may print URLs)
+        cv2 = quiet_cv2()
         params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, int(self.options.connect_timeout_s * 1000),
                   cv2.CAP_PROP_READ_TIMEOUT_MSEC, int(self.options.read_timeout_s * 1000)]
         with _OPEN_LOCK:
@@ -401,10 +411,8 @@ class NetworkStream:
         return None
 
     # -- reading -------------------------------------------------------------------------------
-    def __iter__(self) -> Iterator:
-        import cv2
-
-        from movenet.io.video import Frame
+    def __iter__(self) -> Iterator[Frame]:
+        cv2 = quiet_cv2()
 
         index = 0
         start = time.monotonic()

@@ -7,16 +7,15 @@ webcams.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from movenet.errors import InvalidInputError
+from movenet.io.frame import Frame
 from movenet.io.image import load_image
 from movenet.io.sources import IMAGE_SUFFIXES
 from movenet.limits import MAX_WEBCAM_INDEX
@@ -30,15 +29,11 @@ FOURCC = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG", ".mkv"
 
 def _cv2():
     # FFmpeg inside OpenCV prints its own decoder warnings; our errors already say what is wrong.
-    # Camera URLs may carry passwords, and FFmpeg's messages may quote them: keep both quiet.
     os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
     try:
         import cv2
     except ImportError as exc:  # pragma: no cover - opencv is a dependency
         raise InvalidInputError("video needs OpenCV: pip install opencv-python-headless") from exc
-    with contextlib.suppress(AttributeError):  # imported before the variable was set
-        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     return cv2
 
 
@@ -47,11 +42,6 @@ def open_capture(path: str | Path):
     return _cv2().VideoCapture(str(path))
 
 
-@dataclass(frozen=True)
-class Frame:
-    index: int
-    timestamp_ms: float
-    image: np.ndarray  # (H, W, 3) uint8 RGB
 
 
 class _ClosedOnExit:
