@@ -116,6 +116,34 @@ def test_mjpeg_camera_and_its_errors():
             NetworkStream(server.url("/page", "cam", "pa%3Ass%40w0rd%2Fx"), QUICK)
 
 
+def test_hls_playlist_over_http(tmp_path):
+    """HLS: segments GStreamer's hlssink2 cut from the clip (no re-encoding), served over HTTP."""
+    import functools
+    import shutil
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    if shutil.which("gst-launch-1.0") is None:
+        pytest.skip("needs gst-launch-1.0 and hlssink2 (gstreamer1.0-tools, gstreamer1.0-plugins-bad)")
+    made = subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={FALL_CLIP}", "!", "qtdemux", "!", "h264parse", "!",
+                           "hlssink2", f"location={tmp_path}/seg%05d.ts", f"playlist-location={tmp_path}/live.m3u8",
+                           "target-duration=1", "max-files=0", "playlist-length=0"], capture_output=True, timeout=60)
+    if made.returncode != 0:
+        pytest.skip("GStreamer's hlssink2 is missing (gstreamer1.0-plugins-bad)")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/live.m3u8"
+        with VideoSource(url, stream_options=StreamOptions(reconnect=False)) as stream:
+            frames = read_all(stream)
+    finally:
+        server.shutdown()
+    assert len(frames) == 90 and stream.is_webcam
+    stamps = [f.timestamp_ms for f in frames]
+    assert stamps[0] == 0 and abs(stamps[-1] - 89 * 1000 / 15) < 2  # the segments' own clock
+
+
 @requires_rtsp
 def test_reconnects_after_the_server_is_killed_and_restarted():
     server = RtspServer().start()

@@ -457,11 +457,11 @@ class NetworkStream:
                 self.health.state = "ended"
                 return
             reason = f"no frame for {self.options.read_timeout_s:g} s or the stream ended"
-            self.health.dropped(reason, time.time())
-            self._log(f"{self.safe_url}: stream dropped ({reason}); reconnecting")
             if not self.options.reconnect:
                 self.health.state = "ended"
                 return
+            self.health.dropped(reason, time.time())
+            self._log(f"{self.safe_url}: stream dropped ({reason}); reconnecting")
         self.health.state = "stopped" if self._stop.is_set() else self.health.state
 
     def stop(self) -> None:
