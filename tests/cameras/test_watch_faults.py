@@ -23,8 +23,8 @@ requires_servers = [pytest.mark.skipif(why_no_rtsp() is not None, reason=str(why
 PASSWORD = "s3cr:t@pass"
 
 
-def start_watch(config, log):
-    return subprocess.Popen([sys.executable, "-m", "movenet", "watch", str(config)], cwd=REPO,
+def start_watch(config, log, *extra):
+    return subprocess.Popen([sys.executable, "-m", "movenet", "watch", str(config), *extra], cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=open(log, "ab"))
 
 
@@ -69,9 +69,17 @@ def test_killed_during_a_fall_with_the_broker_down_loses_nothing(tmp_path):
             second.kill()  # the broker publishes the last will
             second.wait()
             wait_for(lambda: subscriber.on("movenet/status")[-1] == "offline", what="the last will")
-            third = start_watch(config, log)
+            third = start_watch(config, log, "--serve", "0")  # with the web pages in the same process
             wait_for(lambda: subscriber.on("movenet/status")[-1] == "online", what="online again")
-            time.sleep(2.0)
+            import re
+            import urllib.request
+
+            pages = wait_for(lambda: re.search(r"pages: (http://\S+/)cameras", log.read_text()), what="the pages")
+            wait_for(lambda: "kitchen" in urllib.request.urlopen(pages.group(1) + "api/cameras", timeout=10).read().decode(),
+                     what="the camera on the page")
+            page = urllib.request.urlopen(pages.group(1) + "api/cameras", timeout=10).read().decode()
+            page += urllib.request.urlopen(pages.group(1) + "api/events", timeout=10).read().decode()
+            time.sleep(1.0)
             third.send_signal(signal.SIGTERM)
             assert third.wait(60) == 0
         finally:
@@ -89,7 +97,8 @@ def test_killed_during_a_fall_with_the_broker_down_loses_nothing(tmp_path):
     assert "still to be delivered: sending them now" in text and text.rstrip().endswith("stopped")
     # The password is nowhere: log, status, stored health, events.
     dump = json.dumps(rows(db, "select * from camera_health")) + json.dumps(rows(db, "select * from events"))
-    for place in (text, status.stdout + status.stderr, dump):
+    assert "cam:***@127.0.0.1" in page
+    for place in (text, status.stdout + status.stderr, dump, page):
         assert PASSWORD not in place and "s3cr%3At%40pass" not in place
     assert "cam:***@127.0.0.1" in status.stdout
     assert status.returncode == 1 and " stopped " in status.stdout  # the last sample, at SIGTERM

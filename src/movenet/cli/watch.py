@@ -31,6 +31,10 @@ def add_parser(sub) -> None:
     p.add_argument("--check", action="store_true", help="validate the config and exit")
     p.add_argument("--engine", choices=["local", "ray"], default="local", help="local: threads in this process (default); ray: one actor per camera")
     p.add_argument("--ray-address", metavar="ADDR", help="--engine ray: the cluster (default: a local Ray started here)")
+    p.add_argument("--serve", metavar="[HOST:]PORT", help="serve the web pages (cameras, events, live) from this process too, "
+                   "e.g. 8000 or 0.0.0.0:8000 (beyond loopback: needs --allow-remote and accounts, movenet users)")
+    p.add_argument("--allow-remote", action="store_true", help="with --serve: allow an address other machines can reach")
+    p.add_argument("--public-url", action="append", default=[], metavar="URL", help="with --serve: the address of a TLS reverse proxy in front")
     p.add_argument("--verbose", "-v", action="store_true", help="log deliveries too")
     p.set_defaults(func=run)
 
@@ -60,16 +64,42 @@ def run(args: argparse.Namespace) -> int:
 
     from movenet.watch.service import Watcher
 
+    pages = _pages(args, config) if args.serve else None  # a bad address fails before any camera starts
     watcher = Watcher(config, engine=args.engine, ray_address=args.ray_address)
     signal.signal(signal.SIGTERM, lambda *_: watcher.stop())
     try:
+        if pages is not None:
+            pages.start()
+            import logging
+
+            logging.getLogger("movenet.watch").warning("pages: %scameras and %sevents", pages.url, pages.url)
         watcher.start()
         watcher.run()
     except KeyboardInterrupt:
         pass
     finally:
         watcher.close()
+        if pages is not None:
+            pages.stop()
     return 0
+
+
+def _pages(args, config):
+    """`movenet serve` in a thread of the watcher, on the watcher's database."""
+    from movenet.errors import InvalidOptionError
+
+    host, _, port = args.serve.rpartition(":")
+    try:
+        port_number = int(port)
+    except ValueError:
+        raise InvalidOptionError(f"--serve {args.serve!r}: give PORT or HOST:PORT") from None
+    try:
+        from movenet.serve import BackgroundServer, ServeConfig
+    except ImportError as exc:
+        raise InvalidOptionError(f"--serve needs the serve extra: pip install 'movenet[serve]' ({exc})") from exc
+    serve_config = ServeConfig(host=host or "127.0.0.1", port=port_number, allow_remote=args.allow_remote,
+                               public_urls=tuple(args.public_url), database=config.database, threads=1)
+    return BackgroundServer(serve_config)
 
 
 def status(config, alive_only: bool = False) -> int:
