@@ -194,3 +194,15 @@ def test_password_never_printed_by_the_command():
             for secret in (PASSWORD, "pa%3Ass%40w0rd"):
                 assert secret not in done.stderr and secret not in done.stdout
         assert done.returncode == 2 and done.stderr.strip().count("\n") == 0  # one line
+
+
+@pytest.mark.parametrize("command", [["track"], ["falls"], ["exercise", "--exercise", "squat"],
+                                     ["balance", "--test", "sway"], ["angles"]])
+def test_every_video_command_takes_a_url(command, capsys):
+    """A URL reaches the stream reader of each command (not a path: 'rtsp:/...' was the old error)."""
+    from movenet.cli.main import main
+
+    url = "rtsp://user:hunter2@127.0.0.1:9/cam"  # port 9: nothing listens
+    assert main([command[0], url, *command[1:], "--connect-timeout-s", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: rtsp://user:***@127.0.0.1:9/cam: connection refused") and "hunter2" not in err
