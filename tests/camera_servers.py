@@ -187,10 +187,19 @@ class Mosquitto:
     """A mosquitto broker on a free loopback port (anonymous, or `user`/`password`); `stop()` and
     `start()` again on the same port (an outage)."""
 
-    def __init__(self, user: str | None = None, password: str | None = None) -> None:
+    def __init__(self, user: str | None = None, password: str | None = None, tls: bool = False) -> None:
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="movenet-mqtt-"))
         lines = [f"listener {self.port} 127.0.0.1", "persistence false", "log_dest none"]
+        self.ca = None
+        if tls:  # a self-signed certificate for 127.0.0.1, made with openssl
+            key, cert = self.dir / "key.pem", self.dir / "cert.pem"
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                           check=True, capture_output=True)
+            key.chmod(0o644)
+            self.ca = cert
+            lines += [f"certfile {cert}", f"keyfile {key}", f"cafile {cert}"]
         if user:
             passwords = self.dir / "passwords"
             subprocess.run(["mosquitto_passwd", "-b", "-c", str(passwords), user, password], check=True, capture_output=True)

@@ -152,3 +152,29 @@ def test_falls_command_publishes_to_mqtt_with_a_password(tmp_path):
     assert event["event_type"] == "fall" and event["camera"] == "hall" and event["confirmed_ms"] == pytest.approx(4600, abs=140)
     assert any(t == "homeassistant/binary_sensor/movenet_hall/person_down/config" for t, _ in messages)
     assert PASSWORD not in done.stderr + done.stdout and quote(PASSWORD, safe="") not in done.stderr
+
+
+@requires_servers[1]
+def test_mqtt_over_tls_with_a_password(tmp_path):
+    """mqtts:// with the broker's CA (?ca=FILE) and a user name and password: connected, the event
+    acknowledged by the broker; a plain mqtt:// client cannot talk to the TLS port."""
+    import shutil
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs openssl to make the broker's certificate")
+    from urllib.parse import quote
+
+    from movenet.alerts.mqtt import MqttAlerts
+
+    with Mosquitto(user="ha", password=PASSWORD, tls=True) as broker:
+        secure = MqttAlerts(f"mqtts://ha:{quote(PASSWORD, safe='')}@127.0.0.1:{broker.port}?ca={broker.ca}", {"hall": None}).start()
+        plain = MqttAlerts(f"mqtt://ha:{quote(PASSWORD, safe='')}@127.0.0.1:{broker.port}", {"hall": None}).start()
+        try:
+            assert secure.wait_connected(20)
+            secure.publish_event({"id": 1, "event": "fall", "event_type": "fall", "camera": "hall"})
+            assert not plain.wait_connected(2)
+            with pytest.raises(ConnectionError, match=r"not connected to mqtt://ha:\*\*\*@127.0.0.1"):
+                plain.publish_event({"id": 1, "event": "fall", "camera": "hall"})
+        finally:
+            secure.close()
+            plain.close()
