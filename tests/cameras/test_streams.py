@@ -126,7 +126,7 @@ def test_hls_playlist_over_http(tmp_path):
         pytest.skip("needs gst-launch-1.0 and hlssink2 (gstreamer1.0-tools, gstreamer1.0-plugins-bad)")
     made = subprocess.run(["gst-launch-1.0", "-q", "filesrc", f"location={FALL_CLIP}", "!", "qtdemux", "!", "h264parse", "!",
                            "hlssink2", f"location={tmp_path}/seg%05d.ts", f"playlist-location={tmp_path}/live.m3u8",
-                           "target-duration=1", "max-files=0", "playlist-length=0"], capture_output=True, timeout=60)
+                           "target-duration=1", "max-files=0", "playlist-length=0"], capture_output=True, timeout=180)
     if made.returncode != 0:
         pytest.skip("GStreamer's hlssink2 is missing (gstreamer1.0-plugins-bad)")
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
