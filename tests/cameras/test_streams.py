@@ -101,6 +101,21 @@ def test_rtsp_errors_are_one_line_without_the_password():
         NetworkStream(f"rtsp://127.0.0.1:{port}/cam", QUICK)
 
 
+def test_a_server_that_never_answers_times_out():
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4)  # connections complete in the backlog, nothing is ever said
+    try:
+        started = time.monotonic()
+        with pytest.raises(InvalidInputError, match="accepted the connection but did not answer within 1 s"):
+            NetworkStream(f"rtsp://127.0.0.1:{silent.getsockname()[1]}/cam", StreamOptions(connect_timeout_s=1))
+        assert time.monotonic() - started < 15  # the open timeout holds (FFmpeg's interrupt callback)
+    finally:
+        silent.close()
+
+
 def test_mjpeg_camera_and_its_errors():
     with MjpegServer(user="cam", password=PASSWORD) as server:
         with VideoSource(server.url(user="cam", password="pa%3Ass%40w0rd%2Fx"), stream_options=QUICK) as stream:

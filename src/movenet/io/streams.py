@@ -252,6 +252,8 @@ def diagnose(url: str, timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S) -> str:
         if scheme.startswith("rtsp"):
             return _diagnose_rtsp(sock, parts)
         return _diagnose_http(sock, parts)
+    except TimeoutError:
+        return f"{where} accepted the connection but did not answer within {timeout_s:g} s (not a camera, or stuck)"
     except (OSError, ValueError) as exc:
         return f"{where} accepted the connection but then failed ({type(exc).__name__})"
     finally:
