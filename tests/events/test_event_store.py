@@ -118,3 +118,7 @@ def test_events_command(store, capsys, tmp_path):
     assert [json.loads(line)["event"] for line in target.read_text().splitlines()] == ["long_lie"]
     assert main(["events", "--db", url, "show", "999"]) == 2
     assert "no event 999" in capsys.readouterr().err
+    config = tmp_path / "watch.toml"
+    config.write_text(f'[watch]\ndatabase = "{url}"\n[[cameras]]\nname = "hall"\nurl = "rtsp://h/x"\n')
+    assert main(["events", "--config", str(config), "list", "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2

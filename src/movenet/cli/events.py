@@ -23,6 +23,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("events", help="the events of movenet watch: list, show, export, ack", description=__doc__,
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--db", metavar="URL", help="database (default: movenet.db in the data directory, $MOVENET_DATA_DIR)")
+    p.add_argument("--config", metavar="TOML", help="take the database from a movenet watch config")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, help_text in (("list", "newest first"), ("export", "every matching event as JSON lines or CSV")):
         a = actions.add_parser(name, help=help_text)
@@ -66,7 +67,12 @@ def run(args: argparse.Namespace) -> int:
     from movenet.events import EventStore
     from movenet.storage import Database
 
-    db = Database(args.db)
+    url = args.db
+    if url is None and args.config:
+        from movenet.watch.config import load_config
+
+        url = load_config(args.config).database
+    db = Database(url)
     db.upgrade()
     store = EventStore(db)
     if args.action in ("list", "export"):
