@@ -13,7 +13,7 @@ login sessions (cookie tokens, also stored only as digests). Needs the `db` extr
 """
 
 from movenet.accounts.passwords import hash_password, verify_password
-from movenet.accounts.principal import LOCAL, ROLES, Principal
+from movenet.accounts.principal import LOCAL, ROLES, Forbidden, Principal
 from movenet.accounts.store import AccountError, AccountStore
 
-__all__ = ["LOCAL", "ROLES", "AccountError", "AccountStore", "Principal", "hash_password", "verify_password"]
+__all__ = ["LOCAL", "ROLES", "AccountError", "AccountStore", "Forbidden", "Principal", "hash_password", "verify_password"]
