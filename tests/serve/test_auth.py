@@ -153,3 +153,21 @@ def test_loopback_without_auth_is_open():
     with BackgroundServer(ServeConfig(port=0, threads=1)) as server:
         assert request(server.url + "api/info")[0] == 200
         assert request(server.url + "api/login", b"{}", {"Content-Type": "application/json"})[0] == 404
+
+
+def test_forbidden_from_a_route_is_403(tmp_path):
+    """Routes check roles with `principal_of(request).require(...)`; the app answers 403."""
+    from starlette.responses import JSONResponse
+
+    from movenet.serve.auth import principal_of
+
+    async def admin_only(request):
+        principal = principal_of(request).require("admin")
+        return JSONResponse({"hello": principal.name})
+
+    store = make_store(tmp_path)
+    routes = (Route("/api/admin-only", admin_only),)
+    with BackgroundServer(ServeConfig(port=0, threads=1, auth="on"), store=store, extra_routes=routes) as server:
+        status, _, body = request(server.url + "api/admin-only", headers={"Cookie": cookie_of(login(server, "vic")[1])})
+        assert status == 403 and "viewer accounts may not do this" in body["error"]
+        assert request(server.url + "api/admin-only", headers={"Cookie": cookie_of(login(server)[1])})[2] == {"hello": "ana"}

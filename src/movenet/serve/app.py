@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
+from movenet.accounts.principal import Forbidden
 from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.registry import get_spec, list_models
 from movenet.serve import protocol
@@ -246,6 +247,11 @@ def account_store(config: ServeConfig):
     return store
 
 
+async def forbidden(request: Request, exc: Exception) -> Response:
+    """A route's `principal_of(request).require(...)` that failed: 403 with the reason."""
+    return error(403, str(exc))
+
+
 async def healthz(request: Request) -> Response:
     return JSONResponse({"ok": True})
 
@@ -287,6 +293,7 @@ def create_app(config: ServeConfig, port: int, engine: Engine | None = None, *, 
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,
+        exception_handlers={Forbidden: forbidden},
     )
     app.state.server = server
     rules = (
