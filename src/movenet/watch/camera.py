@@ -37,6 +37,20 @@ BLANK = (24, 24, 24)
 # one-frame slot dropped frames the analysis had time for; 3 frames (200 ms at 15 fps) absorb that
 # jitter and still keep the analysis within a fraction of a second of the camera.
 MAX_WAITING = 3
+# Frames waiting for the evidence thread: 2 s at 15 fps (a clip being written takes a few hundred
+# ms); beyond it the clip misses frames rather than the analysis waiting (27 MB at 640x480 at most).
+EVIDENCE_QUEUE = 30
+# Evidence threads run at a lower priority (nice +10, Linux: per thread) than reading and analysis.
+EVIDENCE_NICE = 10
+
+
+def _lower_priority() -> None:
+    import os
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), EVIDENCE_NICE)
+    except (AttributeError, OSError):  # not Linux, or not allowed: same priority
+        pass
 
 
 class _Latest:
@@ -114,6 +128,9 @@ class CameraWorker:
         self._written = 0
         self._files: queue.Queue = queue.Queue()
         self._evidence_thread: threading.Thread | None = None
+        self._recorder: threading.Thread | None = None
+        self._evidence_queue: queue.Queue = queue.Queue(maxsize=EVIDENCE_QUEUE)
+        self.evidence_dropped = 0
 
     # -- threads -------------------------------------------------------------------------------
     def start(self) -> CameraWorker:
@@ -121,8 +138,9 @@ class CameraWorker:
         self.source = open_camera(self.config)
         self._reader = threading.Thread(target=self._read, name=f"movenet-read-{self.config.name}", daemon=True)
         self._analyser = threading.Thread(target=self._analyse_loop, name=f"movenet-analyse-{self.config.name}", daemon=True)
-        self._evidence_thread = threading.Thread(target=self._post_process, name=f"movenet-evidence-{self.config.name}",
+        self._evidence_thread = threading.Thread(target=self._post_process, name=f"movenet-clips-{self.config.name}",
                                                  daemon=True)
+        self._recorder = threading.Thread(target=self._record, name=f"movenet-evidence-{self.config.name}", daemon=True)
         self._reader.start()
         self._analyser.start()
         self._evidence_thread.start()
@@ -175,6 +193,7 @@ class CameraWorker:
         self.falls = FallDetector("default", **self.config.falls)
         self.evidence = EvidenceRecorder(self.evidence_dir, None, self.clip_before_s, self.clip_after_s,
                                          pixels=not self.keypoints_only, threshold=self.threshold)
+        self._recorder.start()
 
     # -- per frame -----------------------------------------------------------------------------
     def _analyse(self, frame, wall: float) -> None:
@@ -190,10 +209,12 @@ class CameraWorker:
             if point is not None:
                 self._last_point[pose.id] = point
         events = self.falls.update(poses, frame.timestamp_ms)
-        self.evidence.add(frame.image, poses, frame.timestamp_ms)
+        try:
+            self._evidence_queue.put_nowait(("frame", frame.image, poses, frame.timestamp_ms))
+        except queue.Full:
+            self.evidence_dropped += 1  # the clip misses a frame; the alert never waits for evidence
         for event in events:
             self._event(event, frame, poses, wall)
-        self._check_clips()
         self._publish_state(poses)
 
     def _event(self, event, frame, poses, wall: float) -> None:
@@ -212,13 +233,13 @@ class CameraWorker:
         kind = event.event
         key = f"{self.config.name}/{kind}/{'-' if track is None else track}/{confirmed_at:.3f}"
         snapshot = self._snapshot(frame, poses, event, key)
-        self.evidence.event(event)
         self._pending_clips.append((f"{round(event.confirmed_ms):09d}-{kind}", key))
         self.emit({"type": "event", "key": key, "camera": self.config.name, "room": self.config.room, "kind": kind,
                    "track_id": track, "confirmed_at": confirmed_at, "started_at": started_at,
                    "stream_ms": event.confirmed_ms, "confidence": event.confidence,
                    "method": getattr(event, "method", "default"), "reason": dict(event.reason or {}),
                    "snapshot": str(snapshot) if snapshot else None})
+        self._evidence_queue.put(("event", event))  # after the alert: the clip is written later
 
     def _snapshot(self, frame, poses, event, key: str) -> Path | None:
         from PIL import Image
@@ -239,15 +260,37 @@ class CameraWorker:
             return None
         return path
 
+    def _record(self) -> None:
+        """The evidence thread: the recorder's ring of frames and its clips (writing a clip takes
+        a few hundred ms: never in the analysis thread, whose alerts must not wait)."""
+        self.cpu.add_current_thread()
+        _lower_priority()
+        while True:
+            item = self._evidence_queue.get()
+            try:
+                if item[0] == "frame":
+                    self.evidence.add(item[1], item[2], item[3])
+                elif item[0] == "event":
+                    self.evidence.event(item[1])
+                else:
+                    self.evidence.close()
+                self._check_clips()
+            except Exception as exc:  # noqa: BLE001 - evidence lost, the events stay
+                log.error("camera %s: evidence: %s", self.config.name, exc)
+            if item[0] == "close":
+                self._files.put(None)
+                return
+
     def _check_clips(self) -> None:
         written = list(getattr(self.evidence, "written", []))
         if len(written) == self._written:
             return
         new, self._written = written[self._written:], len(written)
-        self._files.put(new)  # re-encoding the clip takes ~0.5 s: not in the analysis thread
+        self._files.put(new)  # re-encoding the clip for browsers: yet another thread
 
     def _post_process(self) -> None:
         self.cpu.add_current_thread()
+        _lower_priority()
         while True:
             paths = self._files.get()
             if paths is None:
@@ -271,7 +314,7 @@ class CameraWorker:
             out = []
             for path in files:
                 if path.suffix == ".mp4":
-                    clip = browser_clip(path)
+                    clip = path if self._stop.is_set() else browser_clip(path)  # stopping: no time to re-encode
                     out.append(["clip", str(clip), "video/webm" if clip.suffix == ".webm" else "video/mp4"])
                 elif path.suffix == ".jsonl":
                     out.append(["keypoints", str(path), "application/x-ndjson"])
@@ -280,16 +323,10 @@ class CameraWorker:
             self.emit({"type": "evidence", "key": match, "files": out})
 
     def _close_evidence(self) -> None:
-        evidence = getattr(self, "evidence", None)
-        if evidence is None:
-            return
-        try:
-            evidence.close()
-            self._check_clips()
-        except Exception as exc:  # noqa: BLE001
-            log.error("camera %s: evidence at exit: %s", self.config.name, exc)
-        finally:
+        if getattr(self, "evidence", None) is None:
             self._files.put(None)
+            return
+        self._evidence_queue.put(("close",))
 
     def _publish_state(self, poses) -> None:
         states = getattr(self.falls, "states", lambda: {})()
@@ -330,8 +367,8 @@ class CameraWorker:
             stopper()
 
     def join(self, timeout: float = 30.0) -> None:
-        for thread in (self._reader, self._analyser, self._evidence_thread):
-            if thread is not None:
+        for thread in (self._reader, self._analyser, self._recorder, self._evidence_thread):
+            if thread is not None and thread.ident is not None:
                 thread.join(timeout)
         if self.source is not None and not (self._reader and self._reader.is_alive()):
             self.source.close()
