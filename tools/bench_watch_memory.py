@@ -49,6 +49,8 @@ def main() -> None:
         watcher = Watcher(load_config(write_config(Path(folder), urls, health_interval_s=30)))
         thread = threading.Thread(target=lambda: (watcher.start(), watcher.run()), daemon=True)
         thread.start()
+        while watcher.engine is None or len(watcher.engine.workers) < args.cameras:
+            time.sleep(0.1)
         start = time.monotonic()
         while (elapsed := time.monotonic() - start) < args.seconds:
             frames = sum(w.analysed for w in watcher.engine.workers.values())
