@@ -40,6 +40,8 @@ MAX_WAITING = 3
 # Frames waiting for the evidence thread: 2 s at 15 fps (a clip being written takes a few hundred
 # ms); beyond it the clip misses frames rather than the analysis waiting (27 MB at 640x480 at most).
 EVIDENCE_QUEUE = 30
+# People whose last position is kept for the zones (more: those not in the frame are forgotten).
+MAX_TRACKED_POINTS = 64
 # Evidence threads run at a lower priority (nice +10, Linux: per thread) than reading and analysis.
 EVIDENCE_NICE = 10
 
@@ -204,6 +206,9 @@ class CameraWorker:
         if len(self._analysed_times) > 256:
             del self._analysed_times[:128]
         height, width = frame.image.shape[:2]
+        if len(self._last_point) > MAX_TRACKED_POINTS:  # MultiPose ids keep growing: forget the absent ones
+            present = {pose.id for pose in poses}
+            self._last_point = {k: v for k, v in self._last_point.items() if k in present}
         for pose in poses:
             point = body_point(pose, width, height)
             if point is not None:
