@@ -21,8 +21,11 @@ examples:
   movenet falls eval ../shared/data/videos/falls-urfd --labels docs/falls/urfd_labels.csv
 
 events (--events FILE, one JSON line each, flushed at once):
-  {"event": "fall"|"long_lie"|"recovered", "track_id", "start_ms", "confirmed_ms", "confidence",
-   "method", "reason": {...}, "frame"}
+  {"event": "fall"|"long_lie"|"recovered"|"down_at_end", "track_id", "start_ms", "confirmed_ms",
+   "confidence", "method", "reason": {...}, "frame"}
+At the end of a video, whoever is still down gets a down_at_end event (reason.down_s: how long;
+reason.fall_confirmed: false when the video ended before the confirmation time) and a line;
+--hold-s S first holds the last frame S seconds, so that such a fall can be confirmed.
 Nothing is stored but the events unless asked: --jsonl logs keypoints per frame (no pixels),
 --clips saves clips and snapshots around each event (--keypoints-only: skeletons only).
 """
@@ -38,7 +41,9 @@ def route(argv: list[str]) -> list[str]:
     return argv
 
 
-def add_method_options(p, many: bool = False) -> None:
+def add_method_options(p, many: bool = False, checked_later: bool = False) -> None:
+    """The method options; `checked_later`: --method without argparse choices (the registry's
+    error names the known methods, e.g. `movenet batch`)."""
     from movenet.falls import list_methods
     from movenet.pipelines.pose_sources import POSE_SOURCES
 
@@ -46,8 +51,8 @@ def add_method_options(p, many: bool = False) -> None:
         p.add_argument("--method", action="append", choices=list_methods(),
                        help="method(s) to score, repeat for several (default: default and ambianic, same poses)")
     else:
-        p.add_argument("--method", choices=list_methods(), default="default",
-                       help="default (ours, per person) or ambianic (their heuristic, exactly)")
+        p.add_argument("--method", choices=None if checked_later else list_methods(), default="default",
+                       help=f"the method: {', '.join(list_methods())} (default: default)")
     p.add_argument("--pose-source", choices=list(POSE_SOURCES),
                    help="video: the detector's video mode; rotation: + a pass on the frame turned by 90 "
                    "degrees when the upright one is unsure; ambianic: their padded input and rotation "
@@ -58,6 +63,21 @@ def add_method_options(p, many: bool = False) -> None:
     p.add_argument("--ambianic-threshold", type=float, metavar="T", help="ambianic: their confidence threshold (default 0.15)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="any other setting of a method (see movenet.falls.FallSettings, AmbianicSettings)")
+
+
+HOLD_HELP = ("recorded videos: after the last frame, hold it S seconds (its poses repeated at the frame "
+             "rate, as if the camera kept showing the final scene) so that a fall near the end can be "
+             "confirmed; default 0. Whatever S, whoever is still down at the end gets a down_at_end event")
+
+
+def add_hold_option(p) -> None:
+    p.add_argument("--hold-s", type=float, default=0.0, metavar="S", help=HOLD_HELP)
+
+
+def check_hold(hold_s: float) -> float:
+    if not hold_s >= 0:
+        raise InvalidOptionError(f"--hold-s must be a number of seconds >= 0, got {hold_s!r}")
+    return float(hold_s)
 
 
 def method_settings(args: argparse.Namespace, method: str) -> dict:
@@ -128,6 +148,7 @@ def add_parser(sub) -> None:
     p.add_argument("--keypoints-only", action="store_true", help="--clips without pixels: skeletons on a blank background")
     p.add_argument("--on-event", metavar="CMD", help="run CMD on each event (event JSON on its standard input and in $MOVENET_EVENT)")
     p.add_argument("--post", metavar="URL", help="POST each event as JSON to URL (e.g. a local home-automation webhook)")
+    add_hold_option(p)
     p.set_defaults(func=run)
 
     from movenet.cli import falls_eval
@@ -143,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
     from movenet.pipelines.pose_sources import SkipFrames
 
     check_set_names(args, [args.method])
+    hold_s = check_hold(args.hold_s)
     method = get_method(args.method)
     settings = method_settings(args, method.name)
     detector = FallDetector(method.name, **settings)
@@ -161,6 +183,7 @@ def run(args: argparse.Namespace) -> int:
     with FallSession(detector, events=events, evidence=evidence, hooks=hooks, threshold=args.threshold,
                      log=_log) as session:
         run_video(args, poses, analyse=session.analyse, render=session.render, record=session.record)
+        session.finish(hold_s)
     _log(session.summary())
     return 0
 

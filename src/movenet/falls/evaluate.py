@@ -116,6 +116,7 @@ class ClipVerdict:
     duration_s: float
     split: str | None
     events: list[dict] = field(default_factory=list)
+    down_at_end: int = 0  # people still down, fall not confirmed, at the end of the held clip (not counted as caught)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -128,16 +129,17 @@ def judge_clip(frames: Frames, clip: LabelledClip, method: str = "default", hold
     falls = []
     for t, poses in held(frames, hold_s):
         falls += [e for e in detector.update(list(poses), t) if e.event == "fall"]
+    unconfirmed = sum(not e.reason.get("fall_confirmed") for e in detector.finish())
     duration_s = _duration_s(frames)
     first = falls[0].confirmed_ms if falls else None
     if clip.label == "no_fall":
         return ClipVerdict(clip.file, clip.label, bool(falls), first, None, len(falls), duration_s, clip.split,
-                           [e.to_dict() for e in falls])
+                           [e.to_dict() for e in falls], unconfirmed)
     earliest = -math.inf if clip.impact_ms is None else clip.impact_ms - EARLY_MS
     caught = [e for e in falls if e.confirmed_ms >= earliest]
     delay = caught[0].confirmed_ms - clip.impact_ms if caught and clip.impact_ms is not None else None
     return ClipVerdict(clip.file, clip.label, bool(caught), first, delay, len(falls) - len(caught), duration_s,
-                       clip.split, [e.to_dict() for e in falls])
+                       clip.split, [e.to_dict() for e in falls], unconfirmed)
 
 
 def _duration_s(frames: Frames) -> float:

@@ -316,6 +316,22 @@ class PersonFallState:
         reason = {**self._reason, "down_ms": self._down_ms, "lying_frames": self._lying, "seen_frames": self._seen}
         return [FallEvent("fall", None, self._start_ms, t, confidence, reason)]
 
+    def down_since_ms(self) -> float | None:
+        """When the person was first seen down (DOWN or FALLEN), or None."""
+        return self._down_ms if self.state in (State.DOWN, State.FALLEN) else None
+
+    def finish(self, t: float) -> list[FallEvent]:
+        """End of the stream (a recorded video's last frame): a person still down gets a
+        `down_at_end` event, marked confirmed or not (DOWN: the confirmation time had not passed
+        yet; FALLEN: the fall event was sent), with how long they had been down."""
+        if self.state not in (State.DOWN, State.FALLEN):
+            return []
+        confirmed = self.state is State.FALLEN
+        confidence = self._lying / self._seen if self._seen else 0.0
+        reason = {**self._reason, "down_ms": self._down_ms, "down_s": round((t - self._down_ms) / MS, 3),
+                  "fall_confirmed": confirmed, "confirm_s": self.settings.confirm_s}
+        return [FallEvent("down_at_end", None, self._start_ms, t, 1.0 if confirmed else confidence, reason)]
+
     def _long_lie(self, t: float) -> list[FallEvent]:
         if self._long_lie_sent or t - self._down_ms < self.settings.long_lie_s * MS:
             return []
