@@ -166,4 +166,4 @@ def test_reset_forgets_everything():
 
 def test_the_shipped_scenarios_and_defaults():
     assert set(SCENARIOS) == {"fall", "bend_over", "sit_down", "lie_down_slowly", "fall_and_get_up", "stumble"}
-    assert (FallSettings().confirm_s, FallSettings().max_fall_s, FallSettings().get_up_s) == (5.0, 1.2, 0.3)
+    assert (FallSettings().confirm_s, FallSettings().max_fall_s, FallSettings().get_up_s) == (5.0, 1.3, 0.3)

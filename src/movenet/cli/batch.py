@@ -86,7 +86,7 @@ def format_summary(summary) -> str:
     return "\n".join(lines)
 
 
-FALLS_ONLY = ("confirm_s", "long_lie_s", "cooldown_s", "ambianic_threshold", "pose_source")
+FALLS_ONLY = ("confirm_s", "long_lie_s", "cooldown_s", "ambianic_threshold", "pose_source", "profile")
 
 
 def _falls_options(args: argparse.Namespace) -> tuple[tuple[tuple[str, float], ...], float]:

@@ -19,6 +19,7 @@ examples:
   movenet falls 0 --clips evidence/ --keypoints-only      # clips of skeletons, no pixels kept
   movenet falls clip.mp4 --method ambianic                 # Ambianic's heuristic (Thunder, 1 frame/s)
   movenet falls eval ../shared/data/videos/falls-urfd --labels docs/falls/urfd_labels.csv
+  movenet falls feedback kitchen.json --video monday.mp4 --false-alarm 12.3   # then --fit; --profile
 
 events (--events FILE, one JSON line each, flushed at once):
   {"event": "fall"|"long_lie"|"recovered"|"down_at_end", "track_id", "start_ms", "confirmed_ms",
@@ -35,9 +36,10 @@ DEFAULT_MODELS = {"video": "lightning", "rotation": "lightning", "ambianic": "th
 
 
 def route(argv: list[str]) -> list[str]:
-    """`movenet falls eval ...` is the subcommand `falls-eval` (`falls` takes a SOURCE)."""
-    if len(argv) >= 2 and argv[0] == "falls" and argv[1] == "eval":
-        return ["falls-eval", *argv[2:]]
+    """`movenet falls eval|feedback ...` are the subcommands `falls-eval`, `falls-feedback` (`falls`
+    takes a SOURCE)."""
+    if len(argv) >= 2 and argv[0] == "falls" and argv[1] in ("eval", "feedback"):
+        return [f"falls-{argv[1]}", *argv[2:]]
     return argv
 
 
@@ -63,6 +65,8 @@ def add_method_options(p, many: bool = False, checked_later: bool = False) -> No
     p.add_argument("--ambianic-threshold", type=float, metavar="T", help="ambianic: their confidence threshold (default 0.15)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="any other setting of a method (see movenet.falls.FallSettings, AmbianicSettings)")
+    p.add_argument("--profile", metavar="FILE", help="the camera's fall profile (movenet falls feedback): its "
+                   "adapted settings (the command line's settings win)")
 
 
 HOLD_HELP = ("recorded videos: after the last frame, hold it S seconds (its poses repeated at the frame "
@@ -86,9 +90,14 @@ def method_settings(args: argparse.Namespace, method: str) -> dict:
 
     spec = get_method(method)
     names = {f.name for f in dataclasses.fields(spec.settings_type)}
+    out = {}
+    if getattr(args, "profile", None):
+        from movenet.falls.profile import load_profile
+
+        out.update({k: v for k, v in load_profile(args.profile).settings_for(method).items() if k in names})
     given = {"confirm_s": args.confirm_s, "long_lie_s": args.long_lie_s, "cooldown_s": args.cooldown_s,
-             "threshold": args.ambianic_threshold}
-    out = {k: v for k, v in given.items() if v is not None and k in names}
+             "threshold": args.ambianic_threshold if method == "ambianic" else None}
+    out.update({k: v for k, v in given.items() if v is not None and k in names})
     for item in args.set:
         name, _, value = item.partition("=")
         try:
@@ -151,9 +160,10 @@ def add_parser(sub) -> None:
     add_hold_option(p)
     p.set_defaults(func=run)
 
-    from movenet.cli import falls_eval
+    from movenet.cli import falls_eval, falls_feedback
 
     falls_eval.add_parser(sub)
+    falls_feedback.add_parser(sub)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ examples:
   movenet falls eval ../shared/data/videos/falls-urfd --labels docs/falls/urfd_labels.csv
   movenet falls eval DIR --labels labels.csv --model thunder --pose-source rotation --cache ~/poses
   movenet falls eval DIR --labels labels.csv --method default --confirm-s 5 --json report.json
+  movenet falls eval DIR --labels labels.csv --method default --profile kitchen.json   # + "default+profile"
 
 labels: a CSV with columns file, label (fall / no_fall), optionally impact_ms (for the delay) and
 split (totals per split too). Each clip's poses are computed once (--cache DIR keeps them) and
@@ -63,13 +64,23 @@ def run(args: argparse.Namespace) -> int:
 
     methods = args.method or ["default", "ambianic"]
     check_set_names(args, methods)
+    profile, args.profile = args.profile, None
     settings = {m: method_settings(args, m) for m in methods}
+    if profile:  # the profile's effect: each method it adapts, again with its settings
+        from movenet.falls.profile import load_profile
+
+        adapted = load_profile(profile).settings
+        for m in [m for m in methods if m in adapted]:
+            args.profile = profile
+            settings[f"{m}+profile"] = method_settings(args, m)
+            methods.append(f"{m}+profile")
+        args.profile = None
     clips = read_labels(args.labels, args.dir)
     source_name = args.pose_source or "video"
     model = args.model or DEFAULT_MODELS[source_name]
     threshold = settings.get("ambianic", {}).get("threshold", 0.15)
     source = make_source(args, source_name, model, threshold)
-    gated = source_name == "ambianic" and all(not get_method(m).per_person for m in methods)
+    gated = source_name == "ambianic" and all(not get_method(m.split("+")[0]).per_person for m in methods)
     if gated:  # their stateless input, their heuristic only: the model on the frames it looks at, as `movenet falls` does
         source = _Gate(source, settings.get("ambianic", {}))
     confirm = settings.get("default", {}).get("confirm_s", FallSettings.confirm_s)
@@ -171,10 +182,11 @@ def print_reports(reports, header: str, quiet: bool = False) -> None:
     for name, totals in groups:
         t0 = totals[0]
         print(f"{name}: {t0.clips} clips ({t0.falls} falls, {t0.no_falls} no falls)")
-        print(f"  {'method':<10} {'recall':<16} {'specificity':<16} {'false alarms':<20} {'mean delay':<11} {'max delay'}")
+        w = max(10, *map(len, methods))
+        print(f"  {'method':<{w}} {'recall':<16} {'specificity':<16} {'false alarms':<20} {'mean delay':<11} {'max delay'}")
         for method, t in zip(methods, totals):
             per_hour = f" ({t.false_alarms_per_hour:.1f}/h)" if t.false_alarms_per_hour is not None else ""
             mean = f"{t.mean_delay_s:.2f} s" if t.mean_delay_s is not None else "n/a"
             worst = f"{t.max_delay_s:.2f} s" if t.max_delay_s is not None else "n/a"
-            print(f"  {method:<10} {_rate(t.caught, t.falls, t.recall):<16} {_rate(t.clean, t.no_falls, t.specificity):<16} "
+            print(f"  {method:<{w}} {_rate(t.caught, t.falls, t.recall):<16} {_rate(t.clean, t.no_falls, t.specificity):<16} "
                   f"{str(t.false_alarms) + per_hour:<20} {mean:<11} {worst}")

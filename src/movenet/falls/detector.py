@@ -33,12 +33,17 @@ DEFAULT_FORGET_S = 10.0
 
 
 class FallDetector:
-    def __init__(self, method: str = "default", *, forget_s: float = DEFAULT_FORGET_S, **settings) -> None:
+    def __init__(self, method: str = "default", *, forget_s: float = DEFAULT_FORGET_S, classifier=None,
+                 **settings) -> None:
+        """`classifier`: the learned method's model (`movenet.falls.learned.LogisticModel`; default:
+        the shipped one)."""
         self.method = get_method(method)
         self.settings = self.method.settings(**settings)
+        make = self.method.state_type
+        extra = {"model": classifier} if classifier is not None else {}
         self.forget_ms = float(forget_s) * 1000.0
         self._heuristic = None if self.method.per_person else AmbianicHeuristic(self.settings)
-        self._people: PerPerson[PersonFallState] = PerPerson(lambda: PersonFallState(self.settings), self.forget_ms)
+        self._people: PerPerson[PersonFallState] = PerPerson(lambda: make(self.settings, **extra), self.forget_ms)
         self._last_ms: float | None = None
         self._last_poses: list[Pose] = []
         self._step_ms: float | None = None  # the last interval between frames (held frames' step)

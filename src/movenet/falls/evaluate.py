@@ -123,9 +123,10 @@ class ClipVerdict:
 
 
 def judge_clip(frames: Frames, clip: LabelledClip, method: str = "default", hold_s: float = DEFAULT_HOLD_S,
-               **settings) -> ClipVerdict:
-    """Run one method over one clip's poses and judge it against its label."""
-    detector = FallDetector(method, **settings)
+               classifier=None, **settings) -> ClipVerdict:
+    """Run one method over one clip's poses and judge it against its label (`classifier`: the
+    learned method's model, default the shipped one)."""
+    detector = FallDetector(method, classifier=classifier, **settings)
     falls = []
     for t, poses in held(frames, hold_s):
         falls += [e for e in detector.update(list(poses), t) if e.event == "fall"]
@@ -211,7 +212,9 @@ def evaluate_clips(clips: Sequence[LabelledClip], poses_of, methods: Sequence[st
                    progress=None) -> list[MethodReport]:
     """Every method on the same poses of every clip. `poses_of(clip)` gives the clip's
     [(timestamp_ms, poses)]; a clip whose poses cannot be made (a MovenetError) is reported in
-    `failed` and the others are still scored. `progress(clip)` is called before each clip."""
+    `failed` and the others are still scored. `progress(clip)` is called before each clip. A
+    method may be given twice with other settings as "NAME+TAG" (e.g. "default+profile"), its
+    settings under that key."""
     from movenet.errors import MovenetError
 
     settings = settings or {}
@@ -226,5 +229,5 @@ def evaluate_clips(clips: Sequence[LabelledClip], poses_of, methods: Sequence[st
             failed.append({"file": clip.file, "error": str(exc)})
             continue
         for method in methods:
-            verdicts[method].append(judge_clip(frames, clip, method, hold_s, **settings.get(method, {})))
+            verdicts[method].append(judge_clip(frames, clip, method.split("+", 1)[0], hold_s, **settings.get(method, {})))
     return [report(m, verdicts[m], failed) for m in methods]

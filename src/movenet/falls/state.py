@@ -86,7 +86,7 @@ class FallSettings:
     long_lie_s: float = 60.0
     cooldown_s: float = 30.0
     min_score: float = 0.3
-    max_fall_s: float = 1.2
+    max_fall_s: float = 1.3
     down_inclination_deg: float = 60.0
     lying_aspect: float = 1.5
     min_hip_drop: float = 0.4
@@ -128,6 +128,7 @@ class Posture:
     collapsed: bool = False  # short in the image with the hips near the floor line (lying counts it)
     trunk_ratio: float = math.nan  # trunk length in the image / the upright trunk length (unit)
     lying_shape: bool = False  # lying by the trunk or the box (the rules before the view-independent evidence)
+    aspect: float = math.nan  # the box's width / height
 
 
 class PersonFallState:
@@ -196,7 +197,7 @@ class PersonFallState:
             feet = [f for _, _, f, _ in self._ref if not math.isnan(f)]
             self._floor_y = statistics.median(feet) if feet else self._stand_hip_y + FLOOR_TORSO_LENGTHS * self._unit
         return Posture(inclination, hip_drop, upright, lying, wide, collapse, hip_floor, collapsed, trunk_ratio,
-                       lying_shape)
+                       lying_shape, s.aspect)
 
     def _recent_drop(self, hip_y: float) -> float:
         """How far (torso lengths) the hips are under their highest lying-shaped position of the last
@@ -235,8 +236,7 @@ class PersonFallState:
                 self.state, self._last_up_ms = State.UPRIGHT, t
                 self._top_hip_y = min(y for _, y in self._hips)
                 self._fall_drop = 0.0
-            elif p.lying and (fast or furniture) and (p.lying_shape or p.hip_drop / max(t - self._last_up_ms, 1.0) * MS
-                                                      >= cfg.min_descent_speed):
+            elif self._falls(p, signals, t, fast, furniture):
                 start = self._last_up_ms if fast else self._descent_start(t)
                 self._go_down(start, t, {
                     "fall_s": round((t - start) / MS, 3),
@@ -271,6 +271,12 @@ class PersonFallState:
             else:
                 events.extend(self._long_lie(t))
         return events
+
+    def _falls(self, p: Posture, signals: FrameSignals, t: float, fast: bool, furniture: bool) -> bool:
+        """Whether this frame ends a fall (the person is now down after a fast descent): the rules
+        above; the learned method (`movenet.falls.learned`) replaces this test."""
+        return p.lying and (fast or furniture) and (
+            p.lying_shape or p.hip_drop / max(t - self._last_up_ms, 1.0) * MS >= self.settings.min_descent_speed)
 
     def _go_down(self, start_ms: float, down_ms: float, reason: dict) -> None:
         self.state, self._start_ms, self._down_ms = State.DOWN, start_ms, down_ms
