@@ -111,9 +111,10 @@ class FallDetector:
             events += self.update(poses, self._last_ms + step)
         if self._heuristic is not None:
             return events
+        held = {"held_s": round(max(hold_s, 0.0), 3)} if hold_s > 0 else {}
         for key, state in self._people.items():
             track_id = None if key == SINGLE else key
-            events += [dataclasses.replace(e, track_id=track_id) for e in state.finish(self._last_ms)]
+            events += [dataclasses.replace(e, track_id=track_id, reason={**e.reason, **held}) for e in state.finish(self._last_ms)]
         return events
 
     def states(self) -> dict[int, State]:

@@ -124,5 +124,6 @@ def down_at_end_line(event: FallEvent) -> str:
         status = "fall confirmed"
     else:
         status = f"UNCONFIRMED fall: the video ended before the {reason.get('confirm_s', 0):g} s confirmation"
+    held = f" (its last frame held {reason['held_s']:g} s)" if reason.get("held_s") else ""
     return (f"{event.confirmed_ms / 1000:8.2f} s  DOWN AT END {who}: down for {reason.get('down_s', 0):.1f} s "
-            f"(since {since:.2f} s) when the video ended; {status}")
+            f"(since {since:.2f} s) when the video ended{held}; {status}")

@@ -287,8 +287,12 @@ class PersonFallState:
 
     def _descent_start(self, t: float) -> float:
         """When the hips were last at their highest point of the last max_fall_s (a fall from furniture)."""
-        recent = [(y, ts) for ts, y, lying in self._shape if lying]
-        return min(recent)[1] if recent else t
+        recent = [(y, -ts) for ts, y, lying in self._shape if lying]
+        if not recent:
+            return t
+        y, ts = min(recent)  # the highest position, its latest frame
+        self._top_hip_y = y
+        return -ts
 
     def _unseen(self, t: float) -> list[FallEvent]:
         """No pose this frame: timers run on, a person down counts as still down; a person lost while
