@@ -33,9 +33,9 @@ def feedback(clip, verdict) -> Profile | None:
     profile = Profile()
     frames = clip.frames_now
     if verdict.label == "fall" and not verdict.detected:
-        add_label(profile, "missed", clip.label_row.impact_ms / 1000.0, clip.label_row.file, frames)
+        add_label(profile, "missed", clip.label_row.impact_ms / 1000.0, clip.label_row.file, frames, clip.size)
     for event in verdict.events if verdict.label == "no_fall" else []:
-        add_label(profile, "false_alarm", event["confirmed_ms"] / 1000.0, clip.label_row.file, frames)
+        add_label(profile, "false_alarm", event["confirmed_ms"] / 1000.0, clip.label_row.file, frames, clip.size)
     return profile if profile.labels else None
 
 
@@ -55,7 +55,7 @@ def main() -> None:
             verdicts = {}
             for clip in clips:
                 clip.frames_now = clip.frames[model]
-                verdicts[clip.label_row.file] = judge_clip(clip.frames_now, clip.label_row, method, HOLD_S, **base)
+                verdicts[clip.label_row.file] = judge_clip(clip.frames_now, clip.label_row, method, HOLD_S, frame_size=clip.size, **base)
             cases = 0
             for clip in clips:
                 profile = feedback(clip, verdicts[clip.label_row.file])
@@ -66,8 +66,8 @@ def main() -> None:
                 adapted = {**base, **report["settings"]}
                 others = [c for c in clips if c.source == clip.source and c is not clip]
                 before = totals([verdicts[c.label_row.file] for c in others])
-                after = totals([judge_clip(c.frames[model], c.label_row, method, HOLD_S, **adapted) for c in others])
-                own = judge_clip(clip.frames_now, clip.label_row, method, HOLD_S, **adapted)
+                after = totals([judge_clip(c.frames[model], c.label_row, method, HOLD_S, frame_size=c.size, **adapted) for c in others])
+                own = judge_clip(clip.frames_now, clip.label_row, method, HOLD_S, frame_size=clip.size, **adapted)
                 own_ok = own.detected == (own.label == "fall")
                 kinds = "missed" if clip.label_row.label == "fall" else f"{len(profile.labels)} false alarm(s)"
                 changed = ", ".join(f"{k}={v:g}" for k, v in report["settings"].items()) or "none found"

@@ -42,7 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from movenet.analysis.per_person import person_key  # noqa: E402
-from movenet.falls.evaluate import judge_clip, read_labels, totals  # noqa: E402
+from movenet.falls.evaluate import clip_frame_size, judge_clip, read_labels, totals  # noqa: E402
 from movenet.falls.learned import FEATURES, LearnedSettings, LogisticModel, PersonLearnedState  # noqa: E402
 from movenet.falls.signals import frame_signals  # noqa: E402
 from movenet.io.pose_jsonl import read_pose_jsonl  # noqa: E402
@@ -66,6 +66,7 @@ class Clip:
     source: str
     subject: str
     frames: dict  # model -> [(t, poses)]
+    size: tuple | None = None  # (width, height)
 
     @property
     def landing_ms(self) -> float | None:
@@ -87,7 +88,7 @@ def load(cache: Path, models: list[str]) -> list[Clip]:
                     raise SystemExit(f"{path}: no poses; run `movenet falls eval {folder} --labels {labels} "
                                      f"--model {model} --min-pose-score 0 --cache {cache}` first")
                 frames[model] = read_pose_jsonl(path)
-            clips.append(Clip(row, source, subjects[row.file], frames))
+            clips.append(Clip(row, source, subjects[row.file], frames, clip_frame_size(folder / row.file)))
     return clips
 
 
@@ -221,7 +222,7 @@ def score(clips: list[Clip], models: list[str], classifier: LogisticModel | None
             verdicts = []
             for clip in clips:
                 kwargs = {"classifier": classifier, **THRESHOLD} if method == "learned" else {}
-                verdicts.append(judge_clip(clip.frames[model], clip.label_row, method, HOLD_S, **kwargs))
+                verdicts.append(judge_clip(clip.frames[model], clip.label_row, method, HOLD_S, frame_size=clip.size, **kwargs))
             out[(model, method)] = (totals(verdicts), verdicts)
     return out
 

@@ -85,19 +85,28 @@ def test_sitting_up_toward_the_camera_is_still_down():
     assert [e for e, _ in events(poses(bodies))] == ["fall"]
 
 
-def test_a_person_lost_during_a_fast_descent_is_down():
-    """Lost 0.4 s into a 0.6 s fall (hips already 1.1 torso lengths down, at ~2.8 a second)."""
+def events_in(frames, frame_size, **settings):
+    detector = FallDetector(**settings)
+    found = [e for t, p in frames for e in detector.update(p, t, frame_size)]
+    return [(e.event, e.reason.get("evidence")) for e in found]
+
+
+def test_a_person_lost_at_the_frame_edge_during_a_fast_descent_is_down():
+    """Lost 0.4 s into a 0.6 s fall (hips already 1.1 torso lengths down, at ~2.8 a second), last
+    seen reaching the bottom tenth of a 640x360 frame (ankles at y ~333 >= 324)."""
     frames = poses(fall_toward(), lost_after_ms=1400.0)
-    assert events(frames) == [("fall", "lost during the descent")]
-    assert events(frames, view_independent=0) == []
+    assert events_in(frames, (640, 360)) == [("fall", "lost during the descent")]
+    assert events_in(frames, (640, 360), view_independent=0) == []
+    assert events_in(frames, (640, 720)) == []  # lost in the middle of a taller frame: not taken for down
+    assert events_in(frames, None) == []  # frame size unknown: no edge, no such evidence
 
 
 def test_walking_out_of_the_frame_or_sitting_down_slowly_then_lost_is_no_fall():
-    gone = poses(keyframes((0.0, STAND), (1000.0, STAND), (1400.0, replace(STAND, hip_x=500.0)), (9000.0, STAND)),
+    gone = poses(keyframes((0.0, STAND), (1000.0, STAND), (1400.0, replace(STAND, hip_x=620.0)), (9000.0, STAND)),
                  lost_after_ms=1400.0)
-    assert events(gone) == []
+    assert events_in(gone, (640, 360)) == []
     sitting = poses(fall_toward(fall_ms=2000.0), lost_after_ms=2400.0)  # lost 1.4 s into a 2 s descent
-    assert events(sitting) == []
+    assert events_in(sitting, (640, 360)) == []
 
 
 def test_falls_from_a_bed_are_off_by_default_and_on_with_furniture_drop():

@@ -137,7 +137,8 @@ class FallsAnalysis:
 
     def update(self, fp) -> None:
         self._last_frame = fp.frame.index
-        self.events += [(e, fp.frame.index) for e in self.detector.update(fp.poses, fp.frame.timestamp_ms)]
+        height, width = fp.frame.image.shape[:2]
+        self.events += [(e, fp.frame.index) for e in self.detector.update(fp.poses, fp.frame.timestamp_ms, (width, height))]
 
     def finish(self, path: Path) -> None:
         from movenet.falls.events import EventWriter

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         method_settings,
     )
     from movenet.falls import FallSettings, get_method
-    from movenet.falls.evaluate import DEFAULT_HOLD_S, evaluate_clips, read_labels
+    from movenet.falls.evaluate import DEFAULT_HOLD_S, clip_frame_size, evaluate_clips, read_labels
     from movenet.io.pose_jsonl import read_pose_jsonl, write_pose_jsonl
     from movenet.pipelines.clip_poses import clip_poses
 
@@ -106,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
         bar.update(1)
 
     try:
-        reports = evaluate_clips(clips, poses_of, methods, settings, hold_s, progress=progress)
+        reports = evaluate_clips(clips, poses_of, methods, settings, hold_s, progress=progress,
+                                 size_of=lambda clip: clip_frame_size(Path(args.dir) / clip.file))
     finally:
         bar.close()
     for failure in reports[0].failed:

@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidOptionError(f"--{kind.replace('_', '-')} needs the recording: --video FILE or --poses JSONL")
     profile = load_profile(args.profile, missing_ok=True)
     if time_s is not None:
-        frames, name = _frames(args)
-        label = add_label(profile, kind, time_s, name, frames)
+        frames, name, size = _frames(args)
+        label = add_label(profile, kind, time_s, name, frames, size)
         profile.save(args.profile)
         print(f"{args.profile}: {kind.replace('_', ' ')} at {time_s:g} s in {name} ({len(label.frames)} frames kept); "
               f"{len(profile.labels)} label(s)", file=sys.stderr)
@@ -87,10 +87,12 @@ def _frames(args: argparse.Namespace):
     if args.poses:
         from movenet.io.pose_jsonl import read_pose_jsonl
 
-        return read_pose_jsonl(args.poses), Path(args.poses).name
+        return read_pose_jsonl(args.poses), Path(args.poses).name, None
     from movenet.cli.falls import make_source
     from movenet.pipelines.clip_poses import clip_poses
 
     args.compat = getattr(args, "compat", None)
     source = make_source(args, "video", args.model, 0.15)
-    return clip_poses(args.video, source, fps=args.fps), Path(args.video).name
+    from movenet.falls.evaluate import clip_frame_size
+
+    return clip_poses(args.video, source, fps=args.fps), Path(args.video).name, clip_frame_size(args.video)

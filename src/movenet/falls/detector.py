@@ -47,16 +47,22 @@ class FallDetector:
         self._last_ms: float | None = None
         self._last_poses: list[Pose] = []
         self._step_ms: float | None = None  # the last interval between frames (held frames' step)
+        self._frame_size: tuple[float, float] | None = None
 
     def due(self, timestamp_ms: float) -> bool:
         """Whether the frame at `timestamp_ms` will be looked at (Ambianic skips frames less than
         1 s after the last kept one: a caller may then skip the model)."""
         return self._heuristic.due(timestamp_ms) if self._heuristic is not None else True
 
-    def update(self, poses: Sequence[Pose], timestamp_ms: float) -> list[FallEvent]:
-        """The events of this frame; `poses` as the detector gives them (ids from the tracker)."""
+    def update(self, poses: Sequence[Pose], timestamp_ms: float,
+               frame_size: tuple[float, float] | None = None) -> list[FallEvent]:
+        """The events of this frame; `poses` as the detector gives them (ids from the tracker).
+        `frame_size` (width, height), when known, lets a person lost at the frame's edge during a
+        fast descent count as down (`movenet.falls.state`)."""
         previous = self._last_ms
         t = self._check_timestamp(timestamp_ms)
+        if frame_size is not None:
+            self._frame_size = frame_size
         if previous is not None:
             self._step_ms = t - previous
         self._last_poses = list(poses)
@@ -71,7 +77,7 @@ class FallDetector:
             seen.add(key)
             state = self._people.get(key, t)
             signals = frame_signals(pose, self.settings.min_score)
-            events += [dataclasses.replace(e, track_id=pose.id) for e in state.update(signals, t)]
+            events += [dataclasses.replace(e, track_id=pose.id) for e in state.update(signals, t, self._frame_size)]
         for key, state in self._people.items():
             if key not in seen:
                 track_id = None if key == SINGLE else key
@@ -128,7 +134,7 @@ class FallDetector:
     def reset(self) -> None:
         self._people.reset()
         self._last_ms = None
-        self._last_poses, self._step_ms = [], None
+        self._last_poses, self._step_ms, self._frame_size = [], None, None
         if self._heuristic is not None:
             self._heuristic.reset()
 

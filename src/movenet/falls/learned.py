@@ -158,12 +158,12 @@ class PersonLearnedState(PersonFallState):
         self.last_features: np.ndarray | None = None
         self.last_probability = math.nan
 
-    def update(self, signals: FrameSignals | None, timestamp_ms: float) -> list:
+    def update(self, signals: FrameSignals | None, timestamp_ms: float, frame_size=None) -> list:
         t = float(timestamp_ms)
         if signals is None:
             self._window.append((t, math.nan, math.nan, math.nan, False))
             self._trim(t)
-        return super().update(signals, t)
+        return super().update(signals, t, frame_size)
 
     def _trim(self, t: float) -> None:
         while self._window and self._window[0][0] < t - WINDOW_S * MS:

@@ -64,6 +64,7 @@ class Label:
     time_s: float  # the event's time (false alarm) or the fall's time (missed), in the recording
     recording: str  # the recording's name, for the user
     frames: list = field(default_factory=list, compare=False)  # [(timestamp_ms, [Pose])], the window
+    frame_size: tuple[float, float] | None = None  # the recording's (width, height), when known
 
 
 @dataclass
@@ -80,6 +81,7 @@ class Profile:
         return {
             "version": VERSION, "settings": self.settings, "fit": self.fit_report,
             "labels": [{"kind": lb.kind, "time_s": lb.time_s, "recording": lb.recording,
+                        "frame_size": list(lb.frame_size) if lb.frame_size else None,
                         "frames": [_frame_dict(t, poses) for t, poses in lb.frames]} for lb in self.labels],
         }
 
@@ -101,7 +103,8 @@ def load_profile(path: str | Path, missing_ok: bool = False) -> Profile:
         if data.get("version") != VERSION:
             raise ValueError(f"version {data.get('version')!r}, expected {VERSION}")
         labels = [Label(d["kind"], float(d["time_s"]), str(d["recording"]),
-                        [(float(f["t"]), [_pose(p) for p in f["poses"]]) for f in d["frames"]]) for d in data["labels"]]
+                        [(float(f["t"]), [_pose(p) for p in f["poses"]]) for f in d["frames"]],
+                        tuple(map(float, d["frame_size"])) if d.get("frame_size") else None) for d in data["labels"]]
         settings = {str(m): {str(k): float(v) for k, v in s.items()} for m, s in data.get("settings", {}).items()}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InvalidInputError(f"{path}: not a fall profile ({exc})") from None
@@ -126,7 +129,8 @@ def window(frames, kind: str, time_s: float) -> list:
     return [(t, list(poses)) for t, poses in frames if lo <= t <= hi]
 
 
-def add_label(profile: Profile, kind: str, time_s: float, recording: str, frames) -> Label:
+def add_label(profile: Profile, kind: str, time_s: float, recording: str, frames,
+              frame_size: tuple[float, float] | None = None) -> Label:
     if kind not in KINDS:
         raise InvalidOptionError(f"label {kind!r} is not one of {', '.join(KINDS)}")
     if not (isinstance(time_s, (int, float)) and math.isfinite(time_s) and time_s >= 0):
@@ -135,7 +139,7 @@ def add_label(profile: Profile, kind: str, time_s: float, recording: str, frames
     if len(kept) < 2:
         end = frames[-1][0] / 1000.0 if frames else 0.0
         raise InvalidInputError(f"{recording}: no frames around {time_s:g} s (the recording has {end:.1f} s)")
-    label = Label(kind, float(time_s), recording, kept)
+    label = Label(kind, float(time_s), recording, kept, frame_size)
     profile.labels.append(label)
     return label
 
@@ -149,11 +153,13 @@ def errors(labels, method: str, settings: dict, classifier=None) -> tuple[float,
     for i, label in enumerate(labels):
         if label.kind == "missed":
             clip = LabelledClip(label.recording, "fall", label.time_s * 1000.0, None, i)
-            verdict = judge_clip(label.frames, clip, method, HOLD_S, classifier=classifier, **settings)
+            verdict = judge_clip(label.frames, clip, method, HOLD_S, classifier=classifier,
+                                 frame_size=label.frame_size, **settings)
             missed += not verdict.detected
         else:
             clip = LabelledClip(label.recording, "no_fall", None, None, i)
-            verdict = judge_clip(label.frames, clip, method, HOLD_S, classifier=classifier, **settings)
+            verdict = judge_clip(label.frames, clip, method, HOLD_S, classifier=classifier,
+                                 frame_size=label.frame_size, **settings)
             alarms += verdict.false_alarms
     return MISS_COST * missed + alarms, missed, alarms
 

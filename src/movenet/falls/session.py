@@ -35,7 +35,8 @@ class FallSession:
         """Per frame, in order: the detector, then the events' consequences."""
         t = fp.frame.timestamp_ms
         self._last_frame = fp.frame.index
-        found = self.detector.update(fp.poses, t)
+        height, width = fp.frame.image.shape[:2]
+        found = self.detector.update(fp.poses, t, (width, height))
         if self.evidence is not None:
             self.evidence.add(fp.frame.image, fp.poses, t)
         lines = []

@@ -49,6 +49,8 @@ class FrameSignals:
     box_bottom: float = math.nan  # y of the lowest keypoint seen
     foot_y: float = math.nan  # y of the lowest ankle seen (NaN: no ankle seen)
     head_seen: bool = True  # nose, an eye or an ear seen
+    box_left: float = math.nan  # x of the leftmost keypoint seen
+    box_right: float = math.nan  # x of the rightmost keypoint seen
 
     @property
     def inclination_deg(self) -> float:
@@ -95,6 +97,7 @@ def frame_signals(pose: Pose | np.ndarray, min_score: float = DEFAULT_MIN_SCORE)
     return FrameSignals(
         trunk, float(hip[0]), float(hip[1]), float(shoulder[0]), float(shoulder[1]), length, width, height,
         confidence, float(seen[:, 1].min()), float(seen[:, 1].max()), foot_y, head_seen,
+        float(seen[:, 0].min()), float(seen[:, 0].max()),
     )
 
 

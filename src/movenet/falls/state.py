@@ -51,9 +51,11 @@ the line of sight, close cameras and people lost on the floor:
   trunk still looks upright.
 - **lost during the descent**: a person no longer seen while falling, after the hips had dropped
   `lost_hip_drop` torso lengths at `min_descent_speed` or faster with the body shrinking (under
-  `collapse_up` of its height), counts as down from the last frame they were seen (a person
-  landing below the frame's bottom edge or in a dark corner); walking out of the frame keeps the
-  body's height, a person walking toward the camera grows, sitting down is slower.
+  `collapse_up` of its height), last seen low in the frame or at its edge (`EDGE_BOTTOM`,
+  `EDGE_SIDE`; needs the frame size, `FallDetector.update(..., frame_size=)`), counts as down from
+  the last frame they were seen (a person landing below the frame's bottom edge); walking out of
+  the frame keeps the body's height, a person walking toward the camera grows, sitting down is
+  slower, and a person lost in the middle of the view (a dark sofa) is not taken for down.
 - **falls from furniture**: without an upright frame in the last `max_fall_s` (the person was
   lying on a bed or sitting low), the hips dropping at least `furniture_drop` torso lengths within
   `max_fall_s` into lying is a fall too.
@@ -75,6 +77,9 @@ MS = 1000.0
 # hip-to-shoulder ~0.30 of it: Drillis and Contini's segment proportions): the floor line under
 # the hips when no ankle is seen.
 FLOOR_TORSO_LENGTHS = 1.7
+# "Low in the frame or at its edge": the body last seen reaching the frame's bottom tenth, or within
+# 5 % of its left or right side (a person landing partly out of the view).
+EDGE_BOTTOM, EDGE_SIDE = 0.9, 0.05
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ class PersonFallState:
         self._by_collapse = False  # down by the view-independent evidence (collapsed, lost)
         self._last_seen_ms = math.nan
         self._last_collapse = self._last_hip_floor = math.nan
+        self._at_edge = False  # last seen low in the frame or at its side (frame size known)
         self._shape: deque[tuple[float, float, bool]] = deque()  # (t, hip y, lying-shaped) of the last max_fall_s
         self._unit = math.nan
         self._last_up_ms = math.nan
@@ -206,8 +212,12 @@ class PersonFallState:
         return (hip_y - min(recent)) / self._unit if recent and self._unit > 0 else 0.0
 
     # -- the machine ---------------------------------------------------------------------------
-    def update(self, signals: FrameSignals | None, timestamp_ms: float) -> list[FallEvent]:
+    def update(self, signals: FrameSignals | None, timestamp_ms: float,
+               frame_size: tuple[float, float] | None = None) -> list[FallEvent]:
+        """`frame_size` (width, height): where the frame's edges are, for a person lost at an edge."""
         t = float(timestamp_ms)
+        if signals is not None:
+            self._at_edge = at_edge(signals, frame_size)
         if signals is None:
             self.posture = None
             return self._unseen(t)
@@ -300,7 +310,7 @@ class PersonFallState:
         cfg = self.settings
         self._up_since = math.nan
         if (self.state is State.FALLING and cfg.view_independent > 0 and self._fall_drop >= cfg.lost_hip_drop
-                and self._last_collapse < cfg.collapse_up
+                and self._last_collapse < cfg.collapse_up and self._at_edge
                 and self._fall_drop / max(self._last_seen_ms - self._last_up_ms, 1.0) * MS >= cfg.min_descent_speed):
             self._go_down(self._last_up_ms, self._last_seen_ms, {
                 "fall_s": round((self._last_seen_ms - self._last_up_ms) / MS, 3),
@@ -347,6 +357,14 @@ class PersonFallState:
             return []
         self._long_lie_sent = True
         return [FallEvent("long_lie", None, self._start_ms, t, 1.0, {"down_ms": self._down_ms, "down_s": round((t - self._down_ms) / MS, 3)})]
+
+
+def at_edge(s: FrameSignals, frame_size: tuple[float, float] | None) -> bool:
+    """Whether the keypoints seen reach the frame's bottom tenth or its sides (False: size unknown)."""
+    if not frame_size:
+        return False
+    width, height = frame_size
+    return s.box_bottom >= EDGE_BOTTOM * height or s.box_left <= EDGE_SIDE * width or s.box_right >= (1 - EDGE_SIDE) * width
 
 
 def _expire(queue: deque, horizon: float) -> None:
