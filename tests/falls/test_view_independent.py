@@ -1,5 +1,5 @@
 """The default method's view-independent evidence, rule by rule, on hand-built poses, and on a real
-GMDCSA24 fall along the line of sight (MIT, tests/fixtures/falls/README.md).
+GMDCSA24 fall along the line of sight (MIT, examples/falls/README.md).
 
 Stick figures from `movenet.falls.synthetic` (25 fps; torso 60 px; standing: hips at y 200, nose at
 113, ankles at 308, so the floor line is y 308 and the standing hip height 108 px). A body lying
@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from conftest import FIXTURES
+from conftest import REPO
 
 from movenet.falls import FallDetector, detect_falls
 from movenet.falls.synthetic import STAND, TORSO, Body, body_pose, keyframes
@@ -139,7 +139,7 @@ def test_nobody_down_at_the_end_gives_nothing():
     assert detector.finish() == [] and FallDetector().finish() == []
 
 
-GMDCSA_FALL = FIXTURES / "falls" / "gmdcsa24" / "gmdcsa24_s1_fall_14_fall.mp4"
+GMDCSA_FALL = REPO / "examples" / "falls" / "gmdcsa24_s1_fall_14.mp4"
 
 
 def test_a_real_fall_along_the_line_of_sight(tmp_path):
