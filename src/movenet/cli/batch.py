@@ -63,7 +63,8 @@ def add_parser(sub) -> None:
     p.add_argument("--refine", action="store_true", help="predict, single pose: second pass on the crop around the person")
     p.add_argument("--no-smoothing", action="store_true", help="track: do not smooth the keypoints over time")
     p.add_argument("--tracker", choices=["box", "keypoints"], default="box", help="track, multipose: match people by box IoU or keypoint OKS")
-    p.add_argument("--min-pose-score", type=float, default=0.25, metavar="S", help="drop poses scoring below S (default 0.25)")
+    p.add_argument("--min-pose-score", type=float, metavar="S",
+                   help="drop poses scoring below S (default 0.25; task falls: 0 with lightning/thunder, as movenet falls)")
     p.add_argument("--max-poses", type=int, metavar="N", help="multipose: at most N people")
     p.add_argument("--threshold", type=float, default=0.3, metavar="T", help="--save-media: draw keypoints scoring at least T")
     p.add_argument("--exercise", metavar="NAME", help="task exercise: the exercise to count (movenet exercise --help lists them)")
@@ -107,6 +108,14 @@ def _falls_options(args: argparse.Namespace) -> tuple[tuple[tuple[str, float], .
     return tuple(sorted(method_settings(args, args.method).items())), check_hold(args.hold_s)
 
 
+def _min_pose_score(args: argparse.Namespace) -> float:
+    from movenet.cli.falls import falls_min_pose_score
+
+    if args.min_pose_score is not None:
+        return args.min_pose_score
+    return falls_min_pose_score(args.model, None) if args.task == "falls" else 0.25
+
+
 def run(args: argparse.Namespace) -> int:
     from movenet.batch import BatchOptions, run_batch
     from movenet.falls import get_method
@@ -115,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     fall_settings, hold_s = _falls_options(args)
     options = BatchOptions(
         model=args.model, runtime=args.runtime, precision=args.precision, weights=args.weights,
-        threads=args.threads, compat=args.compat, refine=args.refine, min_pose_score=args.min_pose_score,
+        threads=args.threads, compat=args.compat, refine=args.refine, min_pose_score=_min_pose_score(args),
         max_poses=args.max_poses, multipose_max_dimension=args.multipose_max_dimension,
         smoothing=not args.no_smoothing, tracker=args.tracker, threshold=args.threshold, save_media=args.save_media,
         exercise=args.exercise, fall_method=args.method, fall_settings=fall_settings, fall_hold_s=hold_s,

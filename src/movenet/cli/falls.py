@@ -33,6 +33,25 @@ Nothing is stored but the events unless asked: --jsonl logs keypoints per frame 
 
 # The model each pose source uses unless --model says otherwise.
 DEFAULT_MODELS = {"video": "lightning", "rotation": "lightning", "ambianic": "thunder"}
+# Fall detection keeps every single-person pose, whatever its score (the rules read each keypoint's
+# own score, 0.3, and a person on the floor often scores low); MultiPose keeps the detector's 0.25:
+# below it, up to six spurious detections a frame become tracked "people" (docs/results/falls.md).
+FALLS_MIN_POSE_SCORE = {False: 0.0, True: 0.25}  # by multi_pose
+MIN_POSE_SCORE_HELP = "drop poses scoring below S (default for fall detection: 0 with lightning/thunder, 0.25 with multipose)"
+
+
+def add_falls_pose_score(p) -> None:
+    """--min-pose-score with the falls default (resolved per model by `falls_min_pose_score`)."""
+    p.set_defaults(min_pose_score=None)
+    for action in p._actions:
+        if action.dest == "min_pose_score":
+            action.help = MIN_POSE_SCORE_HELP
+
+
+def falls_min_pose_score(model: str, given: float | None) -> float:
+    import movenet
+
+    return given if given is not None else FALLS_MIN_POSE_SCORE[movenet.get_spec(model).multi_pose]
 
 
 def route(argv: list[str]) -> list[str]:
@@ -131,7 +150,7 @@ def make_source(args: argparse.Namespace, name: str, model: str, ambianic_thresh
     options = {"runtime": args.runtime, "threads": args.threads, "weights": args.weights, "precision": args.precision}
     if name != "ambianic":
         options.update(compat=args.compat, smoothing=not args.no_smoothing, tracker=args.tracker,
-                       min_pose_score=args.min_pose_score, max_poses=args.max_poses,
+                       min_pose_score=falls_min_pose_score(model, args.min_pose_score), max_poses=args.max_poses,
                        multipose_max_dimension=args.multipose_max_dimension)
     return make_pose_source(name, model, accept=accept, **options)
 
@@ -149,6 +168,7 @@ def add_parser(sub) -> None:
     add_video_arguments(p, jsonl_help="write the poses, fall states and events of every frame as JSON lines (keypoints only; - for standard output)")
     add_model_options(p, model_default=None, default_help="lightning (thunder for --method ambianic)")
     add_tracking_options(p)
+    add_falls_pose_score(p)
     add_method_options(p)
     p.add_argument("--events", metavar="FILE", help="write the events as JSON lines, flushed one by one (- for standard output)")
     p.add_argument("--clips", metavar="DIR", help="save a clip, a snapshot and the poses around each event into DIR")

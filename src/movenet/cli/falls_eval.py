@@ -39,6 +39,9 @@ def add_parser(sub) -> None:
     e.add_argument("--labels", required=True, metavar="CSV", help="file,label[,impact_ms][,split]")
     add_model_options(e, model_default=None, default_help="lightning (thunder for --pose-source ambianic)")
     add_tracking_options(e)
+    from movenet.cli.falls import add_falls_pose_score
+
+    add_falls_pose_score(e)
     add_method_options(e, many=True)
     e.add_argument("--fps", type=float, help="frames per second of clips that are folders of frames (default 30)")
     e.add_argument("--cache", metavar="DIR", help="keep each clip's poses in DIR (JSON lines) and reuse them")
@@ -54,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from movenet.cli.falls import (
         DEFAULT_MODELS,
         check_set_names,
+        falls_min_pose_score,
         make_source,
         method_settings,
     )
@@ -86,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
     confirm = settings.get("default", {}).get("confirm_s", FallSettings.confirm_s)
     hold_s = args.hold_s if args.hold_s is not None else max(DEFAULT_HOLD_S, confirm + 5.0)
     tag = f"{model}-{source_name}" + (f"-t{threshold:g}" if source_name == "ambianic" else "") + ("-gated" if gated else "")
+    if args.min_pose_score is not None and args.min_pose_score != falls_min_pose_score(model, None):
+        tag += f"-s{args.min_pose_score:g}"  # a cache per pose score
 
     def poses_of(clip):
         cache = Path(args.cache) / tag / (Path(clip.file).stem + ".jsonl") if args.cache else None

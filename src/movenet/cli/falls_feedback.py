@@ -51,6 +51,9 @@ def add_parser(sub) -> None:
     p.add_argument("--show", action="store_true", help="print the profile's labels and settings")
     add_model_options(p, model_default="lightning")
     add_tracking_options(p)
+    from movenet.cli.falls import add_falls_pose_score
+
+    add_falls_pose_score(p)
     p.set_defaults(func=run)
 
 
