@@ -47,7 +47,7 @@ CANDIDATES = {
         "min_hip_drop": (0.3, 0.4),
         "lying_aspect": (1.3, 1.5, 1.8),
         "down_inclination_deg": (50.0, 60.0, 70.0),
-        "collapse_down": (0.4, 0.5, 0.6),
+        "collapse_down": (0.5, 0.6),
         "min_descent_speed": (1.0, 1.5),
         "foreshortened": (0.75, 0.85),
     },
