@@ -51,7 +51,7 @@ def main() -> None:
     for model in args.models:
         for name in args.variants:
             method, base = VARIANTS[name]
-            label = "default, before this issue" if name == "before" else method
+            label = "default, view_independent=0" if name == "before" else method
             verdicts = {}
             for clip in clips:
                 clip.frames_now = clip.frames[model]

@@ -32,6 +32,7 @@ VALUES = {
     "min_descent_speed": (1.0, 1.5, 2.0),
     "lost_hip_drop": (0.4, 0.6, 99.0),
     "furniture_drop": (0.0, 0.8),
+    "down_radius": (0.0, 1.5, 2.0, 3.0),
     "view_independent": (0.0, 1.0),
 }
 

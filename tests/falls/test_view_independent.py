@@ -158,3 +158,14 @@ def test_a_real_fall_along_the_line_of_sight(tmp_path):
         if expected:
             assert found[0].reason["evidence"] == "collapsed" and found[0].start_ms < 1000.0
     assert np.isfinite(frames[-1][0])
+
+
+def test_someone_else_standing_far_away_is_not_the_fallen_person_getting_up():
+    """A single-pose model that jumps to another person (seated upright 4 torso lengths away) while
+    the fallen person is down: not their getting up (down_radius 2 torso lengths)."""
+    fallen = poses(fall_toward(lie_ms=1000.0))
+    other = replace(STAND, hip_x=STAND.hip_x + 4 * TORSO)
+    t0 = fallen[-1][0]
+    later = [(t0 + 40.0 * (k + 1), [body_pose(other)]) for k in range(200)]
+    assert events(fallen + later) == [("fall", "collapsed")]
+    assert events(fallen + later, down_radius=0) == []  # taken for the fallen person standing up

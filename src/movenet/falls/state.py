@@ -56,6 +56,10 @@ the line of sight, close cameras and people lost on the floor:
   the last frame they were seen (a person landing below the frame's bottom edge); walking out of
   the frame keeps the body's height, a person walking toward the camera grows, sitting down is
   slower, and a person lost in the middle of the view (a dark sofa) is not taken for down.
+- **someone else**: while a person is down, a pose whose hips are more than `down_radius` torso
+  lengths from where they went down is not them (a single-pose model that jumps to another person
+  in the room, seated upright: it would read as getting up); it counts as a frame without a pose.
+  Getting up happens where one lay: the hips rise within about a body length of it.
 - **falls from furniture**: without an upright frame in the last `max_fall_s` (the person was
   lying on a bed or sitting low), the hips dropping at least `furniture_drop` torso lengths within
   `max_fall_s` into lying is a fall too.
@@ -108,6 +112,7 @@ class FallSettings:
     lost_hip_drop: float = 0.6
     furniture_drop: float = 0.0  # 0: off (see the docs: 5 false alarms on the dev clips, no fall needs it)
     foreshortened: float = 0.75
+    down_radius: float = 2.0
     min_descent_speed: float = 1.5
     view_independent: float = 1.0  # 0: the rules before the view-independent evidence (comparisons)
 
@@ -160,6 +165,7 @@ class PersonFallState:
         self._last_seen_ms = math.nan
         self._last_collapse = self._last_hip_floor = math.nan
         self._at_edge = False  # last seen low in the frame or at its side (frame size known)
+        self._down_xy = (math.nan, math.nan)  # hips where the person went down (last seen before)
         self._shape: deque[tuple[float, float, bool]] = deque()  # (t, hip y, lying-shaped) of the last max_fall_s
         self._unit = math.nan
         self._last_up_ms = math.nan
@@ -216,8 +222,14 @@ class PersonFallState:
                frame_size: tuple[float, float] | None = None) -> list[FallEvent]:
         """`frame_size` (width, height): where the frame's edges are, for a person lost at an edge."""
         t = float(timestamp_ms)
+        if (signals is not None and self.settings.down_radius > 0 and self.state in (State.DOWN, State.FALLEN)
+                and self._unit > 0 and math.hypot(signals.hip_x - self._down_xy[0], signals.hip_y - self._down_xy[1])
+                > self.settings.down_radius * self._unit):
+            signals = None  # far from where the person went down: someone else (a single-pose model switching)
         if signals is not None:
             self._at_edge = at_edge(signals, frame_size)
+            if self.state not in (State.DOWN, State.FALLEN):
+                self._down_xy = (signals.hip_x, signals.hip_y)
         if signals is None:
             self.posture = None
             return self._unseen(t)
