@@ -78,7 +78,7 @@ def add_method_options(p, many: bool = False, checked_later: bool = False) -> No
                    help="video: the detector's video mode; rotation: + a pass on the frame turned by 90 "
                    "degrees when the upright one is unsure; ambianic: their padded input and rotation "
                    "retry (default: ambianic for --method ambianic, video otherwise)")
-    p.add_argument("--confirm-s", type=float, metavar="S", help="default method: still down S seconds -> fall event (default 2)")
+    p.add_argument("--confirm-s", type=float, metavar="S", help="default and learned methods: still down S seconds -> fall event (default 5)")
     p.add_argument("--long-lie-s", type=float, metavar="S", help="default method: still down S seconds -> long_lie event (default 60)")
     p.add_argument("--cooldown-s", type=float, metavar="S", help="default method: at most one fall event per person per S seconds (default 30)")
     p.add_argument("--ambianic-threshold", type=float, metavar="T", help="ambianic: their confidence threshold (default 0.15)")
