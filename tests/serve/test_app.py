@@ -342,4 +342,4 @@ def test_video_job_with_exercise_and_falls_gives_the_commands_reports(server, tm
     status, _, body = request(server.url + "api/videos?exercise=burpee", clip.read_bytes(), {"Content-Type": "video/mp4"})
     assert status == 400 and "known: squat" in body["error"]
     status, _, body = request(server.url + "api/videos?falls=magic", clip.read_bytes(), {"Content-Type": "video/mp4"})
-    assert status == 400 and "known: default, ambianic" in body["error"]
+    assert status == 400 and "known: default, learned, ambianic" in body["error"]
