@@ -14,6 +14,7 @@ from movenet.cli import (
     falls,
     predict,
     serve,
+    session,
     track,
     train,
 )
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_parser(sub)
     exercise.add_parsers(sub)  # exercise, angles, balance, classify
     batch.add_parser(sub)
+    session.add_parsers(sub)  # session, history, report, patient
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)
