@@ -125,42 +125,50 @@ class ProgrammeStore:
     # --- sessions -----------------------------------------------------------------------------
     def save_session(self, result: SessionResult, programme: Programme, *, tracks: bool = False) -> int:
         """Store a finished session; keypoint tracks only when `tracks` (and the runner kept them)."""
+        with self.db.session() as s:
+            return self._save(s, result, programme, tracks)
+
+    def save_sessions(self, results, programme: Programme) -> list[int]:
+        """Many sessions in one transaction (imports, benchmarks)."""
+        with self.db.session() as s:
+            return [self._save(s, r, programme, False) for r in results]
+
+    def _save(self, s, result: SessionResult, programme: Programme, tracks: bool) -> int:
         t = self.t
         started, ended = utc(result.started_at), utc(result.ended_at)
         day = day_of(started)
-        with self.db.session() as s:
-            patient = self._patient(s, result.patient, create=True)
-            prog = self._programme(s, programme)
-            row = t.SessionRow(patient_id=patient.id, programme_id=prog.id, started_at=started, ended_at=ended, day=day,
-                               source=result.source[:200], status=result.status, model=result.model[:32],
-                               planned_sets=result.planned_sets, planned_reps=result.planned_reps, sets_done=result.sets_done,
-                               reps_done=result.reps_done, adherence=result.adherence)
-            s.add(row)
+        patient = self._patient(s, result.patient, create=True)
+        prog = self._programme(s, programme)
+        row = t.SessionRow(patient_id=patient.id, programme_id=prog.id, started_at=started, ended_at=ended, day=day,
+                           source=result.source[:200], status=result.status, model=result.model[:32],
+                           planned_sets=result.planned_sets, planned_reps=result.planned_reps, sets_done=result.sets_done,
+                           reps_done=result.reps_done, adherence=result.adherence)
+        s.add(row)
+        s.flush()
+        for r in result.sets:
+            detail = r.to_dict()
+            measures = counted_measures(r.name) if r.kind == "exercise" else ()
+            detail["counted_measures"] = list(measures)
+            set_row = t.SetRow(session_id=row.id, step=r.step_index, item=r.item_index, kind=r.kind, name=r.name, label=r.label[:200],
+                               set_no=r.set_no, side=r.side, status=r.status, target_reps=r.target_reps, reps=r.reps,
+                               partial_reps=r.partial_reps, test_value=r.test.value if r.test else None,
+                               test_unit=r.test.unit if r.test else None, rom_met=r.rom_met, detail=detail)
+            s.add(set_row)
             s.flush()
-            for r in result.sets:
-                detail = r.to_dict()
-                measures = counted_measures(r.name) if r.kind == "exercise" else ()
-                detail["counted_measures"] = list(measures)
-                set_row = t.SetRow(session_id=row.id, step=r.step_index, item=r.item_index, kind=r.kind, name=r.name, label=r.label[:200],
-                                   set_no=r.set_no, side=r.side, status=r.status, target_reps=r.target_reps, reps=r.reps,
-                                   partial_reps=r.partial_reps, test_value=r.test.value if r.test else None,
-                                   test_unit=r.test.unit if r.test else None, rom_met=r.rom_met, detail=detail)
-                s.add(set_row)
-                s.flush()
-                targeted = {c.measure for c in r.rom_checks}
-                for c in r.rom_checks:
-                    if c.min_deg is not None:
-                        s.add(t.RomRow(set_id=set_row.id, patient_id=patient.id, day=day, exercise=r.name, measure=c.measure,
-                                       min_deg=c.min_deg, max_deg=c.max_deg, met=c.met))
-                rom = ((r.report or {}).get("range_of_motion") or {})
-                for m in measures:
-                    if m not in targeted and m in rom:
-                        s.add(t.RomRow(set_id=set_row.id, patient_id=patient.id, day=day, exercise=r.name, measure=m,
-                                       min_deg=rom[m]["min_deg"], max_deg=rom[m]["max_deg"], met=None))
-                if tracks and r.tracks is not None:
-                    blob = zlib.compress(json.dumps(r.tracks, separators=(",", ":")).encode(), 6)
-                    s.add(t.TrackRow(set_id=set_row.id, frames=len(r.tracks), data=blob))
-            return row.id
+            targeted = {c.measure for c in r.rom_checks}
+            for c in r.rom_checks:
+                if c.min_deg is not None:
+                    s.add(t.RomRow(set_id=set_row.id, patient_id=patient.id, day=day, exercise=r.name, measure=c.measure,
+                                   min_deg=c.min_deg, max_deg=c.max_deg, met=c.met))
+            rom = ((r.report or {}).get("range_of_motion") or {})
+            for m in measures:
+                if m not in targeted and m in rom:
+                    s.add(t.RomRow(set_id=set_row.id, patient_id=patient.id, day=day, exercise=r.name, measure=m,
+                                   min_deg=rom[m]["min_deg"], max_deg=rom[m]["max_deg"], met=None))
+            if tracks and r.tracks is not None:
+                blob = zlib.compress(json.dumps(r.tracks, separators=(",", ":")).encode(), 6)
+                s.add(t.TrackRow(set_id=set_row.id, frames=len(r.tracks), data=blob))
+        return row.id
 
     def sessions(self, code: str, *, limit: int | None = 50, offset: int = 0) -> list[dict]:
         """The patient's sessions, newest first."""
