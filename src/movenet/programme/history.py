@@ -41,7 +41,7 @@ def history(store: ProgrammeStore, code: str, *, limit: int = 20, exercise: str 
             return out
         bucket = max(1, math.ceil((last - first + 1) / MAX_POINTS))
         out["bucket_days"] = bucket
-        b_sess = ((t.SessionRow.day - first) / bucket).label("b")
+        b_sess = ((t.SessionRow.day - first) // bucket).label("b")
 
         def when(b) -> str:
             return day_iso(first + int(b) * bucket)
@@ -51,7 +51,7 @@ def history(store: ProgrammeStore, code: str, *, limit: int = 20, exercise: str 
         out["adherence"] = [{"day": when(b), "sessions": n, "adherence": round(a, 3), "reps": int(r or 0)} for b, n, a, r in rows]
 
         # repetitions per exercise: sets joined to their sessions
-        b_set = ((t.SessionRow.day - first) / bucket).label("b")
+        b_set = ((t.SessionRow.day - first) // bucket).label("b")
         q = (select(t.SetRow.name, b_set, func.count(t.SetRow.id), func.sum(t.SetRow.reps), func.sum(t.SetRow.target_reps),
                     func.sum(t.SetRow.partial_reps), func.sum(case((t.SetRow.status == "done", 1), else_=0)))
              .join(t.SessionRow, t.SessionRow.id == t.SetRow.session_id)
@@ -65,7 +65,7 @@ def history(store: ProgrammeStore, code: str, *, limit: int = 20, exercise: str 
                                "partial_per_set": round((partial or 0) / sets, 2), "sets_done": int(done or 0)})
 
         # range of motion per exercise and joint
-        b_rom = ((t.RomRow.day - first) / bucket).label("b")
+        b_rom = ((t.RomRow.day - first) // bucket).label("b")
         q = (select(t.RomRow.exercise, t.RomRow.measure, b_rom, func.min(t.RomRow.min_deg), func.max(t.RomRow.max_deg),
                     func.avg(t.RomRow.max_deg - t.RomRow.min_deg), func.count(t.RomRow.met),
                     func.sum(case((t.RomRow.met.is_(True), 1), else_=0)))
@@ -80,7 +80,7 @@ def history(store: ProgrammeStore, code: str, *, limit: int = 20, exercise: str 
                 "met_rate": round(met / targeted, 3) if targeted else None})
 
         # standard tests: the mean per bucket of each test and side
-        b_test = ((t.SessionRow.day - first) / bucket).label("b")
+        b_test = ((t.SessionRow.day - first) // bucket).label("b")
         q = (select(t.SetRow.name, t.SetRow.side, b_test, func.avg(t.SetRow.test_value), func.count(t.SetRow.test_value))
              .join(t.SessionRow, t.SessionRow.id == t.SetRow.session_id)
              .where(t.SessionRow.patient_id == pid, t.SetRow.kind == "test", t.SetRow.test_value.is_not(None))

@@ -32,8 +32,9 @@ def _day(value) -> int:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("programme_sessions") as batch:
-        batch.add_column(sa.Column("day", sa.Integer(), nullable=True))
+    # ADD COLUMN, never a batch copy of programme_sessions: with SQLite's foreign keys on, dropping
+    # the old table in a copy-and-move would cascade-delete every set of every session.
+    op.add_column("programme_sessions", sa.Column("day", sa.Integer(), nullable=False, server_default="0"))
     op.create_table(
         "programme_rom",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -81,13 +82,12 @@ def upgrade() -> None:
                              "min_deg": r["min_deg"], "max_deg": r["max_deg"], "met": None})
     if rows:
         bind.execute(rom.insert(), rows)
-    with op.batch_alter_table("programme_sessions") as batch:
-        batch.alter_column("day", existing_type=sa.Integer(), nullable=False)
+    if bind.dialect.name != "sqlite":  # SQLite keeps the default (changing it would copy the table)
+        op.alter_column("programme_sessions", "day", server_default=None)
 
 
 def downgrade() -> None:
     op.drop_index("ix_programme_rom_patient_exercise", table_name="programme_rom")
     op.drop_index(op.f("ix_programme_rom_set_id"), table_name="programme_rom")
     op.drop_table("programme_rom")
-    with op.batch_alter_table("programme_sessions") as batch:
-        batch.drop_column("day")
+    op.drop_column("programme_sessions", "day")  # SQLite >= 3.35: in place (no copy, no cascade)
