@@ -101,6 +101,7 @@ class ExerciseItem:
 
 @dataclass(frozen=True)
 class TestItem:
+    __test__ = False  # not a pytest class
     test: str  # a standard test (standard_tests.TESTS)
     label: str
     side: str

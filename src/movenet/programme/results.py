@@ -49,6 +49,7 @@ class RomCheck:
 
 @dataclass(frozen=True)
 class TestResult:
+    __test__ = False  # not a pytest class
     """A standard test's outcome: its headline number (`value`, `unit`) and the details."""
 
     test: str
