@@ -17,6 +17,7 @@ from movenet.cli import (
     session,
     track,
     train,
+    users,
 )
 from movenet.cli.common import require_modules
 from movenet.errors import MovenetError
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     exercise.add_parsers(sub)  # exercise, angles, balance, classify
     batch.add_parser(sub)
     session.add_parsers(sub)  # session, history, report, patient
+    users.add_parser(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)
