@@ -121,6 +121,12 @@ def add_parsers(sub) -> None:
     pl = ps.add_parser("list", help="patients with their number of sessions")
     _db_argument(pl)
     pl.set_defaults(func=list_patients)
+    link = ps.add_parser("link", help="let a therapist account see a patient in the web app")
+    link.add_argument("patient", metavar="PATIENT")
+    link.add_argument("--therapist", required=True, metavar="NAME", help="the therapist's account name (movenet users)")
+    link.add_argument("--remove", action="store_true", help="remove the link instead")
+    _db_argument(link)
+    link.set_defaults(func=link_patient)
     pd = ps.add_parser("delete", help="erase a patient: sessions, results, tracks, assignments")
     pd.add_argument("patient", metavar="PATIENT")
     pd.add_argument("--yes", action="store_true", help="do not ask")
@@ -324,6 +330,17 @@ def delete_session(args: argparse.Namespace) -> int:
 def list_patients(args: argparse.Namespace) -> int:
     for p in _store(args).patients():
         print(f"{p['patient']:<20} {p['sessions']:>6} sessions  last {p['last_session'] or '-'}")
+    return 0
+
+
+def link_patient(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.remove:
+        store.unlink_therapist(args.patient, args.therapist)
+        print(f"{args.therapist} no longer sees patient {args.patient}")
+    else:
+        store.link_therapist(args.patient, args.therapist)
+        print(f"{args.therapist} sees patient {args.patient} (programme and history) in the web app")
     return 0
 
 

@@ -111,6 +111,36 @@ class ProgrammeStore:
                                 .where(self.t.Assignment.patient_id == patient.id).order_by(self.t.Assignment.id.desc()).limit(1)).scalar_one_or_none()
         return None if content is None else parse_programme(json.dumps(content), f"programme of {code}", "json")
 
+    # --- therapists --------------------------------------------------------------------------
+    def link_therapist(self, code: str, therapist: str) -> None:
+        """Let the therapist account `therapist` see patient `code` (the patient is created if new)."""
+        from sqlalchemy import select
+
+        with self.db.session() as s:
+            patient = self._patient(s, code, create=True)
+            exists = s.execute(select(self.t.CareLink.id).where(self.t.CareLink.patient_id == patient.id,
+                                                                self.t.CareLink.therapist == therapist)).first()
+            if not exists:
+                s.add(self.t.CareLink(patient_id=patient.id, therapist=str(therapist)[:64]))
+
+    def unlink_therapist(self, code: str, therapist: str) -> None:
+        from sqlalchemy import delete
+
+        with self.db.session() as s:
+            patient = self._patient(s, code)
+            s.execute(delete(self.t.CareLink).where(self.t.CareLink.patient_id == patient.id, self.t.CareLink.therapist == therapist))
+
+    def therapist_patients(self, therapist: str) -> list[str]:
+        from sqlalchemy import select
+
+        t = self.t
+        with self.db.session() as s:
+            return list(s.execute(select(t.Patient.code).join(t.CareLink, t.CareLink.patient_id == t.Patient.id)
+                                  .where(t.CareLink.therapist == therapist).order_by(t.Patient.code)).scalars())
+
+    def is_therapist_of(self, therapist: str, code: str) -> bool:
+        return code in self.therapist_patients(therapist)
+
     def patients(self) -> list[dict]:
         from sqlalchemy import func, select
 
@@ -241,6 +271,7 @@ class ProgrammeStore:
             self._delete_sessions(s, ids)
             progs = set(s.execute(select(t.Assignment.programme_id).where(t.Assignment.patient_id == patient.id)).scalars())
             s.execute(delete(t.Assignment).where(t.Assignment.patient_id == patient.id))
+            s.execute(delete(t.CareLink).where(t.CareLink.patient_id == patient.id))
             s.execute(delete(t.RomRow).where(t.RomRow.patient_id == patient.id))
             s.delete(patient)
             s.flush()
@@ -271,6 +302,6 @@ class ProgrammeStore:
             if self.db.backend == "sqlite":
                 c.execute(text("VACUUM"))
             else:
-                for table in ("programme_tracks", "programme_rom", "programme_sets", "programme_sessions",
+                for table in ("programme_care", "programme_tracks", "programme_rom", "programme_sets", "programme_sessions",
                               "programme_assignments", "programme_patients", "programme_programmes"):
                     c.execute(text(f"VACUUM {table}"))

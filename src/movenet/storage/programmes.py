@@ -102,3 +102,14 @@ class TrackRow(Base):
     set_id: Mapped[int] = mapped_column(ForeignKey("programme_sets.id", ondelete="CASCADE"), primary_key=True)
     frames: Mapped[int] = mapped_column(Integer, nullable=False)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class CareLink(Base):
+    """A therapist's account (by name, `movenet users`) linked to a patient: the therapist sees
+    that patient's programme and history in the web app."""
+
+    __tablename__ = "programme_care"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("programme_patients.id", ondelete="CASCADE"), nullable=False, index=True)
+    therapist: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    __table_args__ = (Index("uq_programme_care_patient_therapist", "patient_id", "therapist", unique=True),)
