@@ -3,6 +3,7 @@ PostgreSQL: the session stores exactly what `movenet exercise` reports for the c
 report (HTML, CSV, FHIR validated with fhir.resources), deletion; passwords never printed."""
 
 import csv
+import sys
 import json
 
 import pytest
@@ -135,3 +136,15 @@ def test_bad_inputs_are_one_line_errors(tmp_path, capsys):
     assert main(["history", "x", "--db", "postgresql://me:hunter2@127.0.0.1:1/none"]) == 2
     err = capsys.readouterr().err
     assert "hunter2" not in err and "me:***@" in err and err.count("\n") == 1
+
+
+def test_pdf_report_through_chromium(tmp_path, monkeypatch):
+    from movenet.reports import pdf
+
+    if pdf.find_chromium() is None:
+        pytest.skip("needs Chromium on the PATH (Debian's chromium; .ci/run installs it)")
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # the fallback: Chromium's print-to-PDF
+    out = tmp_path / "r.pdf"
+    assert pdf.write_pdf("<html><body><h1>Report</h1><svg width='10' height='10'></svg></body></html>", out) == "chromium"
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 1000
