@@ -205,3 +205,13 @@ def test_migrations_from_empty_and_from_the_first_schema(database_url):
     if fresh is not None:
         fresh.upgrade()
         assert "programme_0003" in fresh.revision()
+
+
+def test_the_store_knows_the_newest_revision():
+    from pathlib import Path
+
+    from movenet.programme.store import PROGRAMME_HEAD
+
+    versions = Path(__file__).resolve().parents[2] / "src" / "movenet" / "storage" / "migrations" / "versions"
+    newest = sorted(p.stem for p in versions.glob("programme_*.py"))[-1]
+    assert newest.startswith(PROGRAMME_HEAD + "_")  # a new revision must move PROGRAMME_HEAD too

@@ -20,6 +20,9 @@ from movenet.errors import InvalidOptionError, MovenetError
 from movenet.programme.model import Programme
 from movenet.programme.results import SessionResult
 
+# The newest revision of the `programme` Alembic branch: a database already there is not migrated
+# again (Alembic's upgrade loads every migration script: ~0.1 s a command).
+PROGRAMME_HEAD = "programme_0003"
 PATIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -60,7 +63,7 @@ class ProgrammeStore:
 
         self.db = database
         self.t = tables
-        if migrate:
+        if migrate and PROGRAMME_HEAD not in database.revision():
             database.upgrade()
 
     # --- patients and programmes --------------------------------------------------------------
