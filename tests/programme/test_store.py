@@ -13,7 +13,7 @@ from programme_helpers import squats  # noqa: E402
 from movenet.programme import SessionRunner, parse_programme  # noqa: E402
 from movenet.programme.history import history  # noqa: E402
 from movenet.programme.results import DONE, SessionResult, SetResult, TestResult  # noqa: E402
-from movenet.programme.store import NotFoundError, ProgrammeStore  # noqa: E402
+from movenet.programme.store import PROGRAMME_HEAD, NotFoundError, ProgrammeStore  # noqa: E402
 from movenet.storage import Database  # noqa: E402
 
 PROGRAMME = parse_programme("""
@@ -55,6 +55,22 @@ def made_session(patient, started, reps, knee_min, stands):
                        test=TestResult("30s-chair-stand", None, stands, "stands")),)
     return SessionResult(patient, PROGRAMME.name, PROGRAMME.digest, started.isoformat(), (started + dt.timedelta(minutes=20)).isoformat(),
                          "made", "completed", sets, 2, 6)
+
+
+def same(a, b, path="") -> None:
+    """Equal, floats within one unit of the last rounded digit (sums of floats in another order can round apart)."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and list(a) == list(b), path
+        for k in a:
+            same(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            same(x, y, f"{path}[{i}]")
+    elif isinstance(a, float) or isinstance(b, float):
+        assert a == pytest.approx(b, abs=0.101), path
+    else:
+        assert a == b, path
 
 
 def count(db, table):
@@ -123,8 +139,36 @@ def test_long_histories_are_bucketed(database_url):
     day0 = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
     store.save_sessions([made_session("P1", day0 + dt.timedelta(days=d), (3, 3), 100.0 - d / 100, 10.0) for d in range(0, 600, 3)], PROGRAMME)
     h = history(store, "P1")
-    assert h["bucket_days"] == 5 and len(h["adherence"]) <= 120  # ceil(598 / 120)
+    assert h["bucket_days"] == 7 and len(h["adherence"]) <= 120  # 598 days > 120: whole weeks
     assert sum(p["sessions"] for p in h["adherence"]) == 200
+    # read from the weekly roll-up (the default beyond 120 days) = read from the set tables
+    same(h, history(store, "P1", source="raw"))
+    store.delete_session(store.sessions("P1", limit=1)[0]["id"])  # the roll-up follows deletions
+    same(history(store, "P1"), history(store, "P1", source="raw"))
+    assert sum(p["sessions"] for p in history(store, "P1")["adherence"]) == 199
+
+
+def test_weekly_rollup_equals_the_set_tables_on_a_programme_history(database_url):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    from programme_demo import PROGRAMME, synthetic_history
+
+    from movenet.programme import load_programme
+
+    store = ProgrammeStore(Database(database_url))
+    programme = load_programme(PROGRAMME)
+    results = synthetic_history(programme, "P9", 300, dt.datetime(2015, 2, 3, tzinfo=dt.timezone.utc), per_week=1.0, seed=3)
+    store.save_sessions(results[:150], programme)
+    for r in results[150:160]:  # one at a time: the roll-up of their weeks is rebuilt on each save
+        store.save_session(r, programme)
+    store.save_sessions(results[160:], programme)
+    weekly = history(store, "P9", source="weekly")
+    same(weekly, history(store, "P9", source="raw"))
+    assert weekly["bucket_days"] == 21  # 300 weeks: buckets of 3 weeks
+    assert set(weekly["exercises"]) == {"glute_bridge", "squat"} and len(weekly["tests"]) == 3
+    assert sum(p["sessions"] for p in weekly["adherence"]) == 300
 
 
 def test_deleting_a_session_and_erasing_a_patient(database_url):
@@ -192,19 +236,23 @@ def test_migrations_from_empty_and_from_the_first_schema(database_url):
         rows = c.execute(sqlalchemy.text("SELECT measure, min_deg, max_deg, met FROM programme_rom ORDER BY measure")).all()
     assert [(m, lo, hi, None if met is None else bool(met)) for m, lo, hi, met in rows] == [
         ("left_knee", 95.0, 178.0, True), ("right_knee", 99.0, 177.0, None)]
-    store = ProgrammeStore(db)  # the migrated data reads as new data
+    store = ProgrammeStore(db)  # to the newest revision; the migrated data reads as new data
+    assert PROGRAMME_HEAD in db.revision()
     assert store.sessions("OLD")[0]["reps_done"] == 3
     assert history(store, "OLD")["exercises"]["squat"]["rom"]["left_knee"][0]["min_deg"] == 95.0
+    # programme_0004 filled the weekly roll-up from the rows there: the same trends from it
+    assert count(db, "programme_weekly") == 4  # sessions, reps, and the two knees of that week
+    same(history(store, "OLD", source="weekly"), history(store, "OLD", source="raw", buckets="weeks"))
     db.downgrade("programme@programme_0001")  # keeps the sessions and sets (no cascade)
     assert "programme_0001" in db.revision() and count(db, "programme_sets") == 1
     db.upgrade("programme@programme_0002")
     assert "programme_0002" in db.revision() and count(db, "programme_rom") == 2
     db.upgrade()
-    assert "programme_0003" in db.revision()
+    assert PROGRAMME_HEAD in db.revision() and count(db, "programme_weekly") == 4
     fresh = Database(database_url.replace("movenet.db", "fresh.db")) if database_url.startswith("sqlite") else None
     if fresh is not None:
         fresh.upgrade()
-        assert "programme_0003" in fresh.revision()
+        assert PROGRAMME_HEAD in fresh.revision()
 
 
 def test_the_store_knows_the_newest_revision():

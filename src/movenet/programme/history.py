@@ -2,10 +2,11 @@
 exercise and joint (range of motion, repetitions), adherence to the programme, and the standard
 tests' results over time.
 
-Trends are aggregated in SQL over buckets of days (one day, or more when the history is long: at
-most `MAX_POINTS` points per series), from the narrow tables (`programme_sessions`,
-`programme_sets`, `programme_rom`) with their indexes, so that a history of 10,000 sessions
-answers in milliseconds (tools/bench_history.py).
+Trends are aggregated in SQL over buckets: days while the history spans at most `MAX_POINTS`
+days (from the session, set and range tables), whole weeks beyond (from the weekly roll-up
+`programme_weekly`, rebuilt for a week when a session of it is saved or deleted), so that a
+series has at most `MAX_POINTS` points and a history of 10,000 sessions is read from a few
+thousand rows (tools/bench_history.py).
 """
 
 from __future__ import annotations
@@ -23,9 +24,15 @@ def day_iso(day: int) -> str:
     return (EPOCH + dt.timedelta(days=int(day))).date().isoformat()
 
 
-def history(store: ProgrammeStore, code: str, *, limit: int = 20, exercise: str | None = None) -> dict:
-    """Everything `movenet history` and the history page show, as JSON-ready data."""
-    from sqlalchemy import case, func, select
+def history(store: ProgrammeStore, code: str, *, limit: int = 20, exercise: str | None = None, source: str | None = None,
+            buckets: str | None = None) -> dict:
+    """Everything `movenet history` and the history page show, as JSON-ready data.
+
+    Short histories (at most `MAX_POINTS` days) are read per day from the session, set and range
+    tables; longer ones per whole weeks (`bucket_days` a multiple of 7) from the weekly roll-up
+    (`programme_weekly`). `buckets` "days" or "weeks" and `source` "raw" or "weekly" force them
+    (the tests check that both sources agree)."""
+    from sqlalchemy import func, select
 
     t = store.t
     with store.db.session() as s:
@@ -39,60 +46,92 @@ def history(store: ProgrammeStore, code: str, *, limit: int = 20, exercise: str 
                "bucket_days": 1, "sessions": [], "adherence": [], "exercises": {}, "tests": {}}
         if not total:
             return out
-        bucket = max(1, math.ceil((last - first + 1) / MAX_POINTS))
+        in_weeks = (last - first + 1) > MAX_POINTS or buckets == "weeks" or source == "weekly"
+        weekly = in_weeks if source is None else source == "weekly"
+        if in_weeks:
+            first_week, last_week = first // 7, last // 7
+            weeks = max(1, math.ceil((last_week - first_week + 1) / MAX_POINTS))
+            bucket, origin = 7 * weeks, 7 * first_week
+        else:
+            bucket, origin = 1, first
         out["bucket_days"] = bucket
-        b_sess = ((t.SessionRow.day - first) // bucket).label("b")
-
-        def when(b) -> str:
-            return day_iso(first + int(b) * bucket)
-
-        rows = s.execute(select(b_sess, func.count(t.SessionRow.id), func.avg(t.SessionRow.adherence), func.sum(t.SessionRow.reps_done))
-                         .where(t.SessionRow.patient_id == pid).group_by(b_sess).order_by(b_sess)).all()
-        out["adherence"] = [{"day": when(b), "sessions": n, "adherence": round(a, 3), "reps": int(r or 0)} for b, n, a, r in rows]
-
-        # repetitions per exercise: sets joined to their sessions
-        b_set = ((t.SessionRow.day - first) // bucket).label("b")
-        q = (select(t.SetRow.name, b_set, func.count(t.SetRow.id), func.sum(t.SetRow.reps), func.sum(t.SetRow.target_reps),
-                    func.sum(t.SetRow.partial_reps), func.sum(case((t.SetRow.status == "done", 1), else_=0)))
-             .join(t.SessionRow, t.SessionRow.id == t.SetRow.session_id)
-             .where(t.SessionRow.patient_id == pid, t.SetRow.kind == "exercise", t.SetRow.status != "not done"))
-        if exercise:
-            q = q.where(t.SetRow.name == exercise)
-        for name, b, sets, reps, target, partial, done in s.execute(q.group_by(t.SetRow.name, b_set).order_by(t.SetRow.name, b_set)).all():
-            ex = out["exercises"].setdefault(name, {"reps": [], "rom": {}})
-            ex["reps"].append({"day": when(b), "sets": sets, "reps_per_set": round((reps or 0) / sets, 2),
-                               "target_per_set": round((target or 0) / sets, 2) if target else None,
-                               "partial_per_set": round((partial or 0) / sets, 2), "sets_done": int(done or 0)})
-
-        # range of motion per exercise and joint
-        b_rom = ((t.RomRow.day - first) // bucket).label("b")
-        q = (select(t.RomRow.exercise, t.RomRow.measure, b_rom, func.min(t.RomRow.min_deg), func.max(t.RomRow.max_deg),
-                    func.avg(t.RomRow.max_deg - t.RomRow.min_deg), func.count(t.RomRow.met),
-                    func.sum(case((t.RomRow.met.is_(True), 1), else_=0)))
-             .where(t.RomRow.patient_id == pid))
-        if exercise:
-            q = q.where(t.RomRow.exercise == exercise)
-        q = q.group_by(t.RomRow.exercise, t.RomRow.measure, b_rom).order_by(t.RomRow.exercise, t.RomRow.measure, b_rom)
-        for name, measure, b, lo, hi, rng, targeted, met in s.execute(q).all():
-            ex = out["exercises"].setdefault(name, {"reps": [], "rom": {}})
-            ex["rom"].setdefault(measure, []).append({
-                "day": when(b), "min_deg": round(lo, 1), "max_deg": round(hi, 1), "range_deg": round(rng, 1),
-                "met_rate": round(met / targeted, 3) if targeted else None})
-
-        # standard tests: the mean per bucket of each test and side
-        b_test = ((t.SessionRow.day - first) // bucket).label("b")
-        q = (select(t.SetRow.name, t.SetRow.side, b_test, func.avg(t.SetRow.test_value), func.count(t.SetRow.test_value))
-             .join(t.SessionRow, t.SessionRow.id == t.SetRow.session_id)
-             .where(t.SessionRow.patient_id == pid, t.SetRow.kind == "test", t.SetRow.test_value.is_not(None))
-             .group_by(t.SetRow.name, t.SetRow.side, b_test).order_by(t.SetRow.name, t.SetRow.side, b_test))
-        for name, side, b, value, n in s.execute(q).all():
-            key = name if not side else f"{name} ({side})"
-            spec = TESTS.get(name)
-            entry = out["tests"].setdefault(key, {"test": name, "side": side, "unit": spec.unit if spec else "",
-                                                  "better": spec.better if spec else "higher", "points": []})
-            entry["points"].append({"day": when(b), "value": round(value, 2), "trials": n})
+        read = _weekly if weekly else _raw
+        for kind, name, key, b, n, a, bb, c, d, e in read(s, t, pid, origin, bucket, exercise):
+            when = day_iso(origin + int(b) * bucket)
+            if kind == "sess":
+                out["adherence"].append({"day": when, "sessions": n, "adherence": round(a / n, 3), "reps": int(bb or 0)})
+            elif kind == "reps":
+                ex = out["exercises"].setdefault(name, {"reps": [], "rom": {}})
+                ex["reps"].append({"day": when, "sets": n, "reps_per_set": round((a or 0) / n, 2),
+                                   "target_per_set": round(bb / n, 2) if bb else None,
+                                   "partial_per_set": round((c or 0) / n, 2), "sets_done": int(d or 0)})
+            elif kind == "rom":
+                ex = out["exercises"].setdefault(name, {"reps": [], "rom": {}})
+                ex["rom"].setdefault(key, []).append({"day": when, "min_deg": round(a, 1), "max_deg": round(bb, 1),
+                                                      "range_deg": round(c / n, 1), "met_rate": round(e / d, 3) if d else None})
+            else:
+                label = name if not key else f"{name} ({key})"
+                spec = TESTS.get(name)
+                entry = out["tests"].setdefault(label, {"test": name, "side": key or None, "unit": spec.unit if spec else "",
+                                                        "better": spec.better if spec else "higher", "points": []})
+                entry["points"].append({"day": when, "value": round(a / n, 2), "trials": n})
+    out["exercises"] = dict(sorted(out["exercises"].items()))
+    out["tests"] = dict(sorted(out["tests"].items()))
     out["sessions"] = store.sessions(code, limit=limit)
     return out
+
+
+def _raw(s, t, pid: int, origin: int, bucket: int, exercise: str | None):
+    """(kind, name, key, bucket, n, a, b, c, d, e) rows from the session, set and range tables,
+    the sums of `WeeklyRow`'s columns per bucket."""
+    from sqlalchemy import case, func, literal, select
+
+    b_sess = ((t.SessionRow.day - origin) // bucket).label("b")
+    yield from (("sess", "", "", b, n, a, r, 0, 0, 0) for b, n, a, r in s.execute(
+        select(b_sess, func.count(t.SessionRow.id), func.sum(t.SessionRow.adherence), func.sum(t.SessionRow.reps_done))
+        .where(t.SessionRow.patient_id == pid).group_by(b_sess).order_by(b_sess)))
+    q = (select(t.SetRow.name, b_sess, func.count(t.SetRow.id), func.sum(t.SetRow.reps), func.sum(t.SetRow.target_reps),
+                func.sum(t.SetRow.partial_reps), func.sum(case((t.SetRow.status == "done", 1), else_=0)))
+         .join(t.SessionRow, t.SessionRow.id == t.SetRow.session_id)
+         .where(t.SessionRow.patient_id == pid, t.SetRow.kind == "exercise", t.SetRow.status != "not done"))
+    if exercise:
+        q = q.where(t.SetRow.name == exercise)
+    yield from (("reps", name, "", b, n, r, tg, p, d, 0) for name, b, n, r, tg, p, d in
+                s.execute(q.group_by(t.SetRow.name, b_sess).order_by(t.SetRow.name, b_sess)))
+    b_rom = ((t.RomRow.day - origin) // bucket).label("b")
+    q = (select(t.RomRow.exercise, t.RomRow.measure, b_rom, func.count(t.RomRow.id), func.min(t.RomRow.min_deg), func.max(t.RomRow.max_deg),
+                func.sum(t.RomRow.max_deg - t.RomRow.min_deg), func.count(t.RomRow.met), func.sum(case((t.RomRow.met.is_(True), 1), else_=0)))
+         .where(t.RomRow.patient_id == pid))
+    if exercise:
+        q = q.where(t.RomRow.exercise == exercise)
+    q = q.group_by(t.RomRow.exercise, t.RomRow.measure, b_rom).order_by(t.RomRow.exercise, t.RomRow.measure, b_rom)
+    yield from (("rom", name, m, b, n, lo, hi, rng, tg, met) for name, m, b, n, lo, hi, rng, tg, met in s.execute(q))
+    side = func.coalesce(t.SetRow.side, literal(""))
+    q = (select(t.SetRow.name, side, b_sess, func.count(t.SetRow.id), func.sum(t.SetRow.test_value))
+         .join(t.SessionRow, t.SessionRow.id == t.SetRow.session_id)
+         .where(t.SessionRow.patient_id == pid, t.SetRow.kind == "test", t.SetRow.test_value.is_not(None))
+         .group_by(t.SetRow.name, side, b_sess).order_by(t.SetRow.name, side, b_sess))
+    yield from (("test", name, sd, b, n, v, 0, 0, 0, 0) for name, sd, b, n, v in s.execute(q))
+
+
+def _weekly(s, t, pid: int, origin: int, bucket: int, exercise: str | None):
+    """The same rows from the weekly roll-up (`origin` and `bucket` whole weeks)."""
+    from sqlalchemy import func, select
+
+    w = t.WeeklyRow
+    b = ((w.week - origin // 7) // (bucket // 7)).label("b")
+    q = (select(w.kind, w.name, w.key, b, func.sum(w.n), func.sum(w.a), func.sum(w.b), func.sum(w.c), func.sum(w.d), func.sum(w.e),
+                func.min(w.a), func.max(w.b))
+         .where(w.patient_id == pid).group_by(w.kind, w.name, w.key, b).order_by(w.kind, w.name, w.key, b))
+    if exercise:
+        q = q.where((w.kind.in_(("sess", "test"))) | (w.name == exercise))
+    rows = s.execute(q).all()
+    order = {"sess": 0, "reps": 1, "rom": 2, "test": 3}
+    for kind, name, key, bb, n, a, b2, c, d, e, lo, hi in sorted(rows, key=lambda r: order[r[0]]):
+        if kind == "rom":  # the extremes are min and max, not sums
+            yield kind, name, key, bb, n, lo, hi, c, d, e
+        else:
+            yield kind, name, key, bb, n, a, b2, c, d, e
 
 
 def trend_lines(h: dict) -> list[str]:

@@ -22,7 +22,41 @@ from movenet.programme.results import SessionResult
 
 # The newest revision of the `programme` Alembic branch: a database already there is not migrated
 # again (Alembic's upgrade loads every migration script: ~0.1 s a command).
-PROGRAMME_HEAD = "programme_0003"
+PROGRAMME_HEAD = "programme_0004"
+
+# The weekly roll-up of the trends (`storage.programmes.WeeklyRow`), rebuilt for a patient's weeks
+# :w0..:w1 from the session, set and range tables (portable SQL: integer division of INTEGER
+# columns on both SQLite and PostgreSQL). The migration programme_0004 keeps its own copy.
+ROLLUP_SQL = (
+    "INSERT INTO programme_weekly (patient_id, week, kind, name, key, n, a, b, c, d, e) "
+    "SELECT patient_id, day / 7, 'sess', '', '', count(*), sum(adherence), sum(reps_done), 0, 0, 0 "
+    "FROM programme_sessions WHERE patient_id = :p AND day BETWEEN :w0 * 7 AND :w1 * 7 + 6 GROUP BY patient_id, day / 7",
+    "INSERT INTO programme_weekly (patient_id, week, kind, name, key, n, a, b, c, d, e) "
+    "SELECT s.patient_id, s.day / 7, 'reps', st.name, '', count(*), sum(st.reps), coalesce(sum(st.target_reps), 0), "
+    "sum(st.partial_reps), sum(CASE WHEN st.status = 'done' THEN 1 ELSE 0 END), 0 "
+    "FROM programme_sets st JOIN programme_sessions s ON s.id = st.session_id "
+    "WHERE s.patient_id = :p AND s.day BETWEEN :w0 * 7 AND :w1 * 7 + 6 AND st.kind = 'exercise' AND st.status != 'not done' "
+    "GROUP BY s.patient_id, s.day / 7, st.name",
+    "INSERT INTO programme_weekly (patient_id, week, kind, name, key, n, a, b, c, d, e) "
+    "SELECT patient_id, day / 7, 'rom', exercise, measure, count(*), min(min_deg), max(max_deg), sum(max_deg - min_deg), "
+    "count(met), sum(CASE WHEN met THEN 1 ELSE 0 END) "
+    "FROM programme_rom WHERE patient_id = :p AND day BETWEEN :w0 * 7 AND :w1 * 7 + 6 GROUP BY patient_id, day / 7, exercise, measure",
+    "INSERT INTO programme_weekly (patient_id, week, kind, name, key, n, a, b, c, d, e) "
+    "SELECT s.patient_id, s.day / 7, 'test', st.name, coalesce(st.side, ''), count(*), sum(st.test_value), 0, 0, 0, 0 "
+    "FROM programme_sets st JOIN programme_sessions s ON s.id = st.session_id "
+    "WHERE s.patient_id = :p AND s.day BETWEEN :w0 * 7 AND :w1 * 7 + 6 AND st.kind = 'test' AND st.test_value IS NOT NULL "
+    "GROUP BY s.patient_id, s.day / 7, st.name, coalesce(st.side, '')",
+)
+
+
+def rebuild_weeks(s, patient_id: int, w0: int, w1: int) -> None:
+    """Recompute the weekly roll-up of weeks w0..w1 of a patient (in the session `s`)."""
+    from sqlalchemy import text
+
+    params = {"p": patient_id, "w0": int(w0), "w1": int(w1)}
+    s.execute(text("DELETE FROM programme_weekly WHERE patient_id = :p AND week BETWEEN :w0 AND :w1"), params)
+    for statement in ROLLUP_SQL:
+        s.execute(text(statement), params)
 PATIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -63,8 +97,13 @@ class ProgrammeStore:
 
         self.db = database
         self.t = tables
-        if migrate and PROGRAMME_HEAD not in database.revision():
-            database.upgrade()
+        if migrate:
+            try:
+                current = database.revision()
+            except Exception:  # noqa: BLE001 - unreachable or new: upgrade() says why, URL redacted
+                current = set()
+            if PROGRAMME_HEAD not in current:
+                database.upgrade()
 
     # --- patients and programmes --------------------------------------------------------------
     def _patient(self, s, code: str, create: bool = False):
@@ -164,9 +203,20 @@ class ProgrammeStore:
     def save_sessions(self, results, programme: Programme) -> list[int]:
         """Many sessions in one transaction (imports, benchmarks)."""
         with self.db.session() as s:
-            return [self._save(s, r, programme, False) for r in results]
+            ids = [self._save(s, r, programme, False, rollup=False) for r in results]
+            for code in {r.patient for r in results}:
+                self._rebuild_all(s, self._patient(s, code).id)
+            return ids
 
-    def _save(self, s, result: SessionResult, programme: Programme, tracks: bool) -> int:
+    def _rebuild_all(self, s, patient_id: int) -> None:
+        from sqlalchemy import func, select
+
+        lo, hi = s.execute(select(func.min(self.t.SessionRow.day), func.max(self.t.SessionRow.day))
+                           .where(self.t.SessionRow.patient_id == patient_id)).one()
+        if lo is not None:
+            rebuild_weeks(s, patient_id, lo // 7, hi // 7)
+
+    def _save(self, s, result: SessionResult, programme: Programme, tracks: bool, rollup: bool = True) -> int:
         t = self.t
         started, ended = utc(result.started_at), utc(result.ended_at)
         day = day_of(started)
@@ -201,6 +251,9 @@ class ProgrammeStore:
             if tracks and r.tracks is not None:
                 blob = zlib.compress(json.dumps(r.tracks, separators=(",", ":")).encode(), 6)
                 s.add(t.TrackRow(set_id=set_row.id, frames=len(r.tracks), data=blob))
+        s.flush()
+        if rollup:
+            rebuild_weeks(s, patient.id, day // 7, day // 7)
         return row.id
 
     def sessions(self, code: str, *, limit: int | None = 50, offset: int = 0) -> list[dict]:
@@ -259,7 +312,10 @@ class ProgrammeStore:
             row = s.get(self.t.SessionRow, int(session_id))
             if row is None:
                 raise NotFoundError(f"no session {session_id} in {self.db.safe_url}")
+            patient_id, week = row.patient_id, row.day // 7
             self._delete_sessions(s, [row.id])
+            s.flush()
+            rebuild_weeks(s, patient_id, week, week)
         self._vacuum()
 
     def delete_patient(self, code: str) -> dict:
@@ -275,6 +331,7 @@ class ProgrammeStore:
             progs = set(s.execute(select(t.Assignment.programme_id).where(t.Assignment.patient_id == patient.id)).scalars())
             s.execute(delete(t.Assignment).where(t.Assignment.patient_id == patient.id))
             s.execute(delete(t.CareLink).where(t.CareLink.patient_id == patient.id))
+            s.execute(delete(t.WeeklyRow).where(t.WeeklyRow.patient_id == patient.id))
             s.execute(delete(t.RomRow).where(t.RomRow.patient_id == patient.id))
             s.delete(patient)
             s.flush()
@@ -305,6 +362,6 @@ class ProgrammeStore:
             if self.db.backend == "sqlite":
                 c.execute(text("VACUUM"))
             else:
-                for table in ("programme_care", "programme_tracks", "programme_rom", "programme_sets", "programme_sessions",
+                for table in ("programme_weekly", "programme_care", "programme_tracks", "programme_rom", "programme_sets", "programme_sessions",
                               "programme_assignments", "programme_patients", "programme_programmes"):
                     c.execute(text(f"VACUUM {table}"))

@@ -57,7 +57,8 @@ class SessionRow(Base):
     sets_done: Mapped[int] = mapped_column(Integer, nullable=False)
     reps_done: Mapped[int] = mapped_column(Integer, nullable=False)
     adherence: Mapped[float] = mapped_column(Float, nullable=False)
-    __table_args__ = (Index("ix_programme_sessions_patient_started", "patient_id", "started_at"),)
+    __table_args__ = (Index("ix_programme_sessions_patient_started", "patient_id", "started_at"),
+                      Index("ix_programme_sessions_patient_day", "patient_id", "day"))
 
 class SetRow(Base):
     __tablename__ = "programme_sets"
@@ -93,7 +94,8 @@ class RomRow(Base):
     min_deg: Mapped[float] = mapped_column(Float, nullable=False)
     max_deg: Mapped[float] = mapped_column(Float, nullable=False)
     met: Mapped[bool | None] = mapped_column(Boolean)  # None: no target for this joint
-    __table_args__ = (Index("ix_programme_rom_patient_exercise", "patient_id", "exercise", "measure", "day"),)
+    __table_args__ = (Index("ix_programme_rom_patient_exercise", "patient_id", "exercise", "measure", "day"),
+                      Index("ix_programme_rom_patient_day", "patient_id", "day"))
 
 class TrackRow(Base):
     """Keypoints of every frame of a set, zlib-compressed JSON: stored only when asked (privacy)."""
@@ -113,3 +115,31 @@ class CareLink(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("programme_patients.id", ondelete="CASCADE"), nullable=False, index=True)
     therapist: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     __table_args__ = (Index("uq_programme_care_patient_therapist", "patient_id", "therapist", unique=True),)
+
+
+class WeeklyRow(Base):
+    """The trends' weekly roll-up, one row per patient, week (day // 7) and series, rebuilt for a
+    week whenever a session of it is saved or deleted (`store.ROLLUP_SQL`): a long history's
+    trends read thousands of these instead of hundreds of thousands of set rows.
+
+    kind "sess": n sessions, a = sum of adherence, b = repetitions done
+    kind "reps" (name = exercise): n sets, a = reps, b = target reps, c = partial reps, d = sets done
+    kind "rom" (name = exercise, key = measure): n sets, a = smallest angle, b = largest, c = sum of
+         ranges, d = sets with a target, e = sets that met it
+    kind "test" (name = test, key = side or ""): n trials, a = sum of values
+    """
+
+    __tablename__ = "programme_weekly"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("programme_patients.id", ondelete="CASCADE"), nullable=False)
+    week: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    key: Mapped[str] = mapped_column(String(32), nullable=False)
+    n: Mapped[int] = mapped_column(Integer, nullable=False)
+    a: Mapped[float] = mapped_column(Float, nullable=False)
+    b: Mapped[float] = mapped_column(Float, nullable=False)
+    c: Mapped[float] = mapped_column(Float, nullable=False)
+    d: Mapped[float] = mapped_column(Float, nullable=False)
+    e: Mapped[float] = mapped_column(Float, nullable=False)
+    __table_args__ = (Index("uq_programme_weekly", "patient_id", "kind", "name", "key", "week", unique=True),)
