@@ -205,3 +205,13 @@ def test_cues_say_what_to_do():
     rep_cues = [s.cue for s in states if s.event == "rep"]
     assert rep_cues[0] == "1/3: slower, 3 s down and 3 s up"
     assert runner.state().cue.startswith("3 repetitions. Rest 5 s. Next:")
+
+
+def test_without_autostart_frames_wait_for_start():
+    runner = SessionRunner(SQUATS, autostart=False)
+    early, _ = squats(2)
+    assert all(s.phase == "ready" and s.count == 0 for s in feed(runner, early))
+    runner.start()
+    later, _ = squats(3, t0=early[-1][0] + 100)
+    feed(runner, later)
+    assert runner.results[0].reps == 3 and runner.results[0].start_ms == later[0][0]  # its first frame

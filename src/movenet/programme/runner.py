@@ -191,7 +191,9 @@ def _warnings(item: ExerciseItem, report, reps, partials, checks) -> list[str]:
 
 class SessionRunner:
     def __init__(self, programme: Programme, *, patient: str = "", source: str = "", keep_tracks: bool = False,
-                 advance: str = "target", model: str = "") -> None:
+                 advance: str = "target", model: str = "", autostart: bool = True) -> None:
+        """`autostart`: the first frame starts the programme (a video, the terminal); False: frames
+        are ignored until `start()` (the web page's Start button)."""
         if advance not in ADVANCES:
             raise ValueError(f"advance must be one of {ADVANCES}, got {advance!r}")
         self.programme = programme
@@ -199,6 +201,7 @@ class SessionRunner:
         self.patient, self.source, self.model = patient, source, model
         self.keep_tracks = keep_tracks
         self.advance = advance
+        self.autostart = autostart
         self.reset()
 
     def reset(self) -> None:
@@ -285,6 +288,9 @@ class SessionRunner:
         t = float(timestamp_ms)
         self._event = None
         if self.phase == READY:
+            if not self.autostart:
+                self._last_t = t
+                return self.state(t)
             self._begin(0, t)
         if self.phase == REST and self._rest_end is not None and t >= self._rest_end:
             self._begin(self._index, t)

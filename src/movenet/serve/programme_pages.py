@@ -219,7 +219,7 @@ async def live_programme(websocket: WebSocket) -> None:
     if not server.sessions.try_open():
         await websocket.close(protocol.CLOSE_BUSY, protocol.reason("busy: too many live sessions; try again later"))
         return
-    runner = SessionRunner(programme, patient=code, source="browser", model=server.config.model)
+    runner = SessionRunner(programme, patient=code, source="browser", model=server.config.model, autostart=False)
     session = ProgrammeLiveSession(server.engine, Settings(model=server.config.model, precision=server.config.precision),
                                    runner, service.store, max_frame_bytes=MAX_FRAME_BYTES, max_pixels=MAX_FRAME_PIXELS)
     try:
