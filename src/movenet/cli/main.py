@@ -14,6 +14,7 @@ from movenet.cli import (
     falls,
     predict,
     serve,
+    session,
     track,
     train,
     users,
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_parser(sub)
     exercise.add_parsers(sub)  # exercise, angles, balance, classify
     batch.add_parser(sub)
+    session.add_parsers(sub)  # session, history, report, patient
     users.add_parser(sub)
     watch.add_parser(sub)
     events_cli.add_parser(sub)

@@ -10,6 +10,8 @@ import time
 
 from movenet.errors import InvalidOptionError
 from movenet.serve.app import MAX_FRAME_BYTES, create_app
+from movenet.serve.programme_pages import install as install_programmes
+from movenet.serve.programme_pages import programme_routes
 from movenet.serve.config import ServeConfig, is_loopback
 from movenet.serve.inference import Engine
 
@@ -87,7 +89,8 @@ def serve(config: ServeConfig, open_browser: bool = False) -> None:
     sock = bind(config.host, config.port)
     port = sock.getsockname()[1]
     url = page_url(config, port)
-    app = create_app(config, port)
+    app = create_app(config, port, extra_routes=programme_routes())
+    install_programmes(app, config.database)
     if not is_loopback(config.host):
         print(f"note: listening on {config.host}:{port}: every page needs a login; the traffic is not "
               "encrypted (put a TLS reverse proxy in front: docs/guide/cameras.md). Browsers allow the "

@@ -11,6 +11,7 @@ import importlib
 MODEL_MODULES: tuple[str, ...] = (
     "movenet.accounts.tables",
     "movenet.events.tables",
+    "movenet.storage.programmes",
 )
 
 
