@@ -40,6 +40,8 @@ MAX_WAITING = 3
 # Frames waiting for the evidence thread: 2 s at 15 fps (a clip being written takes a few hundred
 # ms); beyond it the clip misses frames rather than the analysis waiting (27 MB at 640x480 at most).
 EVIDENCE_QUEUE = 30
+# lightning and thunder (the watcher's models) are single-pose: keep every pose for fall detection.
+FALLS_MIN_POSE_SCORE = 0.0
 # People whose last position is kept for the zones (more: those not in the frame are forgotten).
 MAX_TRACKED_POINTS = 64
 # Evidence threads run at a lower priority (nice +10, Linux: per thread) than reading and analysis.
@@ -191,7 +193,11 @@ class CameraWorker:
         from movenet.falls.evidence import EvidenceRecorder
 
         if self._detector is None:
-            self._detector = movenet.create_detector(self.config.model, threads=self.threads, spinning=False)
+            # Every single-person pose is kept (min pose score 0), as `movenet falls` does: a person
+            # lying on the floor often scores low, and the fall detector weighs keypoints itself
+            # (docs/results/falls.md).
+            self._detector = movenet.create_detector(self.config.model, threads=self.threads, spinning=False,
+                                                     min_pose_score=FALLS_MIN_POSE_SCORE)
         self.falls = FallDetector("default", **self.config.falls)
         self.evidence = EvidenceRecorder(self.evidence_dir, None, self.clip_before_s, self.clip_after_s,
                                          pixels=not self.keypoints_only, threshold=self.threshold)
