@@ -74,7 +74,9 @@ PROFILES = {
     # a split stance: the front hip bends with the knees, the back thigh stays near vertical (its hip
     # straight) while its knee bends; the mean knee angle is the signal
     "lunge": lambda v: {"sides": ({"knee": v, "hip": 90.0 + (v - 90.0) * 90.0 / 80.0}, {"knee": v, "hip": 180.0 - (180.0 - v) * 0.1}), "lean": 5.0, "shoulder": 10.0},
-    "push_up": lambda v: {"body": -80.0, "hip": 178.0, "knee": 178.0, "shoulder": 80.0, "elbow": v},
+    # the hands stay on the floor (as the wrists of a real push-up do; round 3: the push-up's in-place
+    # check is on the hands), the body goes down and up on them
+    "push_up": lambda v: {"body": -80.0, "hip": 178.0, "knee": 178.0, "shoulder": 80.0, "elbow": v, "plant": True},
     "pull_up": lambda v: {"shoulder": 170.0, "elbow": v, "hang": True},  # the hands stay on the bar
     "bicep_curl": lambda v: {"shoulder": 5.0, "elbow": v},
     "shoulder_press": lambda v: {"shoulder": v, "elbow": 90.0 + (v - 90.0)},
@@ -83,6 +85,10 @@ PROFILES = {
     "jumping_jack": lambda v: {"shoulder": v, "elbow": 175.0},
     "glute_bridge": lambda v: {"body": -90.0, "lean": (180.0 - v) * 0.5 - 10.0, "hip": v, "knee": 60.0, "shoulder": 10.0},
     "sit_to_stand": lambda v: {"knee": v, "hip": v, "lean": (180.0 - v) * 0.2, "shoulder": 10.0},
+    # on parallel bars: the hands stay put at the hips' height, the upper arm swings back as the
+    # elbow bends (horizontal at 90 deg) so that the forearm stays vertical (the arm's direction is
+    # taken from the trunk's, leaning 15 deg: hence v - 165); knees bent behind
+    "dip": lambda v: {"lean": 15.0, "hip": 170.0, "knee": 100.0, "shoulder": v - 165.0, "elbow": v, "plant": True},
 }
 
 
@@ -121,7 +127,7 @@ def exercise_figure(exercise: str, v: float, origin=(320.0, 300.0), **options) -
     """(17, 3) keypoints of the figure at the value `v` of the exercise's signal (`PROFILES`: a
     profile may give each side its own angles, "sides", or hang from the hands, "hang")."""
     params = {**PROFILES[exercise](v), **options}
-    sides, hang = params.pop("sides", None), params.pop("hang", False)
+    sides, hang, plant = params.pop("sides", None), params.pop("hang", False), params.pop("plant", False)
     if sides is not None:
         kps = two_sided(*sides, **params, origin=origin)
         kps[:, :2] -= (kps[15, :2] + kps[16, :2]) / 2 - origin  # feet at `origin`
@@ -129,6 +135,8 @@ def exercise_figure(exercise: str, v: float, origin=(320.0, 300.0), **options) -
         kps = figure(**params, origin=origin)
     if hang:  # the wrists stay put (on the bar), 330 px above `origin`: the body rises and falls
         kps[:, :2] -= (kps[9, :2] + kps[10, :2]) / 2 - (origin[0], origin[1] - 330.0)
+    if plant:  # the wrists stay put (on the floor), at `origin`
+        kps[:, :2] -= (kps[9, :2] + kps[10, :2]) / 2 - origin
     return kps
 
 

@@ -1,5 +1,6 @@
-"""`movenet exercise` (repetition counting) and `movenet angles` (joint angles per frame): thin
-shells over `movenet.exercise`, on the shared video loop (`cli.video.run_video`)."""
+"""`movenet exercise` (repetition counting), `movenet exercise eval` (counts scored on labelled
+clips: `cli.exercise_eval`), `movenet exercise list` and `movenet angles` (joint angles per
+frame): thin shells over `movenet.exercise`, on the shared video loop (`cli.video.run_video`)."""
 
 from __future__ import annotations
 
@@ -24,9 +25,14 @@ examples:
   movenet exercise gym.mp4 --exercise squat --model multipose --person 2   # one track id
   movenet exercise 0 --exercise jumping_jack --show                       # webcam
   movenet exercise clip.mp4 --exercise auto --json reps.json              # which exercise? counted
+  movenet exercise clip.mp4 --exercise-file examples/exercises/wall_push_up.toml --exercise wall_push_up
+  movenet exercise eval DIR --labels DIR/index.csv --model thunder --cache ~/poses   # scored on labelled clips
+  movenet exercise list [--toml]                                          # the exercises (as exercise files)
 
 A repetition is counted when it is completed: back past the spec's `exit` level after reaching
-its `enter` level (squat: rising back through 145 deg at the knee after reaching 120). Partial
+its `enter` level (squat: rising back through 145 deg at the knee after reaching 120), on any of
+the exercise's signals (squat: also the hips' height above the ankles, which a squat filmed from
+the front shows where the knee angle hardly changes); each repetition names its signal. Partial
 repetitions are listed with the reason and not counted. JSON: {"exercise", "reps",
 "partial_reps", "repetitions": [{"start_ms", "end_ms", "duration_ms", "range_deg", "peak_deg",
 "hold_ms", "shallow"}], "partial_repetitions": [... "reason"], "range_of_motion": {joint: {"min_deg",
@@ -44,11 +50,26 @@ def _person(value: str):
         raise argparse.ArgumentTypeError(f"--person takes 'all', 'largest' or a track id, got {value!r}") from None
 
 
+def route(argv: list[str]) -> list[str]:
+    """`movenet exercise eval ...` and `movenet exercise list` are the subcommands `exercise-eval`
+    and `exercise-list` (`exercise` takes a SOURCE)."""
+    if len(argv) >= 2 and argv[0] == "exercise" and argv[1] in ("eval", "list"):
+        return [f"exercise-{argv[1]}", *argv[2:]]
+    return argv
+
+
+def add_exercise_file_option(p) -> None:
+    p.add_argument("--exercise-file", action="append", default=[], metavar="FILE",
+                   help="exercises defined in a TOML or JSON file (examples/exercises/; `movenet exercise list --toml` "
+                   "prints the built-in ones in that format); repeatable")
+
+
 def add_parsers(sub) -> None:
-    """The movement-analysis commands: exercise, angles, balance, classify."""
-    from movenet.cli import balance, classify
+    """The movement-analysis commands: exercise (eval, list), angles, balance, classify."""
+    from movenet.cli import balance, classify, exercise_eval
 
     add_parser(sub)
+    exercise_eval.add_parser(sub)
     balance.add_parser(sub)
     classify.add_parser(sub)
 
@@ -64,7 +85,8 @@ def add_parser(sub) -> None:
         epilog=EXERCISE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_video_arguments(p, jsonl_help="write one JSON line per frame: poses and each person's count, phase, angle")
-    p.add_argument("--exercise", "-e", required=True, metavar="NAME", help="one of: " + ", ".join(list_exercises()) + "; or auto (the exercise whose repetitions count)")
+    p.add_argument("--exercise", "-e", required=True, metavar="NAME", help="one of: " + ", ".join(list_exercises()) + "; or auto (the exercise whose repetitions count); or one of --exercise-file")
+    add_exercise_file_option(p)
     p.add_argument("--json", metavar="FILE", help="write the report as JSON (- for standard output)")
     p.add_argument("--csv", metavar="FILE", help="write one row per repetition (counted and partial)")
     p.add_argument("--plot", metavar="PNG", help="write the angle over time with the repetitions marked (matplotlib)")
@@ -72,6 +94,14 @@ def add_parser(sub) -> None:
     add_model_options(p)
     add_tracking_options(p)
     p.set_defaults(func=run_exercise)
+
+    ls = sub.add_parser("exercise-list", prog="movenet exercise list",
+                        description="The exercises: name, signals and what counts a repetition; --toml: each in the "
+                        "exercise-file format (a starting point for your own).")
+    ls.add_argument("names", nargs="*", metavar="NAME", help="only these (default: all)")
+    ls.add_argument("--toml", action="store_true", help="print the specs as an exercise file")
+    add_exercise_file_option(ls)
+    ls.set_defaults(func=run_list)
 
     a = sub.add_parser(
         "angles", help="joint angles and range of motion per frame",
@@ -89,11 +119,30 @@ def add_parser(sub) -> None:
     a.set_defaults(func=run_angles)
 
 
+def run_list(args: argparse.Namespace) -> int:
+    from movenet.exercise import get_exercise, list_exercises
+    from movenet.exercise.spec_file import register_exercise_files, spec_to_toml
+
+    register_exercise_files(args.exercise_file)
+    specs = [get_exercise(n) for n in (args.names or list_exercises())]
+    if args.toml:
+        print("\n".join(spec_to_toml(s) for s in specs), end="")
+        return 0
+    for spec in specs:
+        print(f"{spec.name}: {spec.description}")
+        print(f"  counted when {spec.counted_when}")
+        if spec.checks:
+            print(f"  {len(spec.checks)} posture check(s): " + "; ".join(c.why.split(':')[0] for c in spec.checks if c.why))
+    return 0
+
+
 def run_exercise(args: argparse.Namespace) -> int:
     from movenet.exercise import AUTO, ExerciseSession, get_exercise
     from movenet.exercise.overlay import draw_exercise
+    from movenet.exercise.spec_file import register_exercise_files
     from movenet.viz import draw_poses
 
+    register_exercise_files(args.exercise_file)
     auto = args.exercise.strip().lower() == AUTO
     spec = None if auto else get_exercise(args.exercise)  # unknown names: an error listing the known ones
     session = ExerciseSession(AUTO if auto else spec, person=args.person)
@@ -133,6 +182,8 @@ def print_report(report, source: str, out=None) -> None:
     when = f"; counted when {report.spec.counted_when}" if report.spec else ""
     found = f" (found automatically; counts: {', '.join(f'{k} {v}' for k, v in p.counts.items() if v) or 'none'})" if p is not None and p.counts is not None else ""
     print(f"{source}: {report.exercise}{who}: {report.reps} repetition(s), {partial} partial{when}{found}", file=out)
+    if p is not None and report.spec is not None and len(report.spec.tracks) > 1:
+        print(f"counted on: {p.signal}; camera view: {p.view or 'not seen'}", file=out)
     if report.note:
         print(f"note: {report.note}", file=out)
     if p is None:

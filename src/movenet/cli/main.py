@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(falls.route(sys.argv[1:] if argv is None else list(argv)))
+    args = build_parser().parse_args(exercise.route(falls.route(sys.argv[1:] if argv is None else list(argv))))
     try:
         return args.func(args)
     except BrokenPipeError:  # e.g. `movenet predict ... | head`: the reader left, not an error

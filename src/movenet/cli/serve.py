@@ -47,6 +47,8 @@ def add_parser(sub) -> None:
     p.add_argument("--public-url", action="append", default=[], metavar="URL", help="the address a TLS reverse proxy serves this at, e.g. https://home.example (repeatable; implies a login)")
     p.add_argument("--secure-cookies", action="store_true", help="mark the session cookie Secure even when the request does not say https")
     p.add_argument("--db", metavar="URL", help="database of the accounts (default: movenet.db in the data directory, $MOVENET_DATA_DIR)")
+    p.add_argument("--exercise-file", action="append", default=[], metavar="FILE",
+                   help="exercises defined in a TOML or JSON file, offered beside the built-in ones (repeatable)")
     p.set_defaults(func=run)
 
 
@@ -63,6 +65,9 @@ def config_from_args(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from movenet.errors import InvalidOptionError
+    from movenet.exercise.spec_file import register_exercise_files
+
+    register_exercise_files(getattr(args, "exercise_file", []))  # before the app lists the exercises
 
     try:
         from movenet.serve.server import serve

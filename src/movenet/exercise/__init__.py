@@ -9,6 +9,7 @@ pose classification. It sees only poses (`movenet.Pose` or None per frame), neve
     report = analyse_exercise(stream_poses(detector, source), "squat")   # every person
     report.to_dict()
     analyse_exercise(frames, "auto")            # which exercise? the one whose repetitions count
+    register_exercise_files(["mine.toml"])      # user-defined exercises (`spec_file`)
 """
 
 from movenet.exercise.auto import AUTO, AutoCounter
@@ -21,12 +22,15 @@ from movenet.exercise.session import (
     PersonReport,
     analyse_exercise,
 )
+from movenet.exercise.spec_file import load_exercise_file, register_exercise_files, spec_to_toml
 from movenet.exercise.specs import (
     Check,
     ExerciseSpec,
+    Track,
     UnknownExerciseError,
     get_exercise,
     list_exercises,
+    register_exercise,
 )
 
 __all__ = [
@@ -43,9 +47,14 @@ __all__ = [
     "RangeOfMotion",
     "RepCounter",
     "Repetition",
+    "Track",
     "UnknownExerciseError",
     "analyse_exercise",
     "get_exercise",
     "list_exercises",
+    "load_exercise_file",
     "measure_all",
+    "register_exercise",
+    "register_exercise_files",
+    "spec_to_toml",
 ]

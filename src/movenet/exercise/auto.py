@@ -28,7 +28,9 @@ from movenet.exercise.counter import RepCounter
 from movenet.exercise.posture import Posture
 from movenet.exercise.repetition import CounterState, Repetition
 from movenet.exercise.smoothing import DEFAULT_MAX_GAP_MS, DEFAULT_TAU_MS
+from movenet.exercise.signals import SignalCache
 from movenet.exercise.specs import ExerciseSpec, get_exercise, list_exercises
+from movenet.exercise.view import ViewTracker
 
 AUTO = "auto"  # the exercise name that asks for this mode (`ExerciseSession`, `movenet exercise`)
 
@@ -46,8 +48,9 @@ class AutoCounter:
         keep_trace: bool = True,
     ) -> None:
         specs = [get_exercise(name) for name in (exercises or list_exercises())]
-        posture = Posture()  # one person: the posture is measured once per frame for every counter
-        self.counters = {s.name: RepCounter(s, min_score=min_score, tau_ms=tau_ms, max_gap_ms=max_gap_ms, keep_trace=keep_trace, posture=posture) for s in specs}
+        posture, view, signals = Posture(), ViewTracker(), SignalCache()  # one person: measured once per frame for every counter
+        self.counters = {s.name: RepCounter(s, min_score=min_score, tau_ms=tau_ms, max_gap_ms=max_gap_ms, keep_trace=keep_trace,
+                                            posture=posture, view=view, signals=signals) for s in specs}
         self._rank = {s.name: len(s.checks) for s in specs}
         self._leader: str | None = None
 
@@ -110,3 +113,15 @@ class AutoCounter:
     @property
     def trace(self):
         return self.counters[self._leader].trace if self._leader else ()
+
+    @property
+    def traces(self) -> dict[str, tuple]:
+        return self.counters[self._leader].traces if self._leader else {}
+
+    @property
+    def signal(self) -> str:
+        return self.counters[self._leader].signal if self._leader else ""
+
+    @property
+    def view(self) -> str:
+        return next(iter(self.counters.values())).view

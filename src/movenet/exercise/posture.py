@@ -6,6 +6,10 @@ looks shorter. So the **lean** is estimated as `acos(vertical hip-to-shoulder ri
 length)`, with the upright torso length taken as the longest mid-hip to mid-shoulder distance of
 the last `TORSO_WINDOW_MS` (`RecentMax`). 0 deg upright, 90 lying, more than 90 head down. This
 assumes a roughly level camera.
+`tilt`: the trunk's angle from upright *in the image* (mid-hip to mid-shoulder against image-up),
+0-180: 0 upright, 90 lying, 180 head down. Unlike `lean` it does not see a trunk leaning towards
+the camera (which only looks shorter), so it does not mistake knees tucked in front of a hanging
+body for a lean; it does see a body head down.
 `hands_low`: 1 when the mean wrist is below the mean knee (hands on the floor or the shins).
 `hand_height`: the height of the mean wrist above the mean ankle, as a share of the standing hip
 height (below): ~1 hands at the hips, ~0.5 at a standing person's knees, 0 on the floor. Unlike
@@ -18,8 +22,10 @@ hips, a knee that only looks bent (occluded legs, a walking step seen from above
 ankle, in torso lengths: ~0 for a body lying or sitting on the floor with the feet on it (a sit-up
 keeps the hips down, a glute bridge the shoulders), about a thigh's length (~0.9) kneeling or on
 all fours, ~1.8 standing.
-`feet` (the midpoint of the ankles, both seen) and `hips` (the mid-hip point): where the person
-is, to tell exercises done in place from walking.
+`feet` (the midpoint of the ankles, both seen), `hips` (the mid-hip point), `shoulders` (the
+mid-shoulder point) and `hands` (the midpoint of the wrists, both seen): where the person is, to
+tell exercises done in place from walking, and a body that rises (a pull-up) from arms that move
+alone.
 
 The two references (upright torso length, standing hip height) belong to a place: someone who
 walks towards or away from the camera grows or shrinks in the image, and a reference taken
@@ -89,6 +95,9 @@ class PostureFrame:
     feet: tuple[float, float]  # midpoint of the two ankles (pixels), NaN unless both are seen
     hips: tuple[float, float]  # the mid-hip point (pixels), NaN unless seen
     torso: float  # the upright torso length (pixels), the unit of distances; NaN until seen
+    shoulders: tuple[float, float] = (math.nan, math.nan)  # the mid-shoulder point (pixels), NaN unless both seen
+    hands: tuple[float, float] = (math.nan, math.nan)  # the midpoint of the wrists (pixels), NaN unless both seen
+    tilt: float = math.nan  # the trunk's angle from upright in the image, degrees (0 upright, 180 head down)
 
 
 class Posture:
@@ -141,8 +150,9 @@ class Posture:
         if len(ankles) == 2:  # both: the midpoint of one foot alone moves with each step
             feet = ((ankles[0][0] + ankles[1][0]) / 2.0, (ankles[0][1] + ankles[1][1]) / 2.0)
         self._follow(feet, hips)
-        lean = hip_height = math.nan
+        lean = hip_height = tilt = math.nan
         if min(shoulder[2], hip[2]) >= min_score:
+            tilt = abs(geometry.direction(hip, shoulder))
             upright = self._torso.update(math.hypot(shoulder[0] - hip[0], shoulder[1] - hip[1]), t)
             if upright > 0:
                 rise = (hip[1] - shoulder[1]) / upright
@@ -166,4 +176,8 @@ class Posture:
             standing = self._hip.value
             if ankles and standing > 0:
                 hand_height = (ankle_y - wrist_y) / standing
-        return PostureFrame(lean, hands_low, hip_height, hand_height, hip_raise, shoulder_raise, feet, hips, self._torso.value)
+        shoulders = (shoulder[0], shoulder[1]) if shoulder[2] >= min_score else _NOWHERE
+        hands = _NOWHERE
+        if rows[_WRISTS[0]][2] >= min_score and rows[_WRISTS[1]][2] >= min_score:
+            hands = ((rows[_WRISTS[0]][0] + rows[_WRISTS[1]][0]) / 2.0, (rows[_WRISTS[0]][1] + rows[_WRISTS[1]][1]) / 2.0)
+        return PostureFrame(lean, hands_low, hip_height, hand_height, hip_raise, shoulder_raise, feet, hips, self._torso.value, shoulders, hands, tilt)

@@ -23,6 +23,7 @@ class Repetition:
     shallow: bool  # counted but did not reach the spec's depth
     partial: bool = False  # not counted; `reason` says why
     reason: str = ""
+    signal: str = ""  # the signal it was counted on (or given up on); range and peak are in its unit
 
     @property
     def duration_ms(self) -> float:
@@ -38,6 +39,8 @@ class Repetition:
             "hold_ms": _round(self.hold_ms),
             "shallow": self.shallow,
         }
+        if self.signal:
+            out["signal"] = self.signal
         if self.partial:
             out["reason"] = self.reason
         return out
@@ -55,6 +58,7 @@ class CounterState:
     new_repetition: Repetition | None = None  # counted at this frame
     new_partial: Repetition | None = None  # given up at this frame
     exercise: str = ""  # the exercise counted (in the automatic mode: the leading one, "" if none yet)
+    signal: str = ""  # the signal `value` and `depth` are of: the leading one (`RepCounter.signal`)
 
 
 def _round(x: float, digits: int = 1) -> float | None:

@@ -61,6 +61,9 @@ class PersonReport:
     trace: tuple[tuple[float, float, float], ...] = field(repr=False)  # (t, raw, smoothed) for plots
     exercise: str | None = None  # automatic mode: the exercise counted (None: nothing counted)
     counts: dict[str, int] | None = None  # automatic mode: every exercise's count
+    signal: str = ""  # the signal that counted the most repetitions (the spec's first when none)
+    view: str = ""  # the camera view seen in most frames (front, side, angled; "" never seen)
+    traces: dict[str, tuple] = field(default_factory=dict, repr=False)  # every signal's (t, raw, smoothed), by label
 
     def to_dict(self) -> dict:
         auto = {} if self.counts is None else {"exercise": self.exercise, "counts": self.counts}
@@ -68,6 +71,8 @@ class PersonReport:
             **auto,
             "id": self.id,
             "reps": self.reps,
+            "signal": self.signal,
+            "view": self.view,
             "partial_reps": len(self.partial_repetitions),
             "repetitions": [r.to_dict() for r in self.repetitions],
             "partial_repetitions": [r.to_dict() for r in self.partial_repetitions],
@@ -90,11 +95,23 @@ class ExerciseReport:
     def reps(self) -> int:
         return self.primary.reps if self.primary else 0
 
+    @property
+    def signal_used(self) -> str:
+        """The primary person's counting signal: the one that counted the most repetitions."""
+        return self.primary.signal if self.primary else ""
+
+    @property
+    def view(self) -> str:
+        """The camera view of the primary person: front (or back), side, angled ("" unseen)."""
+        return self.primary.view if self.primary else ""
+
     def to_dict(self) -> dict:
         p = self.primary
         out = {
             "exercise": self.exercise,
-            "signal": self.spec.signal.label if self.spec else None,
+            "signal": (p.signal if p and p.signal else self.spec.signal.label) if self.spec else None,
+            "signals": [t.label for t in self.spec.tracks] if self.spec else [],
+            "view": self.view,
             "counted_when": self.spec.counted_when if self.spec else None,
             "reps": p.reps if p else 0,
             "partial_reps": len(p.partial_repetitions) if p else 0,
@@ -138,6 +155,7 @@ class _Person:
             range_of_motion=self.rom.result(), frames_seen=self.frames,
             mean_area=self.area_sum / self.frames if self.frames else 0.0, trace=tuple(c.trace),
             **({"exercise": c.exercise, "counts": c.counts} if isinstance(c, AutoCounter) else {}),
+            signal=c.signal, view=c.view, traces=c.traces,
         )
 
 

@@ -7,6 +7,13 @@ never a value from a keypoint the model did not see). A signal combines the pers
   mean of both knees stays high and a walk is not a squat.
 - `min` / `max`: the more (less) bent side, for exercises done one side at a time.
 - `left` / `right`: one side only (the person's own side, as MoveNet names it).
+
+Angles depend on the camera view: a knee bending towards the camera looks nearly straight in the
+image. `Height` does not: the vertical distance in the image between two body points (the hips
+above the ankles, the shoulders below the wrists or above them), which a squat, a pull-up, a
+push-up or a dip changes whether the person faces the camera or stands side-on. Its pixels depend
+on the person's size and distance, so a counter uses it as a share of the person's own rest value
+(their standing hip height, their hanging or plank height: a `Track` with `relative=True`).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from dataclasses import dataclass
 
 from movenet.analysis import geometry
 from movenet.analysis.geometry import SIDES, Measurement
+from movenet.skeleton import KEYPOINT_NAMES
 
 COMBINE = ("mean", "min", "max", "left", "right")
 
@@ -138,4 +146,74 @@ class Asymmetry:
         return Measurement(abs(left.value - right.value), min(left.confidence, right.confidence))
 
 
-Signal = JointAngle | Inclination | LargerOf | Asymmetry
+_KEYPOINT = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
+# The body points a `Height` can use: the nose, or the mean of a pair's sides that are seen.
+HEIGHT_POINTS = ("nose", "shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+_PLURAL = {p: p if p == "nose" else p + "s" for p in HEIGHT_POINTS}
+HEIGHT_UNITS = ("px", "torso")
+
+
+def _level(rows: list, part: str, min_score: float) -> tuple[float, float]:
+    """(y, confidence) of a body point: the nose, or the mean y of the sides seen (NaN: none)."""
+    if part == "nose":
+        y, s = rows[0][1], rows[0][2]
+        return (y, s) if s >= min_score else (math.nan, s)
+    left, right = rows[_KEYPOINT[f"left_{part}"]], rows[_KEYPOINT[f"right_{part}"]]
+    seen = [r for r in (left, right) if r[2] >= min_score]
+    if not seen:
+        return math.nan, max(left[2], right[2])
+    return sum(r[1] for r in seen) / len(seen), min(r[2] for r in seen)
+
+
+@dataclass(frozen=True)
+class Height:
+    """How far `point` is above `reference` in the image, pixels (negative: below it), each the
+    mean of the sides seen: e.g. Height("hip", "ankle") the hips above the ankles, Height("wrist",
+    "shoulder") the wrists above the shoulders (a hang), Height("shoulder", "wrist") the shoulders
+    above the hands (a plank, a dip). The same in any view with a roughly level camera.
+    `unit="torso"`: in lengths of this frame's trunk (mid-hip to mid-shoulder; NaN when unseen),
+    for posture checks that must not depend on the person's size in the image."""
+
+    point: str
+    reference: str
+    unit: str = "px"
+
+    def __post_init__(self) -> None:
+        _known(self.point, HEIGHT_POINTS, "body point")
+        _known(self.reference, HEIGHT_POINTS, "body point")
+        _known(self.unit, HEIGHT_UNITS, "height unit")
+        if self.point == self.reference:
+            raise ValueError(f"a height needs two different body points, got {self.point!r} twice")
+
+    @property
+    def label(self) -> str:
+        return f"{_PLURAL[self.point]} above the {_PLURAL[self.reference]}" + (" (torso lengths)" if self.unit == "torso" else "")
+
+    def measure(self, kps, min_score: float) -> Measurement:
+        rows = pose_rows(kps)
+        top, c1 = _level(rows, self.point, min_score)
+        bottom, c2 = _level(rows, self.reference, min_score)
+        if self.unit == "torso":
+            torso = geometry.torso_length(rows, min_score)
+            return Measurement((bottom - top) / torso.value if torso.value > 0 else math.nan, min(c1, c2, torso.confidence))
+        return Measurement(bottom - top, min(c1, c2))
+
+
+Signal = JointAngle | Inclination | LargerOf | Asymmetry | Height
+
+
+class SignalCache:
+    """Each signal measured once per frame for everything that shares the cache (the signals and
+    checks of the automatic mode's counters, one person): `measure(signal, rows, t, min_score)`."""
+
+    def __init__(self) -> None:
+        self._key: tuple = (None, math.nan, math.nan)
+        self._values: dict = {}
+
+    def measure(self, signal, rows, t: float, min_score: float) -> Measurement:
+        if rows is not self._key[0] or t != self._key[1] or min_score != self._key[2]:
+            self._key, self._values = (rows, t, min_score), {}
+        m = self._values.get(signal)
+        if m is None:
+            m = self._values[signal] = signal.measure(rows, min_score)
+        return m
