@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from movenet.eval import load_coco_keypoints, select_samples
-from movenet.export.quantize import whole_image_input
+from movenet.export.calibration import whole_image_input
 from movenet.io.image import load_image
 from movenet.parity import keypoint_distances_px
 from movenet.runtime.litert_runtime import LiteRTRuntime

@@ -130,10 +130,6 @@ def add_parser(sub) -> None:
     p.add_argument("--post", metavar="URL", help="POST each event as JSON to URL (e.g. a local home-automation webhook)")
     p.set_defaults(func=run)
 
-    from movenet.cli import falls_eval
-
-    falls_eval.add_parser(sub)
-
 
 def run(args: argparse.Namespace) -> int:
     from movenet.falls import EventWriter, FallDetector, get_method

@@ -12,6 +12,7 @@ from movenet.cli import (
     eval,
     exercise,
     falls,
+    falls_eval,
     predict,
     serve,
     track,
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_parser(sub)
     track.add_parser(sub)
     falls.add_parser(sub)
+    falls_eval.add_parser(sub)  # `movenet falls eval` (falls.route); imports falls, not the reverse
     eval.add_parser(sub)
     bench.add_parser(sub)
     train.add_parser(sub)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from movenet.export.quantize import calibration_inputs
+from movenet.export.calibration import calibration_inputs
 from movenet.export.tflite_graph import fold_same_padding
 from movenet.registry import get_spec
 from movenet.runtime.xnnpack_runtime import xnnpack_file
