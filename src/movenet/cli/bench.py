@@ -11,6 +11,7 @@ from pathlib import Path
 
 from movenet import benchmark as b
 from movenet.cli.common import check_output_file
+from movenet.extras import install_hint
 from movenet.limits import MAX_BATCH_SIZE, check_int, check_threads
 from movenet.peers import list_peers
 from movenet.registry import list_models
@@ -116,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     for message in sorted(skipped):
         print(f"(skipped: {message})")
     if not b.litert_available():
-        print("(LiteRT rows skipped: pip install ai-edge-litert)")
+        print(f"(LiteRT rows skipped: {install_hint('litert')})")
     print(b.format_table(rows))
     if pairs:
         print()

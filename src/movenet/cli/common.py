@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from movenet.errors import InvalidOptionError
+from movenet.extras import install_hint
 from movenet.registry import list_models
 from movenet.runtime import RUNTIMES
 
@@ -51,8 +52,8 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
 
 # What each optional extra a command may need brings, and how to install it (pyproject.toml).
 EXTRAS = {
-    "torch": ("PyTorch and safetensors", "pip install 'movenet[torch]' (with pip install torch==2.13.0 for the CPU build)"),
-    "tflite-export": ("PyTorch and litert-torch", "pip install 'movenet[tflite-export]' (in its own environment)"),
+    "torch": ("PyTorch and safetensors", install_hint("torch")),
+    "tflite-export": ("PyTorch and litert-torch", install_hint("tflite-export") + " (in an environment of its own)"),
 }
 
 

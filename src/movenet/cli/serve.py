@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from movenet.extras import install_hint
 from movenet.registry import list_models
 
 EPILOG = """\
@@ -12,7 +13,7 @@ examples:
   movenet serve --model thunder --open
   curl -s -H 'Content-Type: image/jpeg' --data-binary @photo.jpg http://127.0.0.1:8000/api/poses
 
-Needs the serve extra: pip install 'movenet[serve]'. Binding to another address than 127.0.0.1
+Needs the serve extra: pip install -e '.[serve]' in the movenet checkout. Binding to another address than 127.0.0.1
 needs --allow-remote (no login, no encryption: anyone who reaches the port can use it).
 """
 
@@ -58,6 +59,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         from movenet.serve.server import serve
     except ImportError as exc:
-        raise InvalidOptionError(f"movenet serve needs the serve extra: pip install 'movenet[serve]' ({exc})") from exc
+        raise InvalidOptionError(f"movenet serve needs the serve extra: {install_hint('serve')} ({exc})") from exc
     serve(config_from_args(args), open_browser=args.open)
     return 0

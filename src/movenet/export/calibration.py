@@ -12,7 +12,11 @@ import numpy as np
 
 from movenet.io.image import load_image
 from movenet.pipelines.multi_pose import DEFAULT_MAX_DIMENSION
-from movenet.preprocess.crop import crop_and_resize, padded_square_region, resize_and_pad
+from movenet.preprocess.crop import (
+    crop_and_resize,
+    padded_square_region,
+    resize_and_pad,
+)
 from movenet.registry import get_spec
 
 # At most this many calibration photos are used (min-max ranges settle long before).

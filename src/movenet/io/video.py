@@ -1,4 +1,5 @@
-"""Video sources (files, webcams, folders of frames) and the annotated-video writer (OpenCV).
+"""Video sources (files, webcams, folders of frames: OpenCV) and the annotated-video writer (PyAV:
+H.264 or VP9, which browsers play; OpenCV as the fallback).
 
 Every frame comes as RGB uint8 with its index and a timestamp in milliseconds: index * 1000 / fps
 for files and folders (fps from the file, or given), the wall clock since the first frame for
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +25,8 @@ from movenet.limits import MAX_WEBCAM_INDEX
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"})
 DEFAULT_FOLDER_FPS = 30.0
-# fourcc per output container: all encoders that ship inside opencv-python(-headless) wheels.
+# OpenCV fourcc per output container: all encoders that ship inside opencv-python(-headless)
+# wheels. The writer of .avi and .mkv, and the fallback of the others (VideoWriter).
 FOURCC = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG", ".mkv": "MJPG", ".webm": "VP80"}
 
 
@@ -130,31 +134,131 @@ class VideoSource(_ClosedOnExit):
 
 
 class VideoWriter(_ClosedOnExit):
-    """Write RGB frames to a video file; every frame is resized to the first frame's size."""
+    """Write RGB frames to a video file; every frame is resized to the first frame's size.
 
-    def __init__(self, path: str | Path, fps: float) -> None:
+    `.mp4`, `.m4v`, `.mov`: H.264 (libx264 through PyAV), `.webm`: VP9 (libvpx-vp9): what browsers
+    play, at a fraction of the size of OpenCV's MPEG-4 Part 2. `.avi`, `.mkv`: Motion JPEG
+    (OpenCV). Where PyAV or its encoder is missing, the OpenCV writer of the suffix (`mp4v`, `VP80`)
+    is the fallback, with a warning (`encoder="opencv"` asks for it). H.264 and VP9 store 4:2:0
+    colour, so an odd width or height is padded by one pixel (the last row or column repeated).
+    """
+
+    def __init__(self, path: str | Path, fps: float, *, encoder: str | None = None) -> None:
         self.path = Path(path)
         suffix = self.path.suffix.lower()
         if suffix not in FOURCC:
             raise InvalidInputError(f"{self.path}: output video must end in one of {', '.join(sorted(FOURCC))}")
+        if encoder not in (None, "pyav", "opencv"):
+            raise InvalidInputError(f"video encoder must be 'pyav' or 'opencv', got {encoder!r}")
         self.fps = fps
-        self._writer = None
         self.size: tuple[int, int] | None = None
+        codec = PYAV_CODECS.get(suffix) if encoder != "opencv" else None
+        if codec is not None and pyav_encoder(codec) is None:
+            if encoder == "pyav":
+                raise InvalidInputError(f"{self.path}: PyAV with the {codec} encoder is not installed")
+            warnings.warn(
+                f"{self.path.name}: PyAV with {codec} is not available, writing {FOURCC[suffix]} with "
+                "OpenCV instead (browsers may not play it); pip install av", RuntimeWarning, stacklevel=2,
+            )
+            codec = None
+        self.codec = codec or FOURCC[suffix]  # what the file is encoded with
+        self._backend = _PyAVBackend(self.path, fps, codec) if codec else _OpenCVBackend(self.path, fps, FOURCC[suffix])
+
+    def write(self, rgb: np.ndarray) -> None:
+        height, width = rgb.shape[:2]
+        if self.size is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.size = (width, height)
+            self._backend.open(width, height)
+        if (width, height) != self.size:
+            rgb = _cv2().resize(rgb, self.size, interpolation=_cv2().INTER_AREA)
+        self._backend.write(np.ascontiguousarray(rgb))
+
+    def close(self) -> None:
+        self._backend.close()
+
+
+# The PyAV codec per container: browsers' codecs (Chromium, Firefox and Safari play H.264 in MP4;
+# Chromium and Firefox VP9 in WebM).
+PYAV_CODECS = {".mp4": "libx264", ".m4v": "libx264", ".mov": "libx264", ".webm": "libvpx-vp9"}
+# Encoder settings, chosen on `tools/video_encoding.py` (docs/results/speed.md, Annotated videos):
+# x264's default quality (CRF 23) with its "veryfast" preset, and VP9 in real-time mode; both
+# 4:2:0 (browsers decode no other), MP4s with the index first so a browser starts playing at once.
+PYAV_OPTIONS = {
+    "libx264": {"crf": "23", "preset": "veryfast"},
+    "libvpx-vp9": {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8", "row-mt": "1"},
+}
+MUXER_OPTIONS = {".mp4": {"movflags": "+faststart"}, ".m4v": {"movflags": "+faststart"}, ".mov": {"movflags": "+faststart"}}
+
+
+def pyav_encoder(codec: str):
+    """PyAV's encoder `codec`, or None where PyAV or that encoder (its FFmpeg build) is missing."""
+    try:
+        import av
+    except ImportError:
+        return None
+    try:
+        return av.codec.Codec(codec, "w")
+    except Exception:  # av.codec.codec.UnknownCodecError; its FFmpeg was built without it
+        return None
+
+
+class _OpenCVBackend:
+    def __init__(self, path: Path, fps: float, fourcc: str) -> None:
+        self.path, self.fps, self.fourcc = path, fps, fourcc
+        self._writer = None
+
+    def open(self, width: int, height: int) -> None:
+        cv2 = _cv2()
+        self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*self.fourcc), self.fps, (width, height))
+        if not self._writer.isOpened():
+            raise InvalidInputError(f"{self.path}: OpenCV cannot write this video format here")
 
     def write(self, rgb: np.ndarray) -> None:
         cv2 = _cv2()
-        height, width = rgb.shape[:2]
-        if self._writer is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fourcc = cv2.VideoWriter_fourcc(*FOURCC[self.path.suffix.lower()])
-            self._writer = cv2.VideoWriter(str(self.path), fourcc, self.fps, (width, height))
-            if not self._writer.isOpened():
-                raise InvalidInputError(f"{self.path}: OpenCV cannot write this video format here")
-            self.size = (width, height)
-        if (width, height) != self.size:
-            rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
-        self._writer.write(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR))
+        self._writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
 
     def close(self) -> None:
         if self._writer is not None:
             self._writer.release()
+
+
+class _PyAVBackend:
+    def __init__(self, path: Path, fps: float, codec: str) -> None:
+        self.path, self.fps, self.codec = path, fps, codec
+        self._container = self._stream = None
+        self._pad = (0, 0)
+
+    def open(self, width: int, height: int) -> None:
+        import av
+
+        rate = Fraction(self.fps).limit_denominator(1001)
+        self._pad = (width % 2, height % 2)
+        try:
+            self._container = av.open(str(self.path), "w", options=MUXER_OPTIONS.get(self.path.suffix.lower(), {}))
+            stream = self._container.add_stream(self.codec, rate=rate, options=PYAV_OPTIONS.get(self.codec, {}))
+            stream.width, stream.height = width + self._pad[0], height + self._pad[1]
+            stream.pix_fmt = "yuv420p"
+        except (OSError, ValueError, av.FFmpegError) as exc:
+            self.close()
+            raise InvalidInputError(f"{self.path}: cannot write a {self.codec} video here ({exc})") from exc
+        self._stream = stream
+
+    def write(self, rgb: np.ndarray) -> None:
+        import av
+
+        if any(self._pad):
+            rgb = np.pad(rgb, ((0, self._pad[1]), (0, self._pad[0]), (0, 0)), mode="edge")
+        for packet in self._stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+            self._container.mux(packet)
+
+    def close(self) -> None:
+        if self._container is None:
+            return
+        try:
+            if self._stream is not None:
+                for packet in self._stream.encode():  # flush the encoder's delayed frames
+                    self._container.mux(packet)
+        finally:
+            self._container.close()
+            self._container = None
