@@ -37,6 +37,10 @@ def _cv2():
         import cv2
     except ImportError as exc:  # pragma: no cover - opencv is a dependency
         raise InvalidInputError("video needs OpenCV: pip install opencv-python-headless") from exc
+    # OpenCV's own warnings (e.g. "can't open camera by index") repeat what our errors say
+    logging = getattr(getattr(cv2, "utils", None), "logging", None)
+    if logging is not None:
+        logging.setLogLevel(2)  # LOG_LEVEL_ERROR
     return cv2
 
 
