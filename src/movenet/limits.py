@@ -109,4 +109,4 @@ def check_threads(threads) -> int | None:
     """None (the runtime's default) or 1..max_threads()."""
     if threads is None:
         return None
-    return check_int("threads", threads, 1, max_threads(), "one per CPU of this machine at most")
+    return check_int("threads", threads, 1, max_threads(), "one per CPU of this computer at most")

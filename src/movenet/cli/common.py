@@ -25,7 +25,7 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
     p.add_argument(
         "--runtime", choices=list(RUNTIMES),
         help="default: onnxruntime (int8: xnnpack where installed); torch needs the torch extra; litert "
-        "runs Google's own .tflite files (litert extra, shared/peers/tflite or --weights), for "
+        "runs Google's own .tflite files (litert extra; --weights FILE, or found in the data folder, docs/data.md), for "
         "comparison; xnnpack runs our int8 .tflite files in LiteRT (litert extra)",
     )
     p.add_argument(

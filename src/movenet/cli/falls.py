@@ -18,7 +18,7 @@ examples:
   movenet falls 0 --model multipose --events events.jsonl --on-event 'notify-send "fall"'
   movenet falls 0 --clips evidence/ --keypoints-only      # clips of skeletons, no pixels kept
   movenet falls clip.mp4 --method ambianic                 # Ambianic's heuristic (Thunder, 1 frame/s)
-  movenet falls eval ../shared/data/videos/falls-urfd --labels docs/falls/urfd_labels.csv
+  movenet falls eval clips/ --labels labels.csv              # score it on labelled clips
 
 events (--events FILE, one JSON line each, flushed at once):
   {"event": "fall"|"long_lie"|"recovered", "track_id", "start_ms", "confirmed_ms", "confidence",

@@ -9,7 +9,7 @@ from movenet.registry import list_models
 
 EPILOG = """\
 examples:
-  movenet serve                       # http://127.0.0.1:8000/ (this machine only)
+  movenet serve                       # http://127.0.0.1:8000/ (this computer only)
   movenet serve --model thunder --open
   curl -s -H 'Content-Type: image/jpeg' --data-binary @photo.jpg http://127.0.0.1:8000/api/poses
 
@@ -28,7 +28,7 @@ def add_parser(sub) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     p.add_argument("--model", default="lightning", type=str.lower, choices=list_models("movenet"), help="the model the page starts with (default lightning)")
     p.add_argument("--precision", choices=["fp32", "int8"], default="fp32", help="the precision the page starts with")

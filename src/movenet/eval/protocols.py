@@ -1,7 +1,7 @@
 """Which test images an evaluation protocol makes from a COCO annotation set, and what they are
 scored against.
 
-- `single-crop` (the seeds' protocol: "each image is filtered and cropped to contain only one
+- `single-crop` (the protocol of Google's MoveNet model card: "each image is filtered and cropped to contain only one
   person"): every non-crowd person with at least `min_keypoints` labelled keypoints becomes one test
   image, the crop `crop_region` gives around that person's box; the model's best pose is scored
   against that person only.
