@@ -52,7 +52,7 @@ class BatchSummary:
 
 
 def default_workers() -> int:
-    """One single-threaded worker per CPU (README, `movenet batch`: measured against one process
+    """One single-threaded worker per CPU (docs/results/speed.md, movenet batch: measured against one process
     with 2 threads)."""
     return cpu_count()
 

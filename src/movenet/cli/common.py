@@ -46,7 +46,7 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
         "--precision", choices=["fp32", "int8"], default="fp32",
         help="int8: the quantised model (xnnpack: our .tflite in LiteRT, the default where installed "
         "and shipped; onnxruntime; litert: Google's int8 file): smaller and faster, keypoints "
-        "typically within 1 px of float (README, Precision)",
+        "typically within 1 px of float (docs/results/int8.md)",
     )
 
 

@@ -24,7 +24,7 @@ PROTOCOLS = ("single-crop", "single-image", "multi")
 # single-crop: the person's COCO box, centred, its longer side times CROP_MARGIN, made square, then
 # clipped to the image. 1.25 is the box padding of the common top-down COCO pipelines (HRNet,
 # mmpose's `padding=1.25`) and about the margin MoveNet's own video crop keeps around the body
-# (1.2 x the body range, BRIEF 2). Tighter crops show fewer neighbours and score higher (README).
+# (1.2 x the body range, BRIEF 2). Tighter crops show fewer neighbours and score higher (docs/results/accuracy.md).
 CROP_MARGIN = 1.25
 DEFAULT_MIN_KEYPOINTS = 1
 

@@ -29,14 +29,14 @@ REDUCE_RANGE = True
 # outputs the decoding arg-maxes): chosen on coco-train2017-mini single-crop AP. The first two
 # inverted-residual blocks (stride 2, full resolution): chosen by the keypoint deviation from the
 # float model on held-out non-val images (tools/int8_deviation.py): Lightning mean 5.68 -> 2.05 px,
-# Thunder 3.04 -> 1.36, MultiPose 1.42 -> 0.81, for 0.7-0.9 ms more. README, Precision.
+# Thunder 3.04 -> 1.36, MultiPose 1.42 -> 0.81, for 0.7-0.9 ms more. docs/results/int8.md.
 KEEP_FLOAT = (
     "network.backbone.stem", "network.backbone.blocks.0", "network.backbone.blocks.1",
     "network.fpn", "network.heads",
 )
 # Min-max ranges averaged over the calibration images instead of the extremes. Held-out deviation
 # from the float model (tools/int8_deviation.py) favours it on medians and for MultiPose, plain
-# min-max slightly on the Lightning / Thunder means; README, Precision.
+# min-max slightly on the Lightning / Thunder means; docs/results/int8.md.
 CALIBRATION_MOVING_AVERAGE = True
 
 

@@ -22,7 +22,7 @@ RUNTIMES = {
     "xnnpack": ("movenet.runtime.xnnpack_runtime", "XnnpackRuntime", "ai_edge_litert"),
 }
 # precision -> runtimes in order of preference (the first installed one is the default);
-# int8: our .tflite files in LiteRT are faster than onnxruntime's int8 (README, Precision)
+# int8: our .tflite files in LiteRT are faster than onnxruntime's int8 (docs/results/int8.md)
 PREFERRED = {"int8": ("xnnpack", "onnxruntime")}
 
 
