@@ -87,3 +87,32 @@ requires_urfd = pytest.mark.skipif(
     not (URFD / "labels.csv").is_file(),
     reason=f"needs the URFD fall clips in {URFD} (research-only, never in the repo; shared/ is absent)",
 )
+
+
+# Databases: every storage test runs against SQLite and against a real PostgreSQL server (Debian's
+# postgresql, started once per test session on a loopback port; skipped with the reason where it
+# cannot start). `database_url` is a fresh, empty database per test.
+@pytest.fixture(scope="session")
+def postgres_server():
+    from db_servers import PostgresServer, why_no_postgres
+
+    reason = why_no_postgres()
+    if reason:
+        pytest.skip(reason)
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+_DATABASE_COUNT = [0]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    pytest.importorskip("sqlalchemy", reason="the database tests need the db extra (sqlalchemy, alembic)")
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'movenet.db'}"
+    pytest.importorskip("psycopg", reason="the PostgreSQL tests need psycopg (the postgres extra)")
+    server = request.getfixturevalue("postgres_server")
+    _DATABASE_COUNT[0] += 1
+    return server.create_database(f"test_{os.getpid()}_{_DATABASE_COUNT[0]}")
