@@ -45,6 +45,15 @@ def test_nothing_names_what_a_reader_cannot_see(pattern, why):
     assert not found, f"{why}:\n" + "\n".join(found)
 
 
+def test_error_messages_say_how_the_package_is_installed():
+    """Every message of the package that names an install uses the checkout's form (not PyPI's)."""
+    pattern = re.compile(FORBIDDEN[-1][0], flags=re.IGNORECASE)
+    found = [f"{path.relative_to(REPO)}:{number}: {line.strip()[:100]}"
+             for path in sorted((REPO / "src" / "movenet").rglob("*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
+    assert not found, "\n".join(found)
+
+
 def test_the_cli_reference_has_every_command():
     from movenet.cli.main import build_parser
 

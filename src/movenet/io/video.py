@@ -185,14 +185,22 @@ class VideoWriter(_ClosedOnExit):
 # The PyAV codec per container: browsers' codecs (Chromium, Firefox and Safari play H.264 in MP4;
 # Chromium and Firefox VP9 in WebM).
 PYAV_CODECS = {".mp4": "libx264", ".m4v": "libx264", ".mov": "libx264", ".webm": "libvpx-vp9"}
-# Encoder settings, chosen on `tools/video_encoding.py` (docs/results/speed.md, Annotated videos):
-# x264's default quality (CRF 23) with its "veryfast" preset, and VP9 in real-time mode; both
-# 4:2:0 (browsers decode no other), MP4s with the index first so a browser starts playing at once.
+# Encoder settings, chosen on `tools/annotated_video_codecs.py` (docs/results/speed.md, Annotated
+# videos): x264's default quality (CRF 23) with its "veryfast" preset, and VP9 in real-time mode;
+# both 4:2:0 (browsers decode no other), MP4s with the index first so a browser starts playing at
+# once. One encoder thread: x264's frame threads made the same frames give different bytes now and
+# then (1 run in 4 on examples/squats.mp4), which breaks byte-identical reruns (`movenet batch`),
+# and in the video pipeline the encoder runs beside the model anyway (5.3 ms a frame with one
+# thread against 5.5 with x264's default threads, 768x576, on a 2-core VM).
 PYAV_OPTIONS = {
-    "libx264": {"crf": "23", "preset": "veryfast"},
-    "libvpx-vp9": {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8", "row-mt": "1"},
+    "libx264": {"crf": "23", "preset": "veryfast", "threads": "1"},
+    "libvpx-vp9": {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8", "threads": "1"},
 }
-MUXER_OPTIONS = {".mp4": {"movflags": "+faststart"}, ".m4v": {"movflags": "+faststart"}, ".mov": {"movflags": "+faststart"}}
+# WebM: no random segment id and no date, so that the same frames give the same bytes.
+MUXER_OPTIONS = {
+    ".mp4": {"movflags": "+faststart"}, ".m4v": {"movflags": "+faststart"}, ".mov": {"movflags": "+faststart"},
+    ".webm": {"fflags": "+bitexact"},
+}
 
 
 def pyav_encoder(codec: str):
