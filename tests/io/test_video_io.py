@@ -143,3 +143,16 @@ def test_opencv_writer_is_the_fallback(tmp_path, monkeypatch):
         VideoWriter(tmp_path / "x.mp4", fps=10.0, encoder="pyav")
     with pytest.raises(InvalidInputError, match="'pyav' or 'opencv'"):
         VideoWriter(tmp_path / "x.mp4", fps=10.0, encoder="ffmpeg")
+
+
+def test_x264_stays_off_avx512_where_the_cpu_has_it(monkeypatch):
+    """x264's AVX-512 code gave different bytes for the same frames now and then; its AVX2 code
+    does not, so CPUs with AVX-512 get x264 without it (docs/results/speed.md, Annotated videos)."""
+    import movenet.io.video as video
+
+    monkeypatch.setattr(video, "cpu_has_avx512", lambda: True)
+    assert video.encoder_options("libx264")["x264-params"] == "asm=MMX2,SSE2Fast,SSSE3,SSE4.2,AVX,FMA3,BMI2,AVX2"
+    assert video.encoder_options("libx264")["threads"] == "1"
+    monkeypatch.setattr(video, "cpu_has_avx512", lambda: False)
+    assert "x264-params" not in video.encoder_options("libx264")
+    assert "x264-params" not in video.encoder_options("libvpx-vp9")

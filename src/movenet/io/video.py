@@ -8,6 +8,7 @@ webcams.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 import warnings
@@ -188,10 +189,9 @@ PYAV_CODECS = {".mp4": "libx264", ".m4v": "libx264", ".mov": "libx264", ".webm":
 # Encoder settings, chosen on `tools/annotated_video_codecs.py` (docs/results/speed.md, Annotated
 # videos): x264's default quality (CRF 23) with its "veryfast" preset, and VP9 in real-time mode;
 # both 4:2:0 (browsers decode no other), MP4s with the index first so a browser starts playing at
-# once. One encoder thread: x264's frame threads made the same frames give different bytes now and
-# then (1 run in 4 on examples/squats.mp4), which breaks byte-identical reruns (`movenet batch`),
-# and in the video pipeline the encoder runs beside the model anyway (5.3 ms a frame with one
-# thread against 5.5 with x264's default threads, 768x576, on a 2-core VM).
+# once. One encoder thread: its output cannot depend on thread timing, and in the video pipeline
+# the encoder runs beside the model anyway (5.3 ms a frame with one thread against 5.5 with x264's
+# default threads, 768x576, on a 2-core VM).
 PYAV_OPTIONS = {
     "libx264": {"crf": "23", "preset": "veryfast", "threads": "1"},
     "libvpx-vp9": {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8", "threads": "1"},
@@ -201,6 +201,32 @@ MUXER_OPTIONS = {
     ".mp4": {"movflags": "+faststart"}, ".m4v": {"movflags": "+faststart"}, ".mov": {"movflags": "+faststart"},
     ".webm": {"fflags": "+bitexact"},
 }
+
+
+# x264's AVX-512 code gave different bytes for the same frames now and then (3 runs in 40 of a
+# 12-frame clip with poses drawn, on an Intel Xeon with AVX-512); its AVX2 code did not (40 in 40,
+# the same bytes as the usual AVX-512 result). On CPUs with AVX-512, x264 gets the capabilities it
+# detects there minus AVX512 (every AVX-512 CPU has all of them), so that reruns give the same
+# bytes (`movenet batch` resumes compare them). Elsewhere x264 detects its own.
+X264_WITHOUT_AVX512 = "MMX2,SSE2Fast,SSSE3,SSE4.2,AVX,FMA3,BMI2,AVX2"
+
+
+@functools.cache
+def cpu_has_avx512() -> bool:
+    """True on an x86 CPU whose Linux /proc/cpuinfo lists avx512f."""
+    try:
+        with open("/proc/cpuinfo") as info:
+            return any(line.startswith("flags") and " avx512f" in line for line in info)
+    except OSError:
+        return False
+
+
+def encoder_options(codec: str) -> dict[str, str]:
+    """PyAV's options for `codec`: PYAV_OPTIONS, and x264 kept off AVX-512 where the CPU has it."""
+    options = dict(PYAV_OPTIONS.get(codec, {}))
+    if codec == "libx264" and cpu_has_avx512() and "x264-params" not in options:
+        options["x264-params"] = f"asm={X264_WITHOUT_AVX512}"
+    return options
 
 
 def pyav_encoder(codec: str):
@@ -240,6 +266,7 @@ class _PyAVBackend:
         self.path, self.fps, self.codec = path, fps, codec
         self._container = self._stream = None
         self._pad = (0, 0)
+        self._time_base, self._frames = None, 0
 
     def open(self, width: int, height: int) -> None:
         import av
@@ -248,20 +275,27 @@ class _PyAVBackend:
         self._pad = (width % 2, height % 2)
         try:
             self._container = av.open(str(self.path), "w", options=MUXER_OPTIONS.get(self.path.suffix.lower(), {}))
-            stream = self._container.add_stream(self.codec, rate=rate, options=PYAV_OPTIONS.get(self.codec, {}))
+            stream = self._container.add_stream(self.codec, rate=rate, options=encoder_options(self.codec))
             stream.width, stream.height = width + self._pad[0], height + self._pad[1]
             stream.pix_fmt = "yuv420p"
         except (OSError, ValueError, av.FFmpegError) as exc:
             self.close()
             raise InvalidInputError(f"{self.path}: cannot write a {self.codec} video here ({exc})") from exc
         self._stream = stream
+        self._time_base, self._frames = 1 / rate, 0
 
     def write(self, rgb: np.ndarray) -> None:
         import av
 
         if any(self._pad):
             rgb = np.pad(rgb, ((0, self._pad[1]), (0, self._pad[0]), (0, 0)), mode="edge")
-        for packet in self._stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+        # 4:2:0 by OpenCV (BT.601, limited range, as FFmpeg's swscale would do it; closer: 51 dB
+        # against 45 converted and back on examples/pose.jpg)
+        yuv = _cv2().cvtColor(rgb, _cv2().COLOR_RGB2YUV_I420)
+        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        frame.pts, frame.time_base = self._frames, self._time_base  # frame i at i / fps
+        self._frames += 1
+        for packet in self._stream.encode(frame):
             self._container.mux(packet)
 
     def close(self) -> None:
