@@ -41,6 +41,7 @@ async function main() {
       status(`connected · ${m.settings.model}`);
     },
     analysis: (m) => {
+      if (!running) return; // the answer to a frame sent before Stop: the panels stay cleared
       page.lastAnalysis = m;
       for (let i = (page.record || []).length - 1; i >= 0; i -= 1) { // the frame it belongs to (recent)
         if (page.record[i].result.frame === m.frame) { page.record[i].analysis = m.results; break; }
