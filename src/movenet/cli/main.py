@@ -13,11 +13,16 @@ from movenet.cli import (
     exercise,
     falls,
     falls_eval,
+    falls_feedback,
     predict,
     serve,
+    session,
     track,
     train,
+    users,
+    watch,
 )
+from movenet.cli import events as events_cli
 from movenet.cli.common import require_modules
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
@@ -91,12 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     track.add_parser(sub)
     falls.add_parser(sub)
     falls_eval.add_parser(sub)  # `movenet falls eval` (falls.route); imports falls, not the reverse
+    falls_feedback.add_parser(sub)  # `movenet falls feedback`, likewise
     eval.add_parser(sub)
     bench.add_parser(sub)
     train.add_parser(sub)
     serve.add_parser(sub)
     exercise.add_parsers(sub)  # exercise, angles, balance, classify
     batch.add_parser(sub)
+    session.add_parsers(sub)  # session, history, report, patient
+    users.add_parser(sub)
+    watch.add_parser(sub)
+    events_cli.add_parser(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)
