@@ -1,6 +1,6 @@
 """One-thread CPU time per model call of several model files, interleaved, with paired ratios to
 the first file: on a loaded machine a descheduled thread accrues no CPU time, so these figures
-stay stable where wall-clock medians do not (README, Precision). `.tflite` files run in LiteRT,
+stay stable where wall-clock medians do not (docs/results/int8.md). `.tflite` files run in LiteRT,
 `.onnx` files in onnxruntime, all with one thread on the calling thread.
 
     python tools/bench_cpu_time.py lightning ../shared/peers/tflite/lightning_int8.tflite \\

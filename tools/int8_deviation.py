@@ -1,6 +1,6 @@
 """Keypoint deviation of an int8 model from the float one on held-out images that are not the
 accuracy set: the person crops of coco-train2017-mini (single-crop rule) and frames of the fall and
-walking videos. Used to choose the quantisation settings (README, Precision).
+walking videos. Used to choose the quantisation settings (docs/results/int8.md).
 
     python tools/int8_deviation.py --model lightning [--int8 path/to/lightning_int8.onnx|.tflite]
 
@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from movenet.eval import load_coco_keypoints, select_samples
-from movenet.export.quantize import whole_image_input
+from movenet.export.calibration import whole_image_input
 from movenet.io.image import load_image
 from movenet.parity import keypoint_distances_px
 from movenet.runtime.litert_runtime import LiteRTRuntime

@@ -73,7 +73,7 @@ class DetectorOptions:
 PRECISIONS = ("fp32", "int8")
 MILLISECONDS_TO_MICROSECONDS = 1000
 # Images per network call for a list of stills. 1: on the 2-core reference machine batch 4 / 8 did
-# not raise throughput (`movenet bench --batch 1 4 8`, README, Speed); larger machines may differ.
+# not raise throughput (`movenet bench --batch 1 4 8`, docs/results/speed.md); larger machines may differ.
 DEFAULT_BATCH_SIZE = 1
 
 
@@ -214,9 +214,9 @@ def create_detector(
     when ai-edge-litert is installed); weights: another model file; threads: CPU threads.
     spinning: onnxruntime's worker threads busy-wait between calls (fastest for back-to-back
     stills); False where other threads need the cores between calls, as in the overlapped video
-    pipeline (README, Video). Other runtimes ignore it.
+    pipeline (docs/results/speed.md, Video pipeline). Other runtimes ignore it.
     precision: "fp32" or "int8" (quantised convolutions: smaller and faster, keypoints typically
-    within 1 px of float; README, Precision).
+    within 1 px of float; docs/results/int8.md).
     compat: None (our defaults) or "tfjs" (the official pose-detection behaviour, exactly).
     refine: SinglePose, default mode: a second pass on the crop around the person found.
     min_pose_score: poses scoring below are dropped (0 keeps all). max_poses: MultiPose, 1..6.

@@ -1,7 +1,7 @@
 """Every bound on an input or option that sizes memory, threads or time, with the reason for it,
 and the checks that enforce them with one-line errors naming what is accepted.
 
-The bounds are documented in README, "Limits"; `tests/robustness/test_limits.py` runs the worst
+The bounds are documented in docs/reference/limits.md; `tests/robustness/test_limits.py` runs the worst
 allowed values under an address-space limit (RLIMIT_AS) and a time limit.
 """
 
@@ -24,7 +24,7 @@ MAX_IMAGE_PIXELS = 178_956_970
 # `estimate_poses` call at 1 thread: 139 MB at 256, 463 MB at 1024, 1.5 GB at 2048.
 MAX_MULTIPOSE_DIMENSION = 1024
 
-# Model inputs per network call. Batches > 1 were not faster on 2 cores (README, Speed), and memory
+# Model inputs per network call. Batches > 1 were not faster on 2 cores (docs/results/speed.md), and memory
 # grows with the batch (onnxruntime keeps its largest working set): Thunder peaked at 1.9 GB RSS
 # at batch 64, Thunder with refine then MultiPose at 1024 in one process at 4.9 GB; `movenet
 # predict` also holds that many decoded images at once.
@@ -109,4 +109,4 @@ def check_threads(threads) -> int | None:
     """None (the runtime's default) or 1..max_threads()."""
     if threads is None:
         return None
-    return check_int("threads", threads, 1, max_threads(), "one per CPU of this machine at most")
+    return check_int("threads", threads, 1, max_threads(), "one per CPU of this computer at most")

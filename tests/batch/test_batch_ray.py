@@ -12,7 +12,7 @@ from io_helpers import make_video
 
 from movenet.batch import BatchOptions, run_batch
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="needs Ray: pip install 'movenet[ray]'")
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="needs Ray: pip install -e '.[ray]'")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from camera_servers import FALL_CLIP, RtspServer, why_no_rtsp
 from watch_helpers import wait_for, write_config
 
 pytestmark = [
-    pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="needs Ray: pip install 'movenet[ray]'"),
+    pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="needs Ray: pip install -e '.[ray]' in the movenet checkout"),
     pytest.mark.skipif(why_no_rtsp() is not None, reason=str(why_no_rtsp())),
 ]
 pytest.importorskip("sqlalchemy", reason="the watcher needs the db extra")

@@ -17,4 +17,4 @@ def test_without_the_serve_extra_says_how_to_install_it(monkeypatch, capsys):
     for module in ("starlette", "movenet.serve.server", "movenet.serve.app"):
         monkeypatch.setitem(sys.modules, module, None)  # `import` raises ImportError
     assert main(["serve"]) == 2
-    assert "pip install 'movenet[serve]'" in capsys.readouterr().err
+    assert "pip install -e '.[serve]'" in capsys.readouterr().err

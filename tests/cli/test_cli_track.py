@@ -91,3 +91,47 @@ def test_overlapped_pipeline_runs_onnxruntime_without_spinning_threads():
 
     assert spinning([]) == "0"
     assert spinning(["--sequential"]) == "1"
+
+
+def test_without_outputs_piped_track_writes_json_lines(tmp_path, capsys, monkeypatch):
+    """Not on a terminal (a pipe, a file), no --out / --jsonl / --show: the poses go to standard
+    output, exactly what `--jsonl -` writes; never a silent run that keeps nothing."""
+    clip = make_video(tmp_path / "clip.mp4", n=4, size=(320, 240), fps=10.0)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: False, raising=False)
+    assert main(["track", str(clip)]) == 0
+    implicit = capsys.readouterr().out
+    assert main(["track", str(clip), "--jsonl", "-"]) == 0
+    assert implicit == capsys.readouterr().out
+    assert [json.loads(line)["frame"] for line in implicit.splitlines()] == [0, 1, 2, 3]
+
+
+def test_without_outputs_on_a_terminal_track_says_what_to_ask_for(tmp_path, capsys, monkeypatch):
+    import sys
+
+    clip = make_video(tmp_path / "clip.mp4", n=2, size=(320, 240), fps=10.0)
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            return len(text)
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    assert main(["track", str(clip)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: nothing to write: give --out VIDEO") and "--jsonl FILE" in err and "--show" in err
+    assert "Traceback" not in err
+
+
+def test_version(capsys):
+    import movenet
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"movenet {movenet.__version__} (onnxruntime ") and "Python " in out

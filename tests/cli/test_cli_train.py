@@ -50,7 +50,7 @@ def test_usage_errors(argv, message, capsys):
 def test_without_torch_a_one_line_error(capsys):
     assert main(["train", "--out", "x"]) == 2
     err = capsys.readouterr().err
-    assert "movenet train needs PyTorch" in err and "pip install 'movenet[torch]'" in err and "Traceback" not in err
+    assert "movenet train needs PyTorch" in err and "pip install -e '.[torch]'" in err and "Traceback" not in err
 
 
 @pytest.mark.skipif(HAS_TORCH, reason="checks the light install's message (torch is installed here)")
@@ -58,4 +58,4 @@ def test_without_torch_a_one_line_error(capsys):
 def test_export_commands_without_torch_a_one_line_error(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "needs PyTorch" in err and "pip install 'movenet[torch]'" in err and "Traceback" not in err
+    assert "needs PyTorch" in err and "pip install -e '.[torch]'" in err and "Traceback" not in err

@@ -40,7 +40,7 @@ def test_peer_table():
         create_peer_detector("openpose")
     assert peer_available("blazepose") == HAS_MEDIAPIPE
     if not HAS_MEDIAPIPE:
-        with pytest.raises(InvalidOptionError, match=r"blazepose needs the mediapipe package: pip install 'movenet\[mediapipe\]'"):
+        with pytest.raises(InvalidOptionError, match=r"blazepose needs the mediapipe package: pip install -e '\.\[mediapipe\]'"):
             create_peer_detector("blazepose")
 
 

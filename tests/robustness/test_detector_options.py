@@ -85,7 +85,7 @@ CASES = [
     ("precision", "int4", "lightning", InvalidOptionError, "precision must be one of .*got 'int4'"),
     ("precision", None, "lightning", InvalidOptionError, "precision must be one of .*got None"),
     ("precision", 8, "lightning", InvalidOptionError, "precision must be one of .*got 8"),
-    ("threads", 0, "lightning", InvalidOptionError, rf"threads must be an integer in 1\.\.{CPUS} \(one per CPU of this machine at most\), got 0"),
+    ("threads", 0, "lightning", InvalidOptionError, rf"threads must be an integer in 1\.\.{CPUS} \(one per CPU of this computer at most\), got 0"),
     ("threads", -1, "lightning", InvalidOptionError, f"threads must be an integer in 1..{CPUS} .*got -1"),
     ("threads", CPUS + 1, "lightning", InvalidOptionError, f"got {CPUS + 1}"),
     ("threads", 10_000, "lightning", InvalidOptionError, "got 10000"),

@@ -75,7 +75,7 @@ class MqttAlerts:
         try:
             import paho.mqtt.client as mqtt
         except ImportError as exc:
-            raise InvalidOptionError("MQTT needs paho-mqtt: pip install 'movenet[mqtt]'") from exc
+            raise InvalidOptionError("MQTT needs paho-mqtt: pip install -e '.[mqtt]' in the movenet checkout") from exc
         self.target = parse_mqtt_url(url)
         self.cameras = dict(cameras or {})  # name -> room
         self.prefix, self.discovery, self.discovery_prefix = prefix.rstrip("/"), discovery, discovery_prefix.rstrip("/")

@@ -42,7 +42,7 @@ class AppriseSender:
         try:
             import apprise
         except ImportError as exc:
-            raise InvalidOptionError("apprise notifications need apprise: pip install 'movenet[notify]'") from exc
+            raise InvalidOptionError("apprise notifications need apprise: pip install -e '.[notify]' in the movenet checkout") from exc
         self.apprise = apprise.Apprise()
         self.safe_url = redact_stream_url(url)
         if not self.apprise.add(url):

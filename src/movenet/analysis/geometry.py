@@ -4,7 +4,7 @@ Pure functions on one pose: a `Pose`, its (17, 3) array of (x, y, score) in imag
 17 rows `[x, y, score]` (`as_rows`: the fastest, convert a pose once when taking many measures).
 Used by every analysis above the detector (exercise counting, balance tests, fall detection, the
 web app); none of them ever runs a model. The arithmetic is done on Python floats: a dozen angles
-per frame cost several times more on numpy scalars (README, "Movement analysis", Speed).
+per frame cost several times more on numpy scalars (docs/results/exercise.md, Speed).
 
 Conventions (image coordinates: x to the right, y down; degrees):
 - A **joint angle** is the interior angle at the middle keypoint between the two segments, in
@@ -37,7 +37,7 @@ from movenet.skeleton import KEYPOINT_NAMES
 from movenet.types import Pose
 
 # Keypoints scoring below this are "not seen": the display threshold of the official demos (0.3),
-# which the README and `movenet predict --threshold` use too.
+# which the docs and `movenet predict --threshold` use too.
 DEFAULT_MIN_SCORE = 0.3
 
 _INDEX = {name: i for i, name in enumerate(KEYPOINT_NAMES)}

@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from movenet.batch.worker import Job, JobResult, execute, init_worker
 from movenet.errors import InvalidOptionError
+from movenet.extras import install_hint
 
 IN_FLIGHT_PER_WORKER = 2
 DIED = "the worker process died while this input was in flight (crash or out of memory); --retry-failed tries again"
@@ -96,7 +97,7 @@ class LocalEngine:
 
 
 class RayEngine:
-    """The same jobs as Ray tasks (`pip install movenet[ray]`): on the cluster at `address`
+    """The same jobs as Ray tasks (the `ray` extra): on the cluster at `address`
     ("auto", "ray://head:10001"), or on a local Ray started here when there is none. Inputs and
     the output folder must be at the same path on every node (a shared folder)."""
 
@@ -107,7 +108,7 @@ class RayEngine:
         try:
             import ray
         except ImportError as exc:
-            raise InvalidOptionError("--engine ray needs Ray: pip install 'movenet[ray]'") from exc
+            raise InvalidOptionError(f"--engine ray needs Ray: {install_hint('ray')}") from exc
         self._ray = ray
         self.workers = workers
         self._started = not ray.is_initialized()

@@ -52,7 +52,7 @@ class BatchSummary:
 
 
 def default_workers() -> int:
-    """One single-threaded worker per CPU (README, `movenet batch`: measured against one process
+    """One single-threaded worker per CPU (docs/results/speed.md, movenet batch: measured against one process
     with 2 threads)."""
     return cpu_count()
 
@@ -145,14 +145,23 @@ def run_batch(
 def _interrupt_after():
     """Ctrl-C (SIGINT) arriving inside the block is delivered when it ends: a finished input's
     manifest line and the run's counts are written together or not at all."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # A handler that only notes it, not a blocked signal: the process-wide SIGINT may be received by
+    # another thread (the pool's, tqdm's), whose handler Python then runs in the main thread at
+    # once, mask or not (the manifest line then lacked its count, now and then).
+    pending: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.signal(signal.SIGINT, previous)
+        if pending:
+            if callable(previous):
+                previous(signal.SIGINT, None)  # default_int_handler: KeyboardInterrupt, here
+            elif previous == signal.SIG_DFL:
+                raise KeyboardInterrupt
 
 
 def _run(inputs, out, spec, options, engine_type, workers, ray_address, retry_failed, recursive, progress) -> BatchSummary:

@@ -17,7 +17,7 @@ from movenet.cli.video import (
 TESTS = ("single-leg-stance", "sway", "chair-stand", "five-times-sit-to-stand")
 
 EPILOG = """\
-tests (definitions and sources: README, Movement analysis):
+tests (definitions and sources: docs/guide/balance.md):
   single-leg-stance        longest time on one leg; ends when the lifted foot comes down, the trunk
                            tilts > 20 deg, the standing foot moves, or at --max-time-s (45)
   sway                     hip-centre path length, RMS and mean velocity over the window (pixels

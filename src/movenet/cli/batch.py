@@ -28,7 +28,7 @@ written to a temporary file and renamed, so a killed run never leaves a half-wri
 examples:
   movenet batch photos/ --out poses/ --recursive
   movenet batch clips/*.mp4 --out tracks/ --task track --workers 2 --save-media
-  movenet batch /shared/clips --out /shared/tracks --task track --engine ray --ray-address auto
+  movenet batch /mnt/nfs/clips --out /mnt/nfs/tracks --task track --engine ray --ray-address auto
 """
 
 

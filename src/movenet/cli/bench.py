@@ -11,6 +11,7 @@ from pathlib import Path
 
 from movenet import benchmark as b
 from movenet.cli.common import check_output_file
+from movenet.extras import install_hint
 from movenet.limits import MAX_BATCH_SIZE, check_int, check_threads
 from movenet.peers import list_peers
 from movenet.registry import list_models
@@ -22,7 +23,7 @@ def add_parser(sub) -> None:
         help="time the models (model only and end to end), beside Google's TFLite files in LiteRT",
         description="Latency of each model x runtime x precision x threads x batch, and of "
         "Google's official .tflite models in LiteRT (when ai-edge-litert is installed and "
-        "../shared/peers/tflite exists), timed interleaved: per model and thread count, every "
+        "their files are in --peers DIR), timed interleaved: per model and thread count, every "
         "configuration runs a short block of calls in turn, round after round, and each pair "
         "(ours / LiteRT, end-to-end / model-only) is the median of its per-round ratios. "
         "Default: all models at 1 and 2 threads.",
@@ -38,7 +39,7 @@ def add_parser(sub) -> None:
     p.add_argument("--pause-ms", type=float, default=b.DEFAULT_PAUSE_MS, help=f"pause before each block (default {b.DEFAULT_PAUSE_MS:g})")
     p.add_argument("--warmup", type=int, default=10, help="untimed calls per configuration first (default 10)")
     p.add_argument("--image", help="photo for the end-to-end rows (default: examples/pose.jpg of the repo)")
-    p.add_argument("--peers", default=None, help="folder with the official .tflite files")
+    p.add_argument("--peers", default=None, help="folder with Google's official .tflite files (default: peers/tflite of the data folder, docs/data.md)")
     p.add_argument("--no-end-to-end", action="store_true")
     p.add_argument("--json", metavar="FILE", help="also write the rows and pairs as JSON")
     p.set_defaults(func=run)
@@ -116,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     for message in sorted(skipped):
         print(f"(skipped: {message})")
     if not b.litert_available():
-        print("(LiteRT rows skipped: pip install ai-edge-litert)")
+        print(f"(LiteRT rows skipped: {install_hint('litert')})")
     print(b.format_table(rows))
     if pairs:
         print()

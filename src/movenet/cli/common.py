@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from movenet.errors import InvalidOptionError
+from movenet.extras import install_hint
 from movenet.registry import list_models
 from movenet.runtime import RUNTIMES
 
@@ -24,7 +25,7 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
     p.add_argument(
         "--runtime", choices=list(RUNTIMES),
         help="default: onnxruntime (int8: xnnpack where installed); torch needs the torch extra; litert "
-        "runs Google's own .tflite files (litert extra, shared/peers/tflite or --weights), for "
+        "runs Google's own .tflite files (litert extra; --weights FILE, or found in the data folder, docs/data.md), for "
         "comparison; xnnpack runs our int8 .tflite files in LiteRT (litert extra)",
     )
     p.add_argument(
@@ -45,14 +46,14 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
         "--precision", choices=["fp32", "int8"], default="fp32",
         help="int8: the quantised model (xnnpack: our .tflite in LiteRT, the default where installed "
         "and shipped; onnxruntime; litert: Google's int8 file): smaller and faster, keypoints "
-        "typically within 1 px of float (README, Precision)",
+        "typically within 1 px of float (docs/results/int8.md)",
     )
 
 
 # What each optional extra a command may need brings, and how to install it (pyproject.toml).
 EXTRAS = {
-    "torch": ("PyTorch and safetensors", "pip install 'movenet[torch]' (with pip install torch==2.13.0 for the CPU build)"),
-    "tflite-export": ("PyTorch and litert-torch", "pip install 'movenet[tflite-export]' (in its own environment)"),
+    "torch": ("PyTorch and safetensors", install_hint("torch")),
+    "tflite-export": ("PyTorch and litert-torch", install_hint("tflite-export") + " (in an environment of its own)"),
 }
 
 

@@ -15,9 +15,9 @@ from movenet.peers import list_peers
 MAX_BOOTSTRAP = 100_000
 
 EPILOG = """\
-protocols (README, Accuracy):
+protocols (docs/guide/evaluation.md):
   single-crop   one test image per annotated person: a square crop 1.25 x the longer side of the
-                person's box, clipped to the image; the best pose vs that person (the seeds' protocol)
+                person's box, clipped to the image; the best pose vs that person (the protocol of Google's model card)
   single-image  whole images with exactly one person with labelled keypoints; the best pose
   multi         every image, whole, all poses vs all people (default model: multipose)
 

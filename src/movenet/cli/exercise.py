@@ -108,7 +108,7 @@ def add_parser(sub) -> None:
         description="Joint angles (elbows, shoulders, hips, knees), shin and trunk inclinations per "
         "frame and person, raw and smoothed, and each one's range of motion.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="angle conventions: README, Movement analysis. NaN/empty where a keypoint scores below --min-score.",
+        epilog="angle conventions: docs/guide/exercise.md (Angles). NaN/empty where a keypoint scores below --min-score.",
     )
     add_video_arguments(a)
     a.add_argument("--json", metavar="FILE", help="write the angles of every frame and the ranges as JSON (- for standard output)")

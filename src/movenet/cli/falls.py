@@ -18,7 +18,7 @@ examples:
   movenet falls 0 --model multipose --events events.jsonl --on-event 'notify-send "fall"'
   movenet falls 0 --clips evidence/ --keypoints-only      # clips of skeletons, no pixels kept
   movenet falls clip.mp4 --method ambianic                 # Ambianic's heuristic (Thunder, 1 frame/s)
-  movenet falls eval ../shared/data/videos/falls-urfd --labels docs/falls/urfd_labels.csv
+  movenet falls eval clips/ --labels labels.csv              # score it on labelled clips
   movenet falls feedback kitchen.json --video monday.mp4 --false-alarm 12.3   # then --fit; --profile
 
 events (--events FILE, one JSON line each, flushed at once):
@@ -182,11 +182,6 @@ def add_parser(sub) -> None:
     p.add_argument("--camera", metavar="NAME", default="camera", help="with --mqtt: the camera's name in the topics (default camera)")
     add_hold_option(p)
     p.set_defaults(func=run)
-
-    from movenet.cli import falls_eval, falls_feedback
-
-    falls_eval.add_parser(sub)
-    falls_feedback.add_parser(sub)
 
 
 def run(args: argparse.Namespace) -> int:

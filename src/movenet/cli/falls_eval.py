@@ -12,7 +12,7 @@ from movenet.cli.video import add_tracking_options
 
 EPILOG = """\
 examples:
-  movenet falls eval ../shared/data/videos/falls-urfd --labels docs/falls/urfd_labels.csv
+  movenet falls eval urfd/ --labels docs/falls/urfd_labels.csv    # the URFD clips (docs/data.md)
   movenet falls eval DIR --labels labels.csv --model thunder --pose-source rotation --cache ~/poses
   movenet falls eval DIR --labels labels.csv --method default --confirm-s 5 --json report.json
   movenet falls eval DIR --labels labels.csv --method default --profile kitchen.json   # + "default+profile"

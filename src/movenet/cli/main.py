@@ -12,6 +12,8 @@ from movenet.cli import (
     eval,
     exercise,
     falls,
+    falls_eval,
+    falls_feedback,
     predict,
     serve,
     session,
@@ -67,16 +69,34 @@ def cmd_quantize(args: argparse.Namespace) -> int:
     return quantize_main(argv)
 
 
+def version_line() -> str:
+    """`movenet 0.1.0 (onnxruntime 1.x, Python 3.11.7)`: what a bug report needs, read cheaply."""
+    import platform
+    from importlib import metadata
+
+    from movenet import __version__
+
+    try:
+        runtime = f"onnxruntime {metadata.version('onnxruntime')}, "
+    except metadata.PackageNotFoundError:
+        runtime = ""
+    return f"movenet {__version__} ({runtime}Python {platform.python_version()})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="movenet",
         description="Human pose estimation with Google's MoveNet (official weights, CPU).",
     )
+    parser.add_argument("--version", action="version", version=version_line(),
+                        help="print the version of movenet and of its runtime, then exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     predict.add_parser(sub)
     track.add_parser(sub)
     falls.add_parser(sub)
+    falls_eval.add_parser(sub)  # `movenet falls eval` (falls.route); imports falls, not the reverse
+    falls_feedback.add_parser(sub)  # `movenet falls feedback`, likewise
     eval.add_parser(sub)
     bench.add_parser(sub)
     train.add_parser(sub)

@@ -43,7 +43,7 @@ def add_parser(sub) -> None:
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="image files, folders or glob patterns")
     add_model_options(p)
-    p.add_argument("--batch-size", type=int, default=1, metavar="N", help="images per network call (default 1: larger batches were not faster on 2 cores; see README)")
+    p.add_argument("--batch-size", type=int, default=1, metavar="N", help="images per network call (default 1: larger batches were not faster on 2 cores; see docs/results/speed.md)")
     p.add_argument("--recursive", "-r", action="store_true", help="look into subfolders too")
     p.add_argument("--out", metavar="DIR", help="write annotated images to DIR")
     p.add_argument(

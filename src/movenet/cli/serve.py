@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 
+from movenet.extras import install_hint
 from movenet.registry import list_models
 
 EPILOG = """\
 examples:
-  movenet serve                       # http://127.0.0.1:8000/ (this machine only)
+  movenet serve                       # http://127.0.0.1:8000/ (this computer only)
   movenet serve --model thunder --open
   curl -s -H 'Content-Type: image/jpeg' --data-binary @photo.jpg http://127.0.0.1:8000/api/poses
 
   movenet users add ana --role admin && movenet serve --host 0.0.0.0 --allow-remote
   movenet serve --auth on --public-url https://home.example    # behind a TLS reverse proxy
 
-Needs the serve extra: pip install 'movenet[serve]'. Binding to another address than 127.0.0.1
-needs --allow-remote, and then every page, API call and WebSocket needs a login (accounts:
-`movenet users`, the db extra); the traffic is plain HTTP unless a TLS proxy is in front.
+Needs the serve extra: pip install -e '.[serve]' in the movenet checkout. Binding to another
+address than 127.0.0.1 needs --allow-remote, and then every page, API call and WebSocket needs a
+login (accounts: `movenet users`, the db extra); the traffic is plain HTTP unless a TLS proxy is in
+front.
 """
 
 
@@ -31,7 +33,7 @@ def add_parser(sub) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     p.add_argument("--model", default="lightning", type=str.lower, choices=list_models("movenet"), help="the model the page starts with (default lightning)")
     p.add_argument("--precision", choices=["fp32", "int8"], default="fp32", help="the precision the page starts with")
@@ -72,6 +74,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         from movenet.serve.server import serve
     except ImportError as exc:
-        raise InvalidOptionError(f"movenet serve needs the serve extra: pip install 'movenet[serve]' ({exc})") from exc
+        raise InvalidOptionError(f"movenet serve needs the serve extra: {install_hint('serve')} ({exc})") from exc
     serve(config_from_args(args), open_browser=args.open)
     return 0

@@ -4,6 +4,7 @@ tracking -> annotated video and one JSON line per frame."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from movenet.cli.common import add_model_options
 from movenet.cli.video import (
@@ -12,6 +13,7 @@ from movenet.cli.video import (
     run_video,
     video_detector,
 )
+from movenet.errors import InvalidOptionError
 
 EPILOG = """\
 examples:
@@ -23,6 +25,8 @@ examples:
 
 JSON lines (--jsonl FILE): {"frame": i, "timestamp_ms": t, "poses": [...]} per frame, poses as
 in `movenet predict` with "id" the track id (MultiPose). Timestamps: frame index / fps.
+Without --out, --jsonl or --show, the JSON lines go to standard output when it is a pipe or a
+file (movenet track clip.mp4 > poses.jsonl); on a terminal that is an error naming the options.
 """
 
 
@@ -43,5 +47,15 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not (args.out or args.jsonl or args.show):
+        # Piped or redirected: the poses are the output (`movenet track clip.mp4 | jq ...`), as
+        # `movenet predict` prints its table. On a terminal, JSON lines would scroll past unread and
+        # the run would otherwise keep nothing: say what to ask for instead.
+        if sys.stdout.isatty():
+            raise InvalidOptionError(
+                "nothing to write: give --out VIDEO (annotated video), --jsonl FILE (poses; - for "
+                "standard output) or --show (live window); piped, movenet track writes JSON lines"
+            )
+        args.jsonl = "-"
     run_video(args, video_detector(args))
     return 0

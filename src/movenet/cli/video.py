@@ -57,7 +57,7 @@ def add_tracking_options(p) -> None:
 def video_detector(args: argparse.Namespace):
     """The detector the video options ask for. The overlapped pipeline runs onnxruntime without
     spinning threads: their busy-waiting took the cores that decoding, drawing and encoding need
-    (README, Video); `--sequential` keeps the stills' setting, as before the pipeline."""
+    (docs/results/speed.md, Video pipeline); `--sequential` keeps the stills' setting, as before the pipeline."""
     import movenet
 
     return movenet.create_detector(

@@ -96,7 +96,7 @@ def _pages(args, config):
     try:
         from movenet.serve import BackgroundServer, ServeConfig
     except ImportError as exc:
-        raise InvalidOptionError(f"--serve needs the serve extra: pip install 'movenet[serve]' ({exc})") from exc
+        raise InvalidOptionError(f"--serve needs the serve extra: pip install -e '.[serve]' in the movenet checkout ({exc})") from exc
     serve_config = ServeConfig(host=host or "127.0.0.1", port=port_number, allow_remote=args.allow_remote,
                                public_urls=tuple(args.public_url), database=config.database, threads=1)
     return BackgroundServer(serve_config)

@@ -19,6 +19,7 @@ import numpy as np
 
 from movenet.errors import InvalidOptionError
 from movenet.eval.dataset import PERSON_CATEGORY_ID, PersonAnnotation
+from movenet.extras import install_hint
 from movenet.skeleton import (
     KEYPOINT_NAMES,
     NUM_KEYPOINTS,
@@ -82,7 +83,7 @@ def coco_ground_truth(image_ids: list[int], annotations: list[dict]) -> dict:
 
 def require_pycocotools() -> None:
     if importlib.util.find_spec("pycocotools") is None:
-        raise InvalidOptionError("evaluation needs pycocotools: pip install 'movenet[eval]'")
+        raise InvalidOptionError(f"evaluation needs pycocotools: {install_hint('eval')}")
 
 
 def run_cocoeval(ground_truth: dict, predictions: list[dict]):

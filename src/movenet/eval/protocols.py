@@ -1,7 +1,7 @@
 """Which test images an evaluation protocol makes from a COCO annotation set, and what they are
 scored against.
 
-- `single-crop` (the seeds' protocol: "each image is filtered and cropped to contain only one
+- `single-crop` (the protocol of Google's MoveNet model card: "each image is filtered and cropped to contain only one
   person"): every non-crowd person with at least `min_keypoints` labelled keypoints becomes one test
   image, the crop `crop_region` gives around that person's box; the model's best pose is scored
   against that person only.
@@ -24,7 +24,7 @@ PROTOCOLS = ("single-crop", "single-image", "multi")
 # single-crop: the person's COCO box, centred, its longer side times CROP_MARGIN, made square, then
 # clipped to the image. 1.25 is the box padding of the common top-down COCO pipelines (HRNet,
 # mmpose's `padding=1.25`) and about the margin MoveNet's own video crop keeps around the body
-# (1.2 x the body range, BRIEF 2). Tighter crops show fewer neighbours and score higher (README).
+# (1.2 x the body range, BRIEF 2). Tighter crops show fewer neighbours and score higher (docs/results/accuracy.md).
 CROP_MARGIN = 1.25
 DEFAULT_MIN_KEYPOINTS = 1
 

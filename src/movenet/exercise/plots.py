@@ -1,6 +1,6 @@
 """A picture of a repetition count: each signal over time, its levels, the repetitions marked.
 
-Needs matplotlib (`pip install 'movenet[plots]'`); imported only when a plot is asked for.
+Needs matplotlib (the `plots` extra: `pip install -e '.[plots]'`); imported only when a plot is asked for.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 from movenet.errors import InvalidOptionError
 from movenet.exercise.session import ExerciseReport, PersonReport
 from movenet.exercise.specs import get_exercise
+from movenet.extras import install_hint
 
 
 def _pyplot():
@@ -20,7 +21,7 @@ def _pyplot():
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise InvalidOptionError("plots need matplotlib: pip install 'movenet[plots]'") from exc
+        raise InvalidOptionError(f"plots need matplotlib: {install_hint('plots')}") from exc
     return plt
 
 

@@ -1,6 +1,6 @@
 """Static int8 quantisation of the ONNX models (onnxruntime.quantization), calibrated on photos.
 
-    movenet quantize --calibration ../shared/data/coco-train2017-mini/images ../shared/data/photos
+    movenet quantize --calibration PHOTOS...
 
 The model is exported with float32 weights (the quantiser must see them as initializers),
 pre-processed (shape inference, folding), and its convolutions quantised: QDQ, per-channel int8
@@ -16,20 +16,11 @@ import json
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
-from movenet.io.image import load_image
+from movenet.export.calibration import MAX_CALIBRATION_IMAGES, calibration_inputs
 from movenet.io.sources import expand_inputs
-from movenet.pipelines.multi_pose import DEFAULT_MAX_DIMENSION
-from movenet.preprocess.crop import (
-    crop_and_resize,
-    padded_square_region,
-    resize_and_pad,
-)
 from movenet.registry import get_spec, list_models
 from movenet.runtime.onnx_runtime import onnx_file
 
-MAX_CALIBRATION_IMAGES = 256
 # 7-bit weights: this CPU has AVX2 without VNNI, where onnxruntime's u8 x s8 kernels saturate
 # 16-bit sums (onnxruntime's quantization docs); with full-range weights Lightning single-crop AP
 # fell 10.8 points, with reduce_range 4.8 (all convolutions int8, coco-val2017).
@@ -38,28 +29,15 @@ REDUCE_RANGE = True
 # outputs the decoding arg-maxes): chosen on coco-train2017-mini single-crop AP. The first two
 # inverted-residual blocks (stride 2, full resolution): chosen by the keypoint deviation from the
 # float model on held-out non-val images (tools/int8_deviation.py): Lightning mean 5.68 -> 2.05 px,
-# Thunder 3.04 -> 1.36, MultiPose 1.42 -> 0.81, for 0.7-0.9 ms more. README, Precision.
+# Thunder 3.04 -> 1.36, MultiPose 1.42 -> 0.81, for 0.7-0.9 ms more. docs/results/int8.md.
 KEEP_FLOAT = (
     "network.backbone.stem", "network.backbone.blocks.0", "network.backbone.blocks.1",
     "network.fpn", "network.heads",
 )
 # Min-max ranges averaged over the calibration images instead of the extremes. Held-out deviation
 # from the float model (tools/int8_deviation.py) favours it on medians and for MultiPose, plain
-# min-max slightly on the Lightning / Thunder means; README, Precision.
+# min-max slightly on the Lightning / Thunder means; docs/results/int8.md.
 CALIBRATION_MOVING_AVERAGE = True
-
-
-def whole_image_input(model: str, image: np.ndarray) -> np.ndarray:
-    """The int32 model input a still-image detector builds for the whole `image` (default mode)."""
-    spec = get_spec(model)
-    if spec.multi_pose:
-        return resize_and_pad(image, DEFAULT_MAX_DIMENSION)[0]
-    return crop_and_resize(image, padded_square_region(*image.shape[:2]), spec.input_size[0])
-
-
-def calibration_inputs(model: str, images: list[Path]) -> list[np.ndarray]:
-    """The model inputs the detector would build for each photo, as batches of one."""
-    return [whole_image_input(model, load_image(path))[None] for path in images[:MAX_CALIBRATION_IMAGES]]
 
 
 def convs_in_scopes(path: Path, modules: tuple[str, ...]) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from movenet.export.quantize import calibration_inputs
+from movenet.export.calibration import calibration_inputs
 from movenet.export.tflite_graph import fold_same_padding
 from movenet.registry import get_spec
 from movenet.runtime.xnnpack_runtime import xnnpack_file
@@ -29,7 +29,7 @@ from movenet.runtime.xnnpack_runtime import xnnpack_file
 # Google's int8 file (tools/bench_cpu_time.py), Lightning: all int8 4.19 / 1.66 / 5.78 px at 0.83x;
 # block 0 + FPN + heads float 1.92 / 0.61 / 2.52 at 0.98x; + block 1 1.28 / 0.55 / 1.93 at 1.06x;
 # + stem (the onnxruntime int8 layout) 1.59 / 0.57 / 2.14 at 1.08x; onnxruntime int8 2.05 / 0.73 /
-# 2.59 at 1.44x. Thunder, same layout: 0.99 / 0.29 / 1.07 at 1.00-1.04x. README, Precision.
+# 2.59 at 1.44x. Thunder, same layout: 0.99 / 0.29 / 1.07 at 1.00-1.04x. docs/results/int8.md.
 KEEP_FLOAT_MODULES = ("backbone.blocks.0", "fpn", "heads")
 KEEP_FLOAT = {"lightning": KEEP_FLOAT_MODULES, "thunder": KEEP_FLOAT_MODULES}
 # Activation ranges: the mean over the calibration images of each image's min and max

@@ -18,7 +18,7 @@ PEERS = {
     "blazepose": (
         "movenet.peers.blazepose", "BlazePoseDetector", "mediapipe",
         (
-            "pip install 'movenet[mediapipe]' (mediapipe 0.10.x before 0.10.30, which ships the "
+            "pip install -e '.[mediapipe]' in the movenet checkout (mediapipe 0.10.x before 0.10.30, which ships the "
             "BlazePose full model and needs numpy < 2: use a separate environment)"
         ),
     ),

@@ -27,7 +27,7 @@ from movenet.preprocess.image_input import mirror
 from movenet.types import Pose
 
 # Frames decoded ahead of inference, and results waiting to be drawn/encoded. Small: one 1080p RGB
-# frame is 6 MB; 4 keep every stage busy (more did not raise throughput, see README, Speed).
+# frame is 6 MB; 4 keep every stage busy (more did not raise throughput, see docs/results/speed.md).
 DEFAULT_QUEUE_SIZE = 4
 MAX_QUEUE_SIZE = 64  # bounds memory (64 x 6 MB at 1080p)
 _END = object()

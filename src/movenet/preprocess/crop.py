@@ -58,7 +58,7 @@ def _gather(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray
     """image[rows][:, cols] as float32 (len(rows), len(cols) * channels).
 
     OpenCV's nearest-neighbour remap on integer coordinates copies exactly those pixels, 2x
-    faster than numpy's fancy indexing (README, Speed)."""
+    faster than numpy's fancy indexing (docs/results/speed.md)."""
     height, width, channels = image.shape
     if max(height, width) <= _REMAP_MAX_SIDE:
         import cv2

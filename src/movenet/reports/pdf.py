@@ -33,7 +33,7 @@ def write_pdf(html: str, path: str | Path) -> str:
         return "weasyprint"
     chromium = find_chromium()
     if chromium is None:
-        raise InvalidOptionError("--pdf needs WeasyPrint (pip install 'movenet[pdf]') or Chromium on the PATH; "
+        raise InvalidOptionError("--pdf needs WeasyPrint (pip install -e '.[pdf]' in the movenet checkout) or Chromium on the PATH; "
                                  "or write --html and print it from a browser")
     with tempfile.TemporaryDirectory(prefix="movenet-report-") as tmp:
         page = Path(tmp) / "report.html"

@@ -15,7 +15,7 @@ def plot_history(h: dict, path: str | Path) -> Path:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise InvalidOptionError("plots need matplotlib: pip install 'movenet[plots]'") from exc
+        raise InvalidOptionError("plots need matplotlib: pip install -e '.[plots]' in the movenet checkout") from exc
     panels = [("adherence", None)] + [(name, m) for name, ex in h["exercises"].items() for m in ex["rom"]] + \
              [(key, "test") for key in h["tests"]]
     n = max(len(panels), 1)

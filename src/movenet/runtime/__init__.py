@@ -12,6 +12,7 @@ import importlib
 import importlib.util
 
 from movenet.errors import InvalidOptionError
+from movenet.extras import install_hint
 
 # name -> (module, class, the package it needs)
 RUNTIMES = {
@@ -21,7 +22,7 @@ RUNTIMES = {
     "xnnpack": ("movenet.runtime.xnnpack_runtime", "XnnpackRuntime", "ai_edge_litert"),
 }
 # precision -> runtimes in order of preference (the first installed one is the default);
-# int8: our .tflite files in LiteRT are faster than onnxruntime's int8 (README, Precision)
+# int8: our .tflite files in LiteRT are faster than onnxruntime's int8 (docs/results/int8.md)
 PREFERRED = {"int8": ("xnnpack", "onnxruntime")}
 
 
@@ -33,7 +34,7 @@ def default_runtime(precision: str = "fp32", model: str | None = None) -> str:
     """The first installed runtime (for int8: of PREFERRED, whose files for `model` exist)."""
     available = available_runtimes()
     if not available:
-        raise InvalidOptionError("no runtime installed: pip install onnxruntime (or torch)")
+        raise InvalidOptionError(f"no runtime installed: pip install onnxruntime (or {install_hint('torch')})")
     preferred = [name for name in PREFERRED.get(precision, ()) if name in available and has_files(name, model)]
     return (preferred or available)[0]
 
@@ -52,8 +53,9 @@ def runtime_class(runtime: str):
         raise InvalidOptionError(f"unknown runtime {runtime!r}; available: {', '.join(RUNTIMES)}")
     module, cls, package = RUNTIMES[runtime]
     if importlib.util.find_spec(package) is None:
-        extra = {"torch": "movenet[torch]", "ai_edge_litert": "movenet[litert]"}.get(package, package)
-        raise InvalidOptionError(f"runtime {runtime!r} needs {package}: pip install {extra}")
+        extra = {"torch": "torch", "ai_edge_litert": "litert"}.get(package)
+        hint = install_hint(extra) if extra else f"pip install {package}"
+        raise InvalidOptionError(f"runtime {runtime!r} needs {package}: {hint}")
     return getattr(importlib.import_module(module), cls)
 
 

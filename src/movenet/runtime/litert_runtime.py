@@ -9,6 +9,7 @@ is the official layout, like our runtimes. Google's MultiPose file has a fixed 2
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +19,10 @@ from movenet.limits import check_threads
 from movenet.registry import ModelSpec, get_spec
 from movenet.runtime.base import Runtime, model_file
 
-# Where a source checkout keeps the peers (shared/peers/README.md); the package never downloads.
-PEERS_DIR = Path(__file__).resolve().parents[4] / "shared" / "peers" / "tflite"
+# Where Google's .tflite files are looked for (docs/data.md): peers/tflite of the folder the
+# MOVENET_SHARED environment variable names, by default `shared/` beside a source checkout. The
+# package never downloads them.
+PEERS_DIR = Path(os.environ.get("MOVENET_SHARED", Path(__file__).resolve().parents[4] / "shared")) / "peers" / "tflite"
 
 # precision -> file name pattern. "fp32" is Google's float model (weights stored as float16,
 # computed in float32, like ours); "int8" the full-integer one (MultiPose: float post-processing).

@@ -1,6 +1,6 @@
 """Run the exported network + decoding with onnxruntime on the CPU (the default runtime).
 
-Session settings chosen by measurement (`movenet bench`, README): all graph optimisations
+Session settings chosen by measurement (`movenet bench`, docs/results/speed.md): all graph optimisations
 (onnxruntime's NCHWc layout transform and the folding of the float16 weight casts), sequential
 execution, one inter-op thread, intra-op threads = `threads` (default: onnxruntime's choice, the
 physical cores), spinning worker threads (turning spinning off cost 15-30 % at 2 threads).

@@ -1,7 +1,7 @@
 """Our own int8 `.tflite` models in LiteRT (XNNPACK kernels): the fast int8 path.
 
 The files ship in the package (`weights/<model>_int8.tflite`), made offline from our PyTorch
-modules by `movenet quantize --format tflite` (README, Precision). Same weights and float
+modules by `movenet quantize --format tflite` (docs/results/int8.md). Same weights and float
 decoding as the onnxruntime int8 models; LiteRT's XNNPACK int8 kernels were 1.4-1.6x faster than
 onnxruntime's on this project's CPU. Needs the `litert` extra; the default int8 runtime for the
 models whose file ships, when it is installed (`movenet.runtime.default_runtime("int8", model)`).

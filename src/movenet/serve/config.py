@@ -81,7 +81,7 @@ class ServeConfig:
         if not self.allow_remote and not is_loopback(self.host):
             raise InvalidOptionError(
                 f"--host {self.host} would expose the camera stream to other machines; "
-                "add --allow-remote if you mean it (default: 127.0.0.1, this machine only)"
+                "add --allow-remote if you mean it (default: 127.0.0.1, this computer only)"
             )
         if not 1 <= self.max_sessions <= MAX_SESSIONS_LIMIT:
             raise InvalidOptionError(f"--max-sessions must be in 1..{MAX_SESSIONS_LIMIT}, got {self.max_sessions}")

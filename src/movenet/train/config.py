@@ -12,7 +12,7 @@ from movenet.train.augment import MAX_ROTATION, AugmentConfig
 # Fine-tuning defaults for the official weights (TRAINING.md: low learning rate). Their batch norm is
 # folded into the convolutions, so nothing renormalises a layer after an update, and Adam's first
 # steps move every weight by about the learning rate: measured on the 6 people of
-# tests/fixtures/coco_mini (README, Training), 3 steps at 2e-4 (rotation augmentation) took
+# tests/fixtures/coco_mini (docs/results/training.md), 3 steps at 2e-4 (rotation augmentation) took
 # Lightning's AP from 48.6 to 0, while 30 steps at 1e-5 overfit it to 77.7 (2e-6: 61.2). Hence 2e-5, a linear warm-up over the
 # first 5 % of the steps from a quarter of it (CenterNet's 2.5e-4 -> 1e-3 ratio), then cosine to 0.
 DEFAULT_LR = 2e-5
@@ -24,7 +24,7 @@ SGD_MOMENTUM = 0.9
 # --relative-lr: each tensor's rate is the learning rate times its starting RMS (plus this floor, so that
 # an all-zero bias still moves). Folded batch norm leaves the layers at very different scales (weight
 # RMS 0.02 in Lightning's last blocks, 1.8 in its heads), so one absolute rate moves the small deep
-# layers by far more, relatively, than the rest: measured on the rotation distillation (README), the
+# layers by far more, relatively, than the rest: measured on the rotation distillation (docs/results/training.md), the
 # upright AP after 150 steps of 8 crops was 28.9 with Adam at 2e-5 and 32.2 with relative rates at 1e-4.
 RELATIVE_LR_FLOOR = 1e-3
 OPTIMIZERS = ("adam", "sgd")

@@ -26,7 +26,7 @@ from movenet.io.sources import IMAGE_SUFFIXES, expand_inputs
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm"})
 MIN_POSE_SCORE = 0.3  # frames whose teacher pose scores lower are not used
-KEYPOINT_SCORE = 0.3  # teacher keypoints at or above become labels (the README's display threshold)
+KEYPOINT_SCORE = 0.3  # teacher keypoints at or above become labels (the docs' display threshold)
 MIN_LABELLED = 5  # frames with fewer labelled keypoints are not used
 BOX_MARGIN = 0.1  # box = keypoint extent + this fraction of it on each side (COCO boxes reach the head top, feet)
 LABELS_FILE = "annotations.json"

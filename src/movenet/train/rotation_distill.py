@@ -6,7 +6,7 @@ its raw heads, turned by k x 90 degrees (`codec.rotate.rotate_heads`, exact for 
 the targets of the student on the crop turned by k x 90 degrees, for every k of `turns` (each crop
 of a batch is shown at all of them). For k = 0 the target is the teacher itself, so the loss starts
 at zero there and the upright behaviour is anchored by design rather than pulled toward hand-made
-Gaussian targets (which the official weights do not minimise: README, Training). No label is
+Gaussian targets (which the official weights do not minimise: docs/results/training.md). No label is
 needed: any crop with a person works.
 
 Per sample (so that a mean over the batch is what several processes average):
@@ -32,7 +32,7 @@ DISTILL_TURNS = (0, 1, 2, 3)  # quarter turns each crop is shown at (0: the upri
 DISTILL_WEIGHTS = {"center": 1.0, "kpt_heatmap": 1.0, "kpt_regress": 0.1, "kpt_offset": 1.0}
 # Weight of the upright (k = 0) rows against each turned row: with 1 the three turned rows outweigh the
 # anchor 3 to 1, and Adam at 1e-5 took the upright AP from 34.0 to 29.4 in 75 steps of 4 crops; with 3
-# (upright and turned rows weigh the same in all) it kept 30.9 at the same rotated AP (README).
+# (upright and turned rows weigh the same in all) it kept 30.9 at the same rotated AP (docs/results/training.md).
 ANCHOR_WEIGHT = 3.0
 WEIGHT_EPS = 1e-6  # guards the division by the summed teacher probabilities
 

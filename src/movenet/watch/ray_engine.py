@@ -58,7 +58,7 @@ class RayEngine:
         try:
             import ray
         except ImportError as exc:
-            raise InvalidOptionError("--engine ray needs Ray: pip install 'movenet[ray]'") from exc
+            raise InvalidOptionError("--engine ray needs Ray: pip install -e '.[ray]' in the movenet checkout") from exc
         self.ray = ray
         self.config, self.evidence_dir, self.emit = config, str(evidence_dir), emit
         self._started_ray = not ray.is_initialized()

@@ -149,4 +149,9 @@ export class AnalysisPanels {
       if (this.views[name]) this.views[name].render(result);
     }
   }
+
+  // Every panel back to its empty state (Stop); the fall log is kept.
+  clear() {
+    Object.values(this.views).forEach((view) => view.clear());
+  }
 }

@@ -3,6 +3,7 @@ import { FrameClock, FrameGrabber, startCamera, stopCamera } from "./capture.js"
 import { PoseDrawer } from "./draw.js";
 import { AnalysisPanels } from "./analysis.js";
 import { Alerts, Controls, Stats } from "./panels.js";
+import { ResultPreview } from "./preview.js";
 import { LiveConnection } from "./transport.js";
 import { ImageUpload, VideoUpload } from "./upload.js";
 
@@ -40,6 +41,7 @@ async function main() {
       status(`connected · ${m.settings.model}`);
     },
     analysis: (m) => {
+      if (!running) return; // the answer to a frame sent before Stop: the panels stay cleared
       page.lastAnalysis = m;
       for (let i = (page.record || []).length - 1; i >= 0; i -= 1) { // the frame it belongs to (recent)
         if (page.record[i].result.frame === m.frame) { page.record[i].analysis = m.results; break; }
@@ -54,8 +56,9 @@ async function main() {
     },
   });
   const controls = new Controls(info, (changes) => connection.sendSettings(changes));
-  new ImageUpload(info, drawer, controls);
-  new VideoUpload(info, controls, () => panels.requested());
+  const preview = new ResultPreview();
+  new ImageUpload(info, drawer, controls, preview);
+  new VideoUpload(info, controls, () => panels.requested(), preview);
   page.analysers = () => panels.requested();
   let requested = page.analysers();
   const sendAnalysers = () => { // an analyser whose options did not change keeps its state
@@ -137,6 +140,7 @@ async function main() {
       await connection.open().catch((e) => status(e.message, true));
       connection.sendSettings({ ...controls.settings(), analysers: page.analysers() });
     }
+    preview.close();
     $("placeholder").hidden = true;
     $("start").disabled = true;
     $("stop").disabled = false;
@@ -149,6 +153,12 @@ async function main() {
     if (clock) clock.stop();
     stopCamera(video);
     overlay.getContext("2d").clearRect(0, 0, overlay.width, overlay.height);
+    // Nothing live is left showing: the speed figures, the counts, angles and alerts start over
+    // (the server's analysers too; the fall log stays, it is a record).
+    page.stats.reset();
+    page.stats.render();
+    panels.clear();
+    if (connection.ready) connection.sendReset(Object.keys(page.analysers()));
     $("start").disabled = false;
     $("stop").disabled = true;
     $("placeholder").hidden = false;

@@ -13,6 +13,8 @@ function percentile(values, q) {
 export class Stats {
   constructor() { this.records = []; this.all = []; this.dropped = 0; }
 
+  reset() { this.records = []; this.dropped = null; } // the camera stopped: no figures ("–")
+
   add(record) { // { t, rtt, latency, inference, server, decode }
     this.records.push(record);
     this.all.push(record);
@@ -39,7 +41,7 @@ export class Stats {
     $("stat-inference").textContent = ms(s.inference);
     $("stat-server").textContent = ms(s.server);
     $("stat-latency").textContent = ms(s.latency);
-    $("stat-dropped").textContent = String(this.dropped);
+    $("stat-dropped").textContent = this.dropped === null ? "–" : String(this.dropped);
   }
 }
 

@@ -1,6 +1,7 @@
-// Uploads: an image (poses drawn, JSON downloadable) and a video (processed on the server with
-// progress; the annotated video and the JSON lines downloadable, with the exercise report and the
-// fall events when those analyses are on; then deleted from the server).
+// Uploads: an image (poses drawn in the main view, JSON downloadable) and a video (processed on the
+// server with progress; the annotated video played in the main view, it and the JSON lines
+// downloadable, with the exercise report and the fall events when those analyses are on; then
+// deleted from the server).
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 500;
@@ -33,10 +34,11 @@ function describe(job) {
 }
 
 export class ImageUpload {
-  constructor(info, drawer, controls) {
+  constructor(info, drawer, controls, preview) {
     this.info = info;
     this.drawer = drawer;
     this.controls = controls;
+    this.preview = preview;
     this.jsonUrl = null;
     $("image-file").addEventListener("change", () => {
       const file = $("image-file").files[0];
@@ -53,28 +55,24 @@ export class ImageUpload {
       method: "POST", body: file, headers: { "Content-Type": file.type || "application/octet-stream" },
     });
     const result = await answer(response);
-    window.movenet.lastUpload = result;
     const bitmap = await createImageBitmap(file); // EXIF orientation applied, as on the server
-    const canvas = $("image-canvas");
-    canvas.width = result.width;
-    canvas.height = result.height;
-    const ctx = canvas.getContext("2d");
-    ctx.drawImage(bitmap, 0, 0, result.width, result.height);
-    this.drawer.draw(ctx, result.poses, { threshold: this.controls.threshold, clear: false });
-    canvas.hidden = false;
+    this.preview.showImage(bitmap, result.width, result.height,
+      (ctx) => this.drawer.draw(ctx, result.poses, { threshold: this.controls.threshold, clear: false }));
     if (this.jsonUrl) URL.revokeObjectURL(this.jsonUrl);
     this.jsonUrl = URL.createObjectURL(new Blob([JSON.stringify({ file: file.name, ...result }, null, 2)], { type: "application/json" }));
     $("image-json").href = this.jsonUrl;
     $("image-json").hidden = false;
     $("image-state").textContent = `${result.poses.length} pose(s)`;
+    window.movenet.lastUpload = result; // for tests and tools: set once everything shows
     return result;
   }
 }
 
 export class VideoUpload {
-  constructor(info, controls, analysis) {
+  constructor(info, controls, analysis, preview) {
     this.info = info;
     this.controls = controls;
+    this.preview = preview;
     this.analysis = analysis; // () -> the analysers on (the exercise chosen, falls)
     this.job = null;
     $("video-file").addEventListener("change", () => {
@@ -115,11 +113,13 @@ export class VideoUpload {
       $(DOWNLOADS[key]).href = url;
       $(DOWNLOADS[key]).hidden = false;
     }
+    if (this.job.downloads.video) this.preview.showVideo(this.job.downloads.video);
   }
 
   async remove(leaving = false) {
     if (!this.job) return;
     const id = this.job.id;
+    if (!leaving && this.job.downloads) this.preview.close(this.job.downloads.video); // its file goes
     this.job = null;
     await fetch(`/api/videos/${id}`, { method: "DELETE", keepalive: leaving }).catch(() => {});
     if (!leaving) {

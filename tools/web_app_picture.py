@@ -1,6 +1,6 @@
-"""Screenshot of the live page of `movenet serve` for the README (headless Chromium, fake camera).
+"""The picture of the web app (docs/images/serve_live.jpg, docs/get-started/web-app.md) (headless Chromium, fake camera).
 
-    python tools/serve_screenshot.py [--out docs/images/serve_live.jpg] [--clip squats|pose]
+    python tools/web_app_picture.py [--out docs/images/serve_live.jpg] [--clip squats|pose]
 
 `--clip squats` (default): the fake camera plays a woman doing two squats and then a man lying on
 the floor after a fall (tests/serve/browser.py: squat_and_fall_frames, 10 fps), with the squat

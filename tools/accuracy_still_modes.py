@@ -1,6 +1,6 @@
 """Default still-image mode vs the official (compat) mode on COCO val2017 ground truth.
 
-    python tools/compare_still_modes.py [--annotations ../shared/data/coco-val2017/annotations.json]
+    python tools/accuracy_still_modes.py [--annotations ../shared/data/coco-val2017/annotations.json]
 
 Images with exactly one keypoint-annotated (non-crowd) person, whole image. Per image: OKS of the
 returned pose against the annotation (COCO sigmas, area = annotated segment area; a missing pose

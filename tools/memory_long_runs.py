@@ -7,8 +7,8 @@ long stream (the URFD clips concatenated into one video in --cache), its RSS sam
 /proc/<pid>/status. Growth is reported per 10,000 frames after a warm-up (least-squares slope),
 with the spread after warm-up.
 
-    nice python tools/soak.py --models lightning thunder multipose --frames 10000 --threads 1
-    nice python tools/soak.py --track --frames 10000 --threads 1
+    nice python tools/memory_long_runs.py --models lightning thunder multipose --frames 10000 --threads 1
+    nice python tools/memory_long_runs.py --track --frames 10000 --threads 1
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""The README's model comparison (the seeds' table, reproduced): PoseNet, MoveNet Lightning,
+"""The figure "MoveNet, PoseNet and BlazePose" (docs/results/accuracy.md: Google's table, reproduced): PoseNet, MoveNet Lightning,
 Thunder, MultiPose and BlazePose under `movenet eval`'s single-crop and multi protocols on
 shared/data/coco-val2017, in one run, on the same inputs.
 
-    python tools/comparison_table.py [--json table.json] [--bootstrap 1000]
+    python tools/accuracy_posenet_blazepose.py [--json table.json] [--bootstrap 1000]
 
 BlazePose rows need mediapipe < 0.10.30 (the `mediapipe` extra, numpy < 2: a separate
-environment, e.g. `PYTHONPATH=src venv-mp/bin/python tools/comparison_table.py`); without it they
+environment, e.g. `PYTHONPATH=src venv-mp/bin/python tools/accuracy_posenet_blazepose.py`); without it they
 are skipped with a note.
 """
 

@@ -1,8 +1,8 @@
-"""PoseNet parity figures for the README: the network against its TF.js graph executed in numpy
+"""The figure "PoseNet" of docs/results/parity.md: the network against its TF.js graph executed in numpy
 (float64, from the graph's nodes), and the whole pipeline against Google's PoseNet client
 (`tests/fixtures/posenet/official_*.json`, made by tools/posenet_reference.py).
 
-    python tools/posenet_parity.py [--runtime onnxruntime|torch]
+    python tools/parity_posenet.py [--runtime onnxruntime|torch]
 """
 
 from __future__ import annotations

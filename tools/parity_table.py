@@ -1,6 +1,6 @@
 """Print the deviation from Google's official runtime per model, over every input we have.
 
-    python tools/parity_report.py            # golden fixtures; plus all oracle stills if ../shared
+    python tools/parity_table.py            # golden fixtures; plus all oracle stills if ../shared
 
 Inputs: the in-repo golden fixtures and, where ../shared is present, the pass-1 inputs of every
 image of the oracle's still run (re-made bit-exactly). Prints JSON lines.

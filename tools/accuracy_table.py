@@ -1,8 +1,8 @@
-"""The README's accuracy table: every model / runtime / precision / mode on shared/data/coco-val2017
+"""The figure "MoveNet on COCO val2017" (docs/results/accuracy.md): every model / runtime / precision / mode on shared/data/coco-val2017
 under each protocol, beside Google's runtime (LiteRT on the official .tflite files, and the TF.js
 oracle's recorded still-image poses), in one run.
 
-    python tools/eval_table.py [--json table.json] [--bootstrap 1000]
+    python tools/accuracy_table.py [--json table.json] [--bootstrap 1000]
 """
 
 from __future__ import annotations
