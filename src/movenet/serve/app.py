@@ -8,7 +8,8 @@
                                    with ?exercise=NAME / ?falls=METHOD, /exercise.json and
                                    /falls.jsonl); DELETE when done
     GET  /api/openapi.json         the API described (OpenAPI 3.1)
-    WS   /ws                       live frames in, poses out (protocol.py)
+    WS   /ws                       live frames in, poses out; or, in browser mode, keypoints in (protocol.py)
+    GET  /models/{name}.onnx, /static/ort/, /static/browser/   browser inference (browser.py)
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from starlette.websockets import WebSocket
 
 from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.registry import get_spec, list_models
-from movenet.serve import protocol
+from movenet.serve import browser, protocol
 from movenet.serve.analysers import list_analysers
 from movenet.serve.config import MAX_FRAME_PIXELS, ServeConfig
 from movenet.serve.inference import (
@@ -71,8 +72,9 @@ UPLOAD_SETTINGS = ("model", "precision", "min_pose_score", "max_poses")  # query
 class Server:
     config: ServeConfig
     engine: Engine
-    sessions: SessionLimit
+    sessions: SessionLimit  # sessions whose model runs here
     jobs: VideoJobs
+    browser_sessions: SessionLimit | None = None  # --inference browser / browser-only: all live sessions
     pending_images: int = 0
 
 
@@ -100,7 +102,8 @@ def query_settings(server: Server, request: Request, extra: tuple[str, ...] = ()
 
 
 async def index(request: Request) -> Response:
-    return FileResponse(STATIC / "index.html")
+    config = request.app.state.server.config
+    return FileResponse(STATIC / "index.html", headers=browser.page_headers(config.inference, request))
 
 
 async def info(request: Request) -> Response:
@@ -116,8 +119,10 @@ async def info(request: Request) -> Response:
         "colors": {"left": LEFT_COLOR, "right": RIGHT_COLOR, "center": CENTER_COLOR, "people": PERSON_COLORS},
         "limits": {"image_bytes": config.max_image_bytes, "image_pixels": config.max_image_pixels,
                    "video_bytes": config.max_video_bytes, "video_frames": config.max_video_frames,
-                   "frame_bytes": MAX_FRAME_BYTES, "frame_pixels": MAX_FRAME_PIXELS, "sessions": config.max_sessions},
+                   "frame_bytes": MAX_FRAME_BYTES, "frame_pixels": MAX_FRAME_PIXELS, "sessions": config.max_sessions,
+                   "browser_sessions": config.max_browser_sessions if config.inference != "server" else None},
         "analysers": list_analysers(),
+        "browser": browser.info(config.inference),
     })
 
 
@@ -204,30 +209,37 @@ async def openapi(request: Request) -> Response:
 async def live(websocket: WebSocket) -> None:
     server: Server = websocket.app.state.server
     await websocket.accept()
-    if not server.sessions.try_open():
+    # A server whose pages run the model counts its sessions against --max-browser-sessions; one of
+    # them that asks for the server's inference (the switch, the fallback) takes one of --max-sessions.
+    limit, option = (server.sessions, "--max-sessions") if server.browser_sessions is None else (server.browser_sessions, "--max-browser-sessions")
+    if not limit.try_open():
         await websocket.close(protocol.CLOSE_BUSY, protocol.reason(
-            f"busy: {server.sessions.max_sessions} live sessions already (--max-sessions); try again later"))
+            f"busy: {limit.max_sessions} live sessions already ({option}); try again later"))
         return
+    session = LiveSession(
+        server.engine, Settings(model=server.config.model, precision=server.config.precision),
+        max_frame_bytes=MAX_FRAME_BYTES, max_pixels=MAX_FRAME_PIXELS, inference=server.config.inference,
+        server_slots=None if server.browser_sessions is None else server.sessions,
+    )
     try:
-        session = LiveSession(
-            server.engine, Settings(model=server.config.model, precision=server.config.precision),
-            max_frame_bytes=MAX_FRAME_BYTES, max_pixels=MAX_FRAME_PIXELS,
-        )
         await session.serve(websocket.receive, websocket.send_text, lambda code, why: websocket.close(code, why))
     finally:
-        server.sessions.close()
+        session.release()
+        limit.close()
 
 
 def create_app(config: ServeConfig, port: int, engine: Engine | None = None):
     """The ASGI app for a server listening on `port` (the Host and Origin checks need it)."""
     engine = engine or Engine(threads=config.threads, spinning=config.spinning)
     server = Server(config, engine, SessionLimit(config.max_sessions), VideoJobs(
-        engine, max_jobs=config.max_video_jobs, max_frames=config.max_video_frames, ttl_s=config.video_ttl_s))
+        engine, max_jobs=config.max_video_jobs, max_frames=config.max_video_frames, ttl_s=config.video_ttl_s),
+        browser_sessions=None if config.inference == "server" else SessionLimit(config.max_browser_sessions))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        loop = asyncio.get_running_loop()  # load the default model before the first frame
-        await loop.run_in_executor(engine.executor, engine.runtime, config.model, config.precision)
+        if config.inference == "server":  # load the default model before the first frame
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(engine.executor, engine.runtime, config.model, config.precision)
         try:
             yield
         finally:
@@ -244,6 +256,7 @@ def create_app(config: ServeConfig, port: int, engine: Engine | None = None):
             Route("/api/videos/{job}/{name}", video_file),
             Route("/api/openapi.json", openapi),
             WebSocketRoute("/ws", live),
+            *browser.routes(),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,

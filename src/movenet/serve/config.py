@@ -7,6 +7,7 @@ validated once, so the middleware, the routes and the sessions read the same num
 from __future__ import annotations
 
 import ipaddress
+import urllib.parse
 from dataclasses import dataclass
 
 from movenet.errors import InvalidOptionError
@@ -32,6 +33,11 @@ DEFAULT_MAX_VIDEO_FRAMES = 18_000
 # both cores of the reference machine busy), so 4 sessions already share ~30 fps between them.
 DEFAULT_MAX_SESSIONS = 4
 MAX_SESSIONS_LIMIT = 64
+# Live sessions whose model runs in the browser (keypoints in, analysis out; serve/browser.py):
+# about 1 ms of the server's CPU per frame, so one process holds far more of them
+# (tools/keypoint_sessions.py, docs/results/browser.md).
+DEFAULT_MAX_BROWSER_SESSIONS = 64
+MAX_BROWSER_SESSIONS_LIMIT = 4096
 # Still-image requests queued for the inference thread before answering 503 "busy".
 DEFAULT_MAX_PENDING_IMAGES = 8
 # Video jobs at once (each keeps decoding, inference and encoding busy: one saturates 2 cores).
@@ -40,6 +46,8 @@ DEFAULT_MAX_VIDEO_JOBS = 1
 DEFAULT_VIDEO_TTL_S = 15 * 60
 # Requests without a declared body limit (GET, DELETE, ...): small, they carry no data.
 DEFAULT_MAX_OTHER_BYTES = 64 * 1024
+# Where the model runs for the page (serve/browser.py explains the modes and the default).
+INFERENCE_MODES = ("server", "browser", "browser-only")
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,12 @@ class ServeConfig:
     max_video_jobs: int = DEFAULT_MAX_VIDEO_JOBS
     video_ttl_s: float = DEFAULT_VIDEO_TTL_S
     max_pending_images: int = DEFAULT_MAX_PENDING_IMAGES
+    inference: str = "server"  # the page's default: "server", "browser" or "browser-only"
+    # The address a TLS reverse proxy serves the page at (`https://clinic.example.org`): its Origin
+    # and the Host the proxy forwards are accepted besides this server's own. (The same option as
+    # the cameras work's `--public-url`, which also turns the login on.)
+    public_urls: tuple[str, ...] = ()
+    max_browser_sessions: int = DEFAULT_MAX_BROWSER_SESSIONS  # with --inference browser / browser-only
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -71,6 +85,12 @@ class ServeConfig:
             )
         if not 1 <= self.max_sessions <= MAX_SESSIONS_LIMIT:
             raise InvalidOptionError(f"--max-sessions must be in 1..{MAX_SESSIONS_LIMIT}, got {self.max_sessions}")
+        if not 1 <= self.max_browser_sessions <= MAX_BROWSER_SESSIONS_LIMIT:
+            raise InvalidOptionError(f"--max-browser-sessions must be in 1..{MAX_BROWSER_SESSIONS_LIMIT}, got {self.max_browser_sessions}")
+        if self.inference not in INFERENCE_MODES:
+            raise InvalidOptionError(f"--inference must be one of {', '.join(INFERENCE_MODES)}, got {self.inference!r}")
+        for origin in self.public_urls:
+            public_hosts(origin)  # checks it
         for name in ("max_image_bytes", "max_image_pixels", "max_video_bytes", "max_video_frames",
                      "max_video_jobs", "max_pending_images"):
             if getattr(self, name) < 1:
@@ -89,11 +109,30 @@ class ServeConfig:
         hosts = {f"{name}:{port}" for name in self.host_names()}
         if port == 80:
             hosts |= set(self.host_names())
+        for origin in self.public_urls:  # the Host a proxy forwards: with or without the port
+            hosts |= public_hosts(origin)
         return frozenset(hosts)
 
     def allowed_origins(self, port: int) -> frozenset[str]:
         """The page's own origins: the only ones allowed to call the API or open the WebSocket."""
-        return frozenset(f"http://{host}" for host in self.allowed_hosts_with_port(port))
+        public = set().union(*(public_hosts(o) for o in self.public_urls))
+        own = {f"http://{host}" for host in self.allowed_hosts_with_port(port) if host not in public}
+        return frozenset(own | {o.strip().rstrip("/").lower() for o in self.public_urls})
+
+
+def public_hosts(origin: str) -> set[str]:
+    """`https://name[:port]` -> the Host headers a reverse proxy may forward for it: `name:port`
+    and `name` (lower case); InvalidOptionError naming the accepted form."""
+    parts = urllib.parse.urlsplit(origin.strip())
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("https", "http") or not parts.hostname or parts.path not in ("", "/")
+            or parts.query or parts.fragment or parts.username or parts.password):
+        raise InvalidOptionError(f"--public-url must look like https://clinic.example.org[:port] (scheme and host only), got {origin!r}")
+    name = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return {parts.netloc.lower(), name.lower()}
 
 
 def is_loopback(host: str) -> bool:

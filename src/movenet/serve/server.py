@@ -92,7 +92,8 @@ def serve(config: ServeConfig, open_browser: bool = False) -> None:
               "server (no login, no encryption). Browsers allow the camera only on https or localhost.",
               file=sys.stderr)
     server = _uvicorn_server(create_app(config, port))
-    print(f"movenet serve: {url}  (model {config.model}; Ctrl-C stops)", file=sys.stderr)
+    print(f"movenet serve: {url}  (model {config.model}, inference in the {'browser' if config.inference != 'server' else 'server'}; "
+          "Ctrl-C stops)", file=sys.stderr)
     if open_browser:
         import webbrowser
 

@@ -1,0 +1,113 @@
+// The browser's inference, in a module worker (the page stays responsive): onnxruntime-web runs our
+// ONNX models (the files the server runs, decoding inside the graph) and pipeline.js does the rest.
+// Messages in: {type: "load", model, precision, url, spec, settings, backend, threads} (a session
+// for that model, and a fresh detector), {type: "settings", settings} (a fresh detector, the model
+// kept), {type: "frame", id, rgba, width, height, timestampMs, trace}. Out: {type: "ready", ...},
+// {type: "poses", ...}, {type: "error", id, message}. Every answer carries the request's `id`.
+
+import { makeDetector } from "./pipeline.js";
+
+const RUNTIMES = { wasm: "../ort/ort.wasm.min.mjs", webgpu: "../ort/ort.jspi.min.mjs" };
+let ort = null;
+let backend = null;
+let session = null;
+let detector = null;
+let loaded = null; // { model, precision, spec }
+let lastInferenceMs = 0;
+
+async function canUseWebGpu() {
+  // The WebGPU build needs JavaScript Promise Integration (Chromium 137+) and an adapter.
+  if (!("gpu" in navigator) || typeof WebAssembly !== "object" || !("Suspending" in WebAssembly)) return false;
+  try {
+    return (await navigator.gpu.requestAdapter()) !== null;
+  } catch (e) {
+    return false;
+  }
+}
+
+async function loadRuntime(requested, threads) {
+  if (typeof WebAssembly !== "object") throw new Error("this browser has no WebAssembly");
+  let kind = requested === "wasm" ? "wasm" : (await canUseWebGpu() ? "webgpu" : "wasm");
+  if (requested === "webgpu" && kind !== "webgpu") throw new Error("WebGPU is not available in this browser");
+  if (ort && backend && backend.kind === kind) return;
+  ort = await import(RUNTIMES[kind]);
+  // Threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages.
+  const isolated = self.crossOriginIsolated === true;
+  ort.env.wasm.numThreads = isolated ? (threads || 0) : 1; // 0: onnxruntime's choice
+  ort.env.wasm.simd = true;
+  ort.env.logLevel = "error";
+  backend = { kind, isolated };
+}
+
+async function createSession(url, kind) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const providers = kind === "webgpu" ? ["webgpu", "wasm"] : ["wasm"];
+  return ort.InferenceSession.create(bytes, { executionProviders: providers, graphOptimizationLevel: "all" });
+}
+
+async function run(input, shape) {
+  const started = performance.now();
+  const result = await session.run({ [session.inputNames[0]]: new ort.Tensor("int32", input, shape) });
+  const output = result[session.outputNames[0]];
+  const data = output.location === "gpu-buffer" ? await output.getData() : output.data;
+  lastInferenceMs += performance.now() - started;
+  return data;
+}
+
+async function load(message) {
+  const started = performance.now();
+  await loadRuntime(message.backend, message.threads);
+  const same = loaded && loaded.model === message.model && loaded.precision === message.precision;
+  if (!same) {
+    if (session) await session.release();
+    session = null;
+    session = await createSession(message.url, backend.kind);
+    loaded = { model: message.model, precision: message.precision, spec: message.spec };
+  }
+  detector = makeDetector(run, loaded.spec, message.settings);
+  return {
+    type: "ready", model: loaded.model, precision: loaded.precision, backend: backend.kind, isolated: backend.isolated,
+    threads: ort.env.wasm.numThreads, version: ort.env.versions ? ort.env.versions.web : null,
+    load_ms: performance.now() - started,
+  };
+}
+
+async function frame(message) {
+  const started = performance.now();
+  lastInferenceMs = 0;
+  const trace = message.trace ? {} : null;
+  const rgba = new Uint8Array(message.rgba);
+  const poses = await detector.estimate(rgba, message.width, message.height, message.timestampMs * 1000, trace);
+  const out = {
+    type: "poses", frame: message.frame, width: message.width, height: message.height, model: loaded.model,
+    poses, inference_ms: lastInferenceMs, pipeline_ms: performance.now() - started,
+  };
+  if (trace) { // for tests: what the network saw and said
+    const digest = await crypto.subtle.digest("SHA-256", trace.input);
+    const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    out.trace = { region: trace.region || null, raw: trace.raw, input_sha256: hex };
+  }
+  return out;
+}
+
+const handlers = {
+  load,
+  settings: async (message) => { detector = makeDetector(run, loaded.spec, message.settings); return { type: "settings" }; },
+  frame,
+};
+
+// One message at a time, in order (a frame never overlaps a model change).
+let queue = Promise.resolve();
+self.onmessage = (event) => {
+  const message = event.data;
+  queue = queue.then(async () => {
+    try {
+      const answer = await handlers[message.type](message);
+      self.postMessage({ ...answer, id: message.id });
+    } catch (e) {
+      self.postMessage({ type: "error", id: message.id, message: e && e.message ? e.message : String(e) });
+    }
+  });
+};
