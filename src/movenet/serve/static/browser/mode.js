@@ -79,6 +79,10 @@ export class InferenceMode {
     }
     const label = $("stat-server") && $("stat-server").previousElementSibling;
     if (label && this.browser) label.textContent = "in the browser";
+    for (const id of ["encoding", "quality"]) { // how frames travel: none do in browser mode
+      const control = $(id) && $(id).closest("label");
+      if (control) control.hidden = this.browser;
+    }
     return this.mode;
   }
 
