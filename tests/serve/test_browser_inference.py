@@ -93,7 +93,7 @@ def test_single_frames_equal_the_python_pipeline(page, model):
     expected = [movenet.create_detector(model, threads=1).estimate_poses(rgb, 0.0) for _, rgb in stills]
     result = compare(answers, expected, [(rgb.shape[1], rgb.shape[0]) for _, rgb in stills])
     assert result.count_differs == [] and result.id_differs == []
-    assert sum(len(p) for p in expected) >= len(stills)  # people found: the comparison is not empty
+    assert sum(len(p) for p in expected) >= 8  # people found in most photos: the comparison is not empty
     assert result.normalised.max() <= SINGLE_FRAME_BOUND, result.summary()
     for answer, poses in zip(answers, expected):  # the scores and boxes as well
         for mine, reference in zip(answer["poses"], poses):
