@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write the figures here")
     args = parser.parse_args(argv)
     results = []
-    with BackgroundServer(ServeConfig(port=0, threads=1, inference="browser")) as server, Browser(None, software_webgpu=args.backend == "webgpu") as browser:
+    config = ServeConfig(port=0, threads=1, inference="browser")
+    with BackgroundServer(config) as server, Browser(None, software_webgpu=args.backend == "webgpu") as browser:
         driver = browser.driver
         driver.set_script_timeout(300)
         driver.get(server.url + f"?threads={args.threads}&backend={args.backend}")

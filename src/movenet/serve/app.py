@@ -211,7 +211,10 @@ async def live(websocket: WebSocket) -> None:
     await websocket.accept()
     # A server whose pages run the model counts its sessions against --max-browser-sessions; one of
     # them that asks for the server's inference (the switch, the fallback) takes one of --max-sessions.
-    limit, option = (server.sessions, "--max-sessions") if server.browser_sessions is None else (server.browser_sessions, "--max-browser-sessions")
+    if server.browser_sessions is None:
+        limit, option = server.sessions, "--max-sessions"
+    else:
+        limit, option = server.browser_sessions, "--max-browser-sessions"
     if not limit.try_open():
         await websocket.close(protocol.CLOSE_BUSY, protocol.reason(
             f"busy: {limit.max_sessions} live sessions already ({option}); try again later"))
