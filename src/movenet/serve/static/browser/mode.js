@@ -66,7 +66,7 @@ export class InferenceMode {
   }
 
   show() {
-    if ($("inference")) $("inference").value = this.mode; // what runs, after a fallback too
+    if ($("inference")) $("inference").value = this.failed ? "browser" : this.mode; // what runs, after a fallback too
     const note = $("inference-note");
     if (note) {
       note.textContent = this.browser
