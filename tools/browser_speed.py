@@ -83,7 +83,7 @@ def open_page(browser: Browser, url: str, mode: str) -> None:
     driver = browser.driver
     driver.get(url + query(mode))
     wait(driver, "return window.movenet?.settingsId >= 1", 120)
-    if driver.execute_script("return window.movenet.inference.mode") != mode.split("-")[0]:
+    if driver.execute_script("return window.movenet.inference.mode") != ("server" if mode == "server" else "browser"):
         raise RuntimeError(f"the page did not start in {mode}: {driver.execute_script('return window.movenet.inference.fallback')}")
     driver.find_element("id", "start").click()
 

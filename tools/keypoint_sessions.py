@@ -1,7 +1,7 @@
 """How many simultaneous browser-mode sessions one server process holds (the figure of
 docs/results/browser.md; a benchmark script, not a test).
 
-    python tools/keypoint_sessions.py [--sessions 25 50 100 200] [--fps 30] [--seconds 20]
+    python tools/keypoint_sessions.py [--sessions 10 20 30 40 50 60 80] [--fps 30] [--seconds 20]
                                       [--analysers all|reps|none] [--client-processes 1] [--json out.json]
 
 Starts `movenet serve --inference browser-only --max-browser-sessions 4096` in its own process and,
@@ -171,7 +171,7 @@ def measure(server_url: str, pid: int, count: int, args, messages: list[str]) ->
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sessions", nargs="+", type=int, default=[25, 50, 100, 150, 200])
+    parser.add_argument("--sessions", nargs="+", type=int, default=[10, 20, 30, 40, 50, 60, 80])
     parser.add_argument("--fps", type=float, default=30.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--analysers", choices=list(ANALYSERS), default="all")
@@ -210,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {r['sessions']} | {r['sent_per_s']:.0f} | {100 * r['answered_share']:.1f} % | {r['latency_p50_ms']:.1f} / "
               f"{r['latency_p95_ms']:.1f} | {r['dropped']} | {r['server_cores']:.2f} | {r['server_cpu_ms_per_message']:.3f} | "
               f"{r['client_cores']:.2f} | {'yes' if r['holds'] else 'no'} |")
+    quiet = results[0]  # the smallest count: the server's CPU per message with cores to spare
+    print(f"\nthe server's CPU per message at {quiet['sessions']} sessions: {quiet['server_cpu_ms_per_message']:.3f} ms, "
+          f"so a core of its own holds about {1000.0 / (quiet['server_cpu_ms_per_message'] * args.fps):.0f} sessions "
+          f"at {args.fps:g} fps (one process: one core, Python's GIL)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     return 0
