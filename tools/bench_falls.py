@@ -69,7 +69,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     seqs = {n: sequence(n) for n in args.people}
-    configs = [(m, n) for m in ("default", "ambianic") for n in args.people]
+    configs = [(m, n) for m in ("default", "learned", "ambianic") for n in args.people]
     times: dict[tuple[str, int], list[float]] = {c: [] for c in configs}
     for _ in range(args.repeats):
         for method, n in configs:

@@ -119,7 +119,11 @@ def test_names_do_not_collide(tmp_path):
     [
         (["--task", "exercise"], "task exercise needs --exercise NAME; exercises: squat, push_up"),
         (["--task", "exercise", "--exercise", "skipping"], "unknown exercise 'skipping'"),
-        (["--task", "falls", "--method", "magic"], "unknown fall"),
+        (["--task", "falls", "--method", "magic"], "unknown fall method 'magic'; known: default, learned, ambianic"),
+        (["--task", "track", "--confirm-s", "3"], "--confirm-s is an option of --task falls, not of --task track"),
+        (["--task", "falls", "--set", "nope=1"], "--set nope: no such setting for default"),
+        (["--task", "falls", "--hold-s", "-1"], "--hold-s must be a number of seconds >= 0"),
+        (["--task", "falls", "--model", "multipose", "--pose-source", "rotation"], "needs a single-person model"),
         (["--workers", "0"], "workers must be an integer in 1.."),
         (["--workers", "1000"], "workers must be an integer in 1..(.*)one single-threaded worker per CPU at most"),
         (["--threads", "0"], "threads must be an integer in 1.."),
@@ -195,3 +199,21 @@ def _held_fall_clip(tmp_path):
         writer.write(frame)
     writer.release()
     return path
+
+
+def test_falls_task_takes_the_falls_options_and_reports_who_is_down_at_the_end(tmp_path, capsys):
+    """GMDCSA24's fall 14 (MIT fixture): the same options as `movenet falls`, the same events; with
+    --hold-s the fall is confirmed, without it the recording ends 3 s after the fall: down_at_end,
+    unconfirmed."""
+    clip = REPO / "examples" / "falls" / "gmdcsa24_s1_fall_14.mp4"
+    out = tmp_path / "out"
+    options = ["--confirm-s", "3", "--set", "cooldown_s=20", "--hold-s", "4"]
+    assert main(["batch", str(clip), "--out", str(out), "--task", "falls", "--workers", "1", *options]) == 0
+    assert main(["falls", str(clip), "--threads", "1", "--events", str(tmp_path / "f.jsonl"), *options]) == 0
+    events = (out / "gmdcsa24_s1_fall_14.mp4.events.jsonl").read_text()
+    assert events == (tmp_path / "f.jsonl").read_text()
+    assert [json.loads(line)["event"] for line in events.splitlines()] == ["fall", "down_at_end"]
+    assert main(["batch", str(clip), "--out", str(tmp_path / "out2"), "--task", "falls", "--workers", "1"]) == 0
+    (end,) = [json.loads(line) for line in (tmp_path / "out2" / "gmdcsa24_s1_fall_14.mp4.events.jsonl").read_text().splitlines()]
+    assert end["event"] == "down_at_end" and end["reason"]["fall_confirmed"] is False and end["reason"]["down_s"] > 3.0
+    assert BatchOptions(fall_settings=(("confirm_s", 3.0),)).key("falls") != BatchOptions().key("falls")

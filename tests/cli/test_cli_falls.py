@@ -28,16 +28,21 @@ def test_falls_on_a_folder_writes_events_video_states_and_keypoints_only_evidenc
     events, out, jsonl, evidence = (tmp_path / n for n in ("events.jsonl", "out.mp4", "poses.jsonl", "evidence"))
     assert main(["falls", str(clip), "--fps", "5", "--threads", "1", "--events", str(events), "--out", str(out),
                  "--jsonl", str(jsonl), "--clips", str(evidence), "--keypoints-only", "--clip-before-s", "1"]) == 0
-    (event,) = [json.loads(line) for line in events.read_text().splitlines()]
+    event, end = [json.loads(line) for line in events.read_text().splitlines()]
     assert (event["event"], event["track_id"], event["method"]) == ("fall", None, "default")
     assert 1800.0 <= event["start_ms"] < 2000.0 and event["confirmed_ms"] - event["reason"]["down_ms"] == 5000.0
+    # still down when the clip ends (last frame 8800 ms): a down_at_end event, the fall confirmed
+    assert (end["event"], end["confirmed_ms"], end["frame"]) == ("down_at_end", 8800.0, 44)
+    assert end["reason"]["fall_confirmed"] is True
+    assert end["reason"]["down_s"] == round((8800.0 - event["reason"]["down_ms"]) / 1000.0, 3)
     lines = [json.loads(line) for line in jsonl.read_text().splitlines()]
     assert [line["states"][0]["state"] for line in lines[:3]] == ["upright"] * 3
     assert lines[-1]["states"] == [{"track_id": None, "state": "fallen"}]
     assert [line["frame"] for line in lines if line["events"]] == [event["frame"]]
     assert int(cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FRAME_COUNT)) == 45
     assert sorted(p.suffix for p in evidence.iterdir()) == [".jpg", ".jsonl", ".mp4"]
-    assert "FALL" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "FALL" in err and "DOWN AT END person: down for 6.6 s (since 2.20 s) when the video ended; fall confirmed" in err
 
 
 def test_falls_ambianic_looks_at_one_frame_a_second(tmp_path):

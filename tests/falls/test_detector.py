@@ -12,9 +12,9 @@ from movenet.falls.synthetic import SCENARIOS, STAND, body_pose, frames, scenari
 
 
 def test_methods_registry_lists_valid_names():
-    assert list_methods() == ["default", "ambianic"]
+    assert list_methods() == ["default", "learned", "ambianic"]
     assert get_method("ambianic").per_person is False
-    with pytest.raises(InvalidOptionError, match="unknown fall method 'fancy'; known: default, ambianic"):
+    with pytest.raises(InvalidOptionError, match="unknown fall method 'fancy'; known: default, learned, ambianic"):
         FallDetector("fancy")
 
 

@@ -161,7 +161,7 @@ def test_options_are_checked_and_name_what_is_accepted():
         ({"reps": {}}, "exercise must be one of squat, push_up"),
         ({"reps": {"exercise": "burpee"}}, "unknown exercise 'burpee'; known: squat"),
         ({"reps": {"exercise": "squat", "side": "left"}}, "known: exercise"),
-        ({"falls": {"method": "magic"}}, "unknown fall method 'magic'; known: default, ambianic"),
+        ({"falls": {"method": "magic"}}, "unknown fall method 'magic'; known: default, learned, ambianic"),
         ({"falls": {"method": "ambianic", "confirm_s": 5}}, "method 'ambianic' has no setting 'confirm_s'"),
         ({"falls": {"confirm_s": -1}}, "confirm_s must be a number >= 0"),
         ({"falls": {"forget_s": 1}}, "known: method, confirm_s, long_lie_s, cooldown_s"),

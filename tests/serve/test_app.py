@@ -322,7 +322,7 @@ def test_video_job_with_exercise_and_falls_gives_the_commands_reports(server, tm
     job = _wait_done(server, job["id"])
     assert job["state"] == "done" and job["frames"] == 83
     # 2 squats, and a partial one: the man on the floor has his knees bent past 120 deg at the end
-    assert job["analysis"] == {"exercise": "squat", "falls": "default", "reps": 2, "partial_reps": 1, "fall_events": {"fall": 1}}
+    assert job["analysis"] == {"exercise": "squat", "falls": "default", "reps": 2, "partial_reps": 1, "fall_events": {"fall": 1, "down_at_end": 1}}
     assert set(job["downloads"]) == {"video", "poses", "exercise", "falls"}
     _, _, report = request(server.url + job["downloads"]["exercise"][1:])
     _, _, events = request(server.url + job["downloads"]["falls"][1:])
@@ -342,4 +342,4 @@ def test_video_job_with_exercise_and_falls_gives_the_commands_reports(server, tm
     status, _, body = request(server.url + "api/videos?exercise=burpee", clip.read_bytes(), {"Content-Type": "video/mp4"})
     assert status == 400 and "known: squat" in body["error"]
     status, _, body = request(server.url + "api/videos?falls=magic", clip.read_bytes(), {"Content-Type": "video/mp4"})
-    assert status == 400 and "known: default, ambianic" in body["error"]
+    assert status == 400 and "known: default, learned, ambianic" in body["error"]

@@ -29,6 +29,9 @@ class BatchOptions:
     save_media: bool = False  # annotated image / video beside the poses
     exercise: str | None = None  # task exercise: the exercise to count (movenet.exercise)
     fall_method: str = "default"  # task falls: the method (movenet.falls)
+    fall_settings: tuple[tuple[str, float], ...] = ()  # task falls: the method's settings, (name, value) sorted
+    fall_hold_s: float = 0.0  # task falls: hold the last frame this long at the end (movenet falls --hold-s)
+    fall_pose_source: str = "video"  # task falls: video, rotation or ambianic (movenet falls --pose-source)
 
     def detector_kwargs(self, video: bool) -> dict:
         kwargs = {

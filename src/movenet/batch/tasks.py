@@ -123,20 +123,27 @@ class ExerciseAnalysis:
 
 
 class FallsAnalysis:
-    """Fall events: one JSON line per event, as `movenet falls --events`."""
+    """Fall events: one JSON line per event, as `movenet falls --events` with the same options
+    (method, settings, --hold-s): at the end, the last frame held `fall_hold_s`, then a
+    `down_at_end` event for whoever is still down."""
 
     def __init__(self, options: BatchOptions) -> None:
         from movenet.falls import FallDetector
 
-        self.detector = FallDetector(options.fall_method)
+        self.detector = FallDetector(options.fall_method, **dict(options.fall_settings))
+        self.hold_s = options.fall_hold_s
         self.events: list = []
+        self._last_frame = 0
 
     def update(self, fp) -> None:
-        self.events += [(e, fp.frame.index) for e in self.detector.update(fp.poses, fp.frame.timestamp_ms)]
+        self._last_frame = fp.frame.index
+        height, width = fp.frame.image.shape[:2]
+        self.events += [(e, fp.frame.index) for e in self.detector.update(fp.poses, fp.frame.timestamp_ms, (width, height))]
 
     def finish(self, path: Path) -> None:
         from movenet.falls.events import EventWriter
 
+        self.events += [(e, self._last_frame) for e in self.detector.finish(self.hold_s)]
         with EventWriter(path) as writer:
             for event, frame in self.events:
                 writer.write(event, frame=frame)
@@ -161,8 +168,36 @@ def _needs_exercise(options: BatchOptions) -> None:
 
 def _check_fall_method(options: BatchOptions) -> None:
     from movenet.falls.methods import get_method
+    from movenet.pipelines.pose_sources import get_pose_source
 
-    get_method(options.fall_method)
+    get_method(options.fall_method).settings(**dict(options.fall_settings))
+    spec = get_pose_source(options.fall_pose_source)
+    if spec.single_pose_only:
+        import movenet
+
+        if movenet.get_spec(options.model).multi_pose:
+            raise InvalidOptionError(f"pose source {spec.name!r} needs a single-person model (lightning, thunder), not {options.model}")
+    if not options.fall_hold_s >= 0:
+        raise InvalidOptionError(f"--hold-s must be a number of seconds >= 0, got {options.fall_hold_s!r}")
+
+
+def falls_task(source: Path, outputs: dict[str, Path], options: BatchOptions, detector, progress) -> TaskResult:
+    """The falls task: the pose source `movenet falls --pose-source` names (video: the worker's
+    detector; rotation: + the rotation retry; ambianic: Ambianic's own input), then the events."""
+    if options.fall_pose_source != "video":
+        from movenet.falls.ambianic import accepts
+        from movenet.falls.signals import trunk_seen
+        from movenet.falls.state import FallSettings
+        from movenet.pipelines.pose_sources import make_pose_source
+        from movenet.pipelines.rotation import RotationRetry
+
+        if options.fall_pose_source == "rotation":
+            detector = RotationRetry(detector, lambda pose: trunk_seen(pose, FallSettings.min_score))
+        else:
+            threshold = dict(options.fall_settings).get("threshold", 0.15)
+            detector = make_pose_source("ambianic", options.model, accept=accepts(threshold), runtime=options.runtime,
+                                        threads=options.threads, weights=options.weights, precision=options.precision)
+    return video_task(source, outputs, options, detector, progress, analysis=FallsAnalysis(options))
 
 
 TASKS: dict[str, TaskSpec] = {
@@ -177,7 +212,7 @@ TASKS: dict[str, TaskSpec] = {
                  analysis_task(ExerciseAnalysis), check=_needs_exercise, video=True),
         TaskSpec("falls", "fall events: <name>.events.jsonl (+ the poses, <name>.jsonl)", VIDEO_SUFFIXES,
                  (("poses", ".jsonl"), ("analysis", ".events.jsonl"), ("media", ".annotated.mp4")),
-                 analysis_task(FallsAnalysis), check=_check_fall_method, video=True),
+                 falls_task, check=_check_fall_method, video=True),
     )
 }
 

@@ -14,7 +14,9 @@ outputs (in --out DIR, named after each input's path under the folder it was fou
   predict  <name>.json: {"file", "width", "height", "poses"} as `movenet predict --json`
   track    <name>.jsonl: one line per frame as `movenet track --jsonl`
   exercise <name>.exercise.json: repetitions of --exercise as `movenet exercise --json` (+ <name>.jsonl)
-  falls    <name>.events.jsonl: fall events as `movenet falls --events` (+ <name>.jsonl)
+  falls    <name>.events.jsonl: fall events as `movenet falls --events` (+ <name>.jsonl), with the
+           same options (--method, --confirm-s, --set, --hold-s, ...; a down_at_end event for
+           whoever is still down when a video ends)
   --save-media adds <name>.annotated.jpg / <name>.annotated.mp4
   manifest.jsonl: one line per input and run: "status" ok / failed (with "reason") / skipped
   summary.json: the counts of the last run
@@ -61,11 +63,16 @@ def add_parser(sub) -> None:
     p.add_argument("--refine", action="store_true", help="predict, single pose: second pass on the crop around the person")
     p.add_argument("--no-smoothing", action="store_true", help="track: do not smooth the keypoints over time")
     p.add_argument("--tracker", choices=["box", "keypoints"], default="box", help="track, multipose: match people by box IoU or keypoint OKS")
-    p.add_argument("--min-pose-score", type=float, default=0.25, metavar="S", help="drop poses scoring below S (default 0.25)")
+    p.add_argument("--min-pose-score", type=float, metavar="S",
+                   help="drop poses scoring below S (default 0.25; task falls: 0 with lightning/thunder, as movenet falls)")
     p.add_argument("--max-poses", type=int, metavar="N", help="multipose: at most N people")
     p.add_argument("--threshold", type=float, default=0.3, metavar="T", help="--save-media: draw keypoints scoring at least T")
     p.add_argument("--exercise", metavar="NAME", help="task exercise: the exercise to count (movenet exercise --help lists them)")
-    p.add_argument("--method", dest="fall_method", default="default", help="task falls: default or ambianic")
+    from movenet.cli.falls import add_hold_option, add_method_options
+
+    falls = p.add_argument_group("task falls", "the options of `movenet falls` (movenet falls --help)")
+    add_method_options(falls, checked_later=True)
+    add_hold_option(falls)
     p.set_defaults(func=run)
 
 
@@ -80,16 +87,48 @@ def format_summary(summary) -> str:
     return "\n".join(lines)
 
 
+FALLS_ONLY = ("confirm_s", "long_lie_s", "cooldown_s", "ambianic_threshold", "pose_source", "profile")
+
+
+def _falls_options(args: argparse.Namespace) -> tuple[tuple[tuple[str, float], ...], float]:
+    """The falls settings (sorted (name, value) pairs) and --hold-s; an error if given to another task."""
+    from movenet.cli.falls import check_hold, check_set_names, method_settings
+    from movenet.errors import InvalidOptionError
+    from movenet.falls import get_method
+
+    given = [name for name in FALLS_ONLY if getattr(args, name) is not None] + (["set"] if args.set else [])
+    given += ["hold_s"] if args.hold_s else []
+    given += ["method"] if args.method != "default" else []
+    if args.task != "falls":
+        if given:
+            raise InvalidOptionError(f"--{given[0].replace('_', '-')} is an option of --task falls, not of --task {args.task}")
+        return (), 0.0
+    get_method(args.method)
+    check_set_names(args, [args.method])
+    return tuple(sorted(method_settings(args, args.method).items())), check_hold(args.hold_s)
+
+
+def _min_pose_score(args: argparse.Namespace) -> float:
+    from movenet.cli.falls import falls_min_pose_score
+
+    if args.min_pose_score is not None:
+        return args.min_pose_score
+    return falls_min_pose_score(args.model, None) if args.task == "falls" else 0.25
+
+
 def run(args: argparse.Namespace) -> int:
     from movenet.batch import BatchOptions, run_batch
+    from movenet.falls import get_method
 
     check_threshold(args.threshold)
+    fall_settings, hold_s = _falls_options(args)
     options = BatchOptions(
         model=args.model, runtime=args.runtime, precision=args.precision, weights=args.weights,
-        threads=args.threads, compat=args.compat, refine=args.refine, min_pose_score=args.min_pose_score,
+        threads=args.threads, compat=args.compat, refine=args.refine, min_pose_score=_min_pose_score(args),
         max_poses=args.max_poses, multipose_max_dimension=args.multipose_max_dimension,
         smoothing=not args.no_smoothing, tracker=args.tracker, threshold=args.threshold, save_media=args.save_media,
-        exercise=args.exercise, fall_method=args.fall_method,
+        exercise=args.exercise, fall_method=args.method, fall_settings=fall_settings, fall_hold_s=hold_s,
+        fall_pose_source=args.pose_source or get_method(args.method).pose_source,
     )
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as cleanly as Ctrl-C
     try:

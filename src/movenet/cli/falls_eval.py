@@ -15,6 +15,7 @@ examples:
   movenet falls eval ../shared/data/videos/falls-urfd --labels docs/falls/urfd_labels.csv
   movenet falls eval DIR --labels labels.csv --model thunder --pose-source rotation --cache ~/poses
   movenet falls eval DIR --labels labels.csv --method default --confirm-s 5 --json report.json
+  movenet falls eval DIR --labels labels.csv --method default --profile kitchen.json   # + "default+profile"
 
 labels: a CSV with columns file, label (fall / no_fall), optionally impact_ms (for the delay) and
 split (totals per split too). Each clip's poses are computed once (--cache DIR keeps them) and
@@ -38,6 +39,9 @@ def add_parser(sub) -> None:
     e.add_argument("--labels", required=True, metavar="CSV", help="file,label[,impact_ms][,split]")
     add_model_options(e, model_default=None, default_help="lightning (thunder for --pose-source ambianic)")
     add_tracking_options(e)
+    from movenet.cli.falls import add_falls_pose_score
+
+    add_falls_pose_score(e)
     add_method_options(e, many=True)
     e.add_argument("--fps", type=float, help="frames per second of clips that are folders of frames (default 30)")
     e.add_argument("--cache", metavar="DIR", help="keep each clip's poses in DIR (JSON lines) and reuse them")
@@ -53,28 +57,41 @@ def run(args: argparse.Namespace) -> int:
     from movenet.cli.falls import (
         DEFAULT_MODELS,
         check_set_names,
+        falls_min_pose_score,
         make_source,
         method_settings,
     )
     from movenet.falls import FallSettings, get_method
-    from movenet.falls.evaluate import DEFAULT_HOLD_S, evaluate_clips, read_labels
+    from movenet.falls.evaluate import DEFAULT_HOLD_S, clip_frame_size, evaluate_clips, read_labels
     from movenet.io.pose_jsonl import read_pose_jsonl, write_pose_jsonl
     from movenet.pipelines.clip_poses import clip_poses
 
     methods = args.method or ["default", "ambianic"]
     check_set_names(args, methods)
+    profile, args.profile = args.profile, None
     settings = {m: method_settings(args, m) for m in methods}
+    if profile:  # the profile's effect: each method it adapts, again with its settings
+        from movenet.falls.profile import load_profile
+
+        adapted = load_profile(profile).settings
+        for m in [m for m in methods if m in adapted]:
+            args.profile = profile
+            settings[f"{m}+profile"] = method_settings(args, m)
+            methods.append(f"{m}+profile")
+        args.profile = None
     clips = read_labels(args.labels, args.dir)
     source_name = args.pose_source or "video"
     model = args.model or DEFAULT_MODELS[source_name]
     threshold = settings.get("ambianic", {}).get("threshold", 0.15)
     source = make_source(args, source_name, model, threshold)
-    gated = source_name == "ambianic" and all(not get_method(m).per_person for m in methods)
+    gated = source_name == "ambianic" and all(not get_method(m.split("+")[0]).per_person for m in methods)
     if gated:  # their stateless input, their heuristic only: the model on the frames it looks at, as `movenet falls` does
         source = _Gate(source, settings.get("ambianic", {}))
     confirm = settings.get("default", {}).get("confirm_s", FallSettings.confirm_s)
     hold_s = args.hold_s if args.hold_s is not None else max(DEFAULT_HOLD_S, confirm + 5.0)
     tag = f"{model}-{source_name}" + (f"-t{threshold:g}" if source_name == "ambianic" else "") + ("-gated" if gated else "")
+    if args.min_pose_score is not None and args.min_pose_score != falls_min_pose_score(model, None):
+        tag += f"-s{args.min_pose_score:g}"  # a cache per pose score
 
     def poses_of(clip):
         cache = Path(args.cache) / tag / (Path(clip.file).stem + ".jsonl") if args.cache else None
@@ -95,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
         bar.update(1)
 
     try:
-        reports = evaluate_clips(clips, poses_of, methods, settings, hold_s, progress=progress)
+        reports = evaluate_clips(clips, poses_of, methods, settings, hold_s, progress=progress,
+                                 size_of=lambda clip: clip_frame_size(Path(args.dir) / clip.file))
     finally:
         bar.close()
     for failure in reports[0].failed:
@@ -171,10 +189,11 @@ def print_reports(reports, header: str, quiet: bool = False) -> None:
     for name, totals in groups:
         t0 = totals[0]
         print(f"{name}: {t0.clips} clips ({t0.falls} falls, {t0.no_falls} no falls)")
-        print(f"  {'method':<10} {'recall':<16} {'specificity':<16} {'false alarms':<20} {'mean delay':<11} {'max delay'}")
+        w = max(10, *map(len, methods))
+        print(f"  {'method':<{w}} {'recall':<16} {'specificity':<16} {'false alarms':<20} {'mean delay':<11} {'max delay'}")
         for method, t in zip(methods, totals):
             per_hour = f" ({t.false_alarms_per_hour:.1f}/h)" if t.false_alarms_per_hour is not None else ""
             mean = f"{t.mean_delay_s:.2f} s" if t.mean_delay_s is not None else "n/a"
             worst = f"{t.max_delay_s:.2f} s" if t.max_delay_s is not None else "n/a"
-            print(f"  {method:<10} {_rate(t.caught, t.falls, t.recall):<16} {_rate(t.clean, t.no_falls, t.specificity):<16} "
+            print(f"  {method:<{w}} {_rate(t.caught, t.falls, t.recall):<16} {_rate(t.clean, t.no_falls, t.specificity):<16} "
                   f"{str(t.false_alarms) + per_hour:<20} {mean:<11} {worst}")

@@ -14,8 +14,10 @@ from movenet.cli import (
     falls,
     predict,
     serve,
+    session,
     track,
     train,
+    users,
 )
 from movenet.cli.common import require_modules
 from movenet.errors import MovenetError
@@ -79,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_parser(sub)
     exercise.add_parsers(sub)  # exercise, angles, balance, classify
     batch.add_parser(sub)
+    session.add_parsers(sub)  # session, history, report, patient
+    users.add_parser(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)

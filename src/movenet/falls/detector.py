@@ -4,7 +4,7 @@
     detector = FallDetector(method="default", confirm_s=2.0)
     for frame in video:
         events = detector.update(poses_of_the_frame, frame.timestamp_ms)   # list of FallEvent
-    detector.reset()
+    events = detector.finish(hold_s=0.0)    # a recorded video's end: who is still down
 
 `detect_falls(frames)` runs one over an iterable of (timestamp_ms, poses) and returns every event.
 The default method keeps one state machine per track id (`Pose.id`; SinglePose poses, without an
@@ -33,22 +33,39 @@ DEFAULT_FORGET_S = 10.0
 
 
 class FallDetector:
-    def __init__(self, method: str = "default", *, forget_s: float = DEFAULT_FORGET_S, **settings) -> None:
+    def __init__(self, method: str = "default", *, forget_s: float = DEFAULT_FORGET_S, classifier=None,
+                 **settings) -> None:
+        """`classifier`: the learned method's model (`movenet.falls.learned.LogisticModel`; default:
+        the shipped one)."""
         self.method = get_method(method)
         self.settings = self.method.settings(**settings)
+        make = self.method.state_type
+        extra = {"model": classifier} if classifier is not None else {}
         self.forget_ms = float(forget_s) * 1000.0
         self._heuristic = None if self.method.per_person else AmbianicHeuristic(self.settings)
-        self._people: PerPerson[PersonFallState] = PerPerson(lambda: PersonFallState(self.settings), self.forget_ms)
+        self._people: PerPerson[PersonFallState] = PerPerson(lambda: make(self.settings, **extra), self.forget_ms)
         self._last_ms: float | None = None
+        self._last_poses: list[Pose] = []
+        self._step_ms: float | None = None  # the last interval between frames (held frames' step)
+        self._frame_size: tuple[float, float] | None = None
 
     def due(self, timestamp_ms: float) -> bool:
         """Whether the frame at `timestamp_ms` will be looked at (Ambianic skips frames less than
         1 s after the last kept one: a caller may then skip the model)."""
         return self._heuristic.due(timestamp_ms) if self._heuristic is not None else True
 
-    def update(self, poses: Sequence[Pose], timestamp_ms: float) -> list[FallEvent]:
-        """The events of this frame; `poses` as the detector gives them (ids from the tracker)."""
+    def update(self, poses: Sequence[Pose], timestamp_ms: float,
+               frame_size: tuple[float, float] | None = None) -> list[FallEvent]:
+        """The events of this frame; `poses` as the detector gives them (ids from the tracker).
+        `frame_size` (width, height), when known, lets a person lost at the frame's edge during a
+        fast descent count as down (`movenet.falls.state`)."""
+        previous = self._last_ms
         t = self._check_timestamp(timestamp_ms)
+        if frame_size is not None:
+            self._frame_size = frame_size
+        if previous is not None:
+            self._step_ms = t - previous
+        self._last_poses = list(poses)
         if self._heuristic is not None:
             return self._update_ambianic(poses, t)
         events: list[FallEvent] = []
@@ -60,7 +77,7 @@ class FallDetector:
             seen.add(key)
             state = self._people.get(key, t)
             signals = frame_signals(pose, self.settings.min_score)
-            events += [dataclasses.replace(e, track_id=pose.id) for e in state.update(signals, t)]
+            events += [dataclasses.replace(e, track_id=pose.id) for e in state.update(signals, t, self._frame_size)]
         for key, state in self._people.items():
             if key not in seen:
                 track_id = None if key == SINGLE else key
@@ -85,6 +102,27 @@ class FallDetector:
         self._last_ms = t
         return t
 
+    def finish(self, hold_s: float = 0.0) -> list[FallEvent]:
+        """The end of a stream (a recorded video, a stopped camera). With `hold_s`, the last frame's
+        poses are first repeated for that long at the last frame interval, as if the camera kept
+        showing the final scene (a recorded fall ends before the confirmation time); then everyone
+        still down gets a `down_at_end` event (default method), with how long they had been down
+        and whether the fall had been confirmed. The detector can go on afterwards (or `reset()`)."""
+        if self._last_ms is None:
+            return []
+        events: list[FallEvent] = []
+        step = self._step_ms or 1000.0 / 30.0
+        poses = self._last_poses
+        for _ in range(int(max(hold_s, 0.0) * 1000.0 / step)):
+            events += self.update(poses, self._last_ms + step)
+        if self._heuristic is not None:
+            return events
+        held = {"held_s": round(max(hold_s, 0.0), 3)} if hold_s > 0 else {}
+        for key, state in self._people.items():
+            track_id = None if key == SINGLE else key
+            events += [dataclasses.replace(e, track_id=track_id, reason={**e.reason, **held}) for e in state.finish(self._last_ms)]
+        return events
+
     def states(self) -> dict[int, State]:
         """Each person's state now (default method), by person key (track id, 0 without one)."""
         return {key: state.state for key, state in self._people.items()}
@@ -96,6 +134,7 @@ class FallDetector:
     def reset(self) -> None:
         self._people.reset()
         self._last_ms = None
+        self._last_poses, self._step_ms, self._frame_size = [], None, None
         if self._heuristic is not None:
             self._heuristic.reset()
 

@@ -116,28 +116,52 @@ class ClipVerdict:
     duration_s: float
     split: str | None
     events: list[dict] = field(default_factory=list)
+    down_at_end: int = 0  # people still down, fall not confirmed, at the end of the held clip (not counted as caught)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
+def clip_frame_size(path: str | Path) -> tuple[float, float] | None:
+    """(width, height) of a video file or of the first image of a folder of frames; None if unknown."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            from PIL import Image
+
+            from movenet.io.sources import IMAGE_SUFFIXES
+
+            first = min((p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES), default=None)
+            return tuple(map(float, Image.open(first).size)) if first is not None else None
+        import cv2
+
+        capture = cv2.VideoCapture(str(path))
+        size = (capture.get(cv2.CAP_PROP_FRAME_WIDTH), capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        capture.release()
+        return size if size[0] > 0 and size[1] > 0 else None
+    except (OSError, ValueError):
+        return None
+
+
 def judge_clip(frames: Frames, clip: LabelledClip, method: str = "default", hold_s: float = DEFAULT_HOLD_S,
-               **settings) -> ClipVerdict:
-    """Run one method over one clip's poses and judge it against its label."""
-    detector = FallDetector(method, **settings)
+               classifier=None, frame_size: tuple[float, float] | None = None, **settings) -> ClipVerdict:
+    """Run one method over one clip's poses and judge it against its label (`classifier`: the
+    learned method's model, default the shipped one; `frame_size`: the clip's (width, height))."""
+    detector = FallDetector(method, classifier=classifier, **settings)
     falls = []
     for t, poses in held(frames, hold_s):
-        falls += [e for e in detector.update(list(poses), t) if e.event == "fall"]
+        falls += [e for e in detector.update(list(poses), t, frame_size) if e.event == "fall"]
+    unconfirmed = sum(not e.reason.get("fall_confirmed") for e in detector.finish())
     duration_s = _duration_s(frames)
     first = falls[0].confirmed_ms if falls else None
     if clip.label == "no_fall":
         return ClipVerdict(clip.file, clip.label, bool(falls), first, None, len(falls), duration_s, clip.split,
-                           [e.to_dict() for e in falls])
+                           [e.to_dict() for e in falls], unconfirmed)
     earliest = -math.inf if clip.impact_ms is None else clip.impact_ms - EARLY_MS
     caught = [e for e in falls if e.confirmed_ms >= earliest]
     delay = caught[0].confirmed_ms - clip.impact_ms if caught and clip.impact_ms is not None else None
     return ClipVerdict(clip.file, clip.label, bool(caught), first, delay, len(falls) - len(caught), duration_s,
-                       clip.split, [e.to_dict() for e in falls])
+                       clip.split, [e.to_dict() for e in falls], unconfirmed)
 
 
 def _duration_s(frames: Frames) -> float:
@@ -206,10 +230,12 @@ def report(method: str, verdicts: Sequence[ClipVerdict], failed: Sequence[dict] 
 
 def evaluate_clips(clips: Sequence[LabelledClip], poses_of, methods: Sequence[str] = ("default", "ambianic"),
                    settings: dict[str, dict] | None = None, hold_s: float = DEFAULT_HOLD_S,
-                   progress=None) -> list[MethodReport]:
+                   progress=None, size_of=None) -> list[MethodReport]:
     """Every method on the same poses of every clip. `poses_of(clip)` gives the clip's
     [(timestamp_ms, poses)]; a clip whose poses cannot be made (a MovenetError) is reported in
-    `failed` and the others are still scored. `progress(clip)` is called before each clip."""
+    `failed` and the others are still scored. `progress(clip)` is called before each clip. A
+    method may be given twice with other settings as "NAME+TAG" (e.g. "default+profile"), its
+    settings under that key. `size_of(clip)`: the clip's frame size (width, height), or None."""
     from movenet.errors import MovenetError
 
     settings = settings or {}
@@ -223,6 +249,8 @@ def evaluate_clips(clips: Sequence[LabelledClip], poses_of, methods: Sequence[st
         except MovenetError as exc:
             failed.append({"file": clip.file, "error": str(exc)})
             continue
+        size = size_of(clip) if size_of is not None else None
         for method in methods:
-            verdicts[method].append(judge_clip(frames, clip, method, hold_s, **settings.get(method, {})))
+            verdicts[method].append(judge_clip(frames, clip, method.split("+", 1)[0], hold_s, frame_size=size,
+                                               **settings.get(method, {})))
     return [report(m, verdicts[m], failed) for m in methods]

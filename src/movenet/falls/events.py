@@ -1,12 +1,16 @@
 """Fall events: the frozen result type and the JSON-lines writer (flushed per event, for live use).
 
 One JSON line per event:
-`{"event": "fall" | "long_lie" | "recovered", "track_id", "start_ms", "confirmed_ms",
+`{"event": "fall" | "long_lie" | "recovered" | "down_at_end", "track_id", "start_ms", "confirmed_ms",
 "confidence", "reason": {...signals...}}`:
 - fall: `start_ms` when the fast descent began, `confirmed_ms` when the person had stayed down
   for the confirmation time (Ambianic: the compared frame and the current frame);
 - long_lie: still down after the long-lie time (`start_ms`: the fall's start);
-- recovered: up again after a fall (`start_ms`: when the upright posture began).
+- recovered: up again after a fall (`start_ms`: when the upright posture began);
+- down_at_end: the stream (a recorded video) ended while the person was still down: `confirmed_ms`
+  is the last frame's time, `reason.down_s` how long they had been down and `reason.fall_confirmed`
+  whether the fall event had been sent (False: an unconfirmed fall, the recording ended before
+  the confirmation time).
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-EVENT_KINDS = ("fall", "long_lie", "recovered")
+EVENT_KINDS = ("fall", "long_lie", "recovered", "down_at_end")
 
 
 @dataclass(frozen=True)
 class FallEvent:
-    event: str  # "fall", "long_lie" or "recovered"
+    event: str  # "fall", "long_lie", "recovered" or "down_at_end"
     track_id: int | None  # the tracker's id; None for a single-person stream
     start_ms: float
     confirmed_ms: float

@@ -2,6 +2,8 @@
 
 - `default`: this project's per-person state machine (`movenet.falls.state`): a fast transition
   from upright to lying, confirmed by the person staying down; long-lie and recovered events.
+- `learned`: the same machine with the end-of-fall test learned (`movenet.falls.learned`): a
+  logistic regression over windowed pose features, trained on the dev clips with augmentations.
 - `ambianic`: Ambianic's heuristic reproduced exactly (`movenet.falls.ambianic`): two frames about
   a second apart, the trunk turned by more than 60 degrees while tipping over; one person.
 """
@@ -13,7 +15,8 @@ from dataclasses import dataclass
 
 from movenet.errors import InvalidOptionError
 from movenet.falls.ambianic import AmbianicSettings
-from movenet.falls.state import FallSettings
+from movenet.falls.learned import LearnedSettings, PersonLearnedState
+from movenet.falls.state import FallSettings, PersonFallState
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class FallMethod:
     per_person: bool  # one state per track id, or the first pose only
     pose_source: str  # what `movenet falls` feeds it by default (movenet.falls.sources)
     source: str  # where the method comes from
+    state_type: type = PersonFallState  # per-person machine (per_person methods)
 
     def settings(self, **overrides):
         """The method's settings with `overrides`; unknown or non-numeric values are errors."""
@@ -46,6 +50,11 @@ _METHODS: dict[str, FallMethod] = {
             "default",
             "per person: fast upright -> lying transition, confirmed by staying down; long lie, recovered",
             FallSettings, True, "video", "this project (README, Fall detection)",
+        ),
+        FallMethod(
+            "learned",
+            "per person: as default, the end of a fall decided by a logistic regression over windowed pose features",
+            LearnedSettings, True, "video", "this project (tools/falls_train.py)", PersonLearnedState,
         ),
         FallMethod(
             "ambianic",

@@ -29,11 +29,14 @@ class FallSession:
         self.counts: dict[str, int] = {}
         self._banner_until = -1.0
         self._banner = None
+        self._last_frame: int | None = None
 
     def analyse(self, fp) -> FrameInfo:
         """Per frame, in order: the detector, then the events' consequences."""
         t = fp.frame.timestamp_ms
-        found = self.detector.update(fp.poses, t)
+        self._last_frame = fp.frame.index
+        height, width = fp.frame.image.shape[:2]
+        found = self.detector.update(fp.poses, t, (width, height))
         if self.evidence is not None:
             self.evidence.add(fp.frame.image, fp.poses, t)
         lines = []
@@ -43,14 +46,25 @@ class FallSession:
             self._handle(event, line)
         return FrameInfo(self._states(), self._banner_text(t, found), lines)
 
+    def finish(self, hold_s: float = 0.0) -> list[FallEvent]:
+        """The end of the video: `hold_s` seconds of its last frame (`FallDetector.finish`), then a
+        `down_at_end` event and a line for everyone still down."""
+        events = self.detector.finish(hold_s)
+        for event in events:
+            self._handle(event, {**event.to_dict(), "frame": self._last_frame})
+        return events
+
     def _handle(self, event: FallEvent, line: dict) -> None:
         self.counts[event.event] = self.counts.get(event.event, 0) + 1
         who = "person" if event.track_id is None else f"person {event.track_id}"
-        self.log(f"{event.confirmed_ms / 1000:8.2f} s  {event.event.upper():9s} {who} (confidence {event.confidence:.2f})")
+        if event.event == "down_at_end":
+            self.log(down_at_end_line(event))
+        else:
+            self.log(f"{event.confirmed_ms / 1000:8.2f} s  {event.event.upper():9s} {who} (confidence {event.confidence:.2f})")
         if self.events is not None:
             self.events.write(event, frame=line["frame"])
-        if self.evidence is not None:
-            self.evidence.event(event)
+        if self.evidence is not None and not (event.event == "down_at_end" and event.reason.get("fall_confirmed")):
+            self.evidence.event(event)  # a confirmed fall has its evidence already
         for hook in self.hooks:
             hook(line)
 
@@ -100,3 +114,17 @@ class FallSession:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def down_at_end_line(event: FallEvent) -> str:
+    """The line for a `down_at_end` event: who, since when, for how long, confirmed or not."""
+    who = "person" if event.track_id is None else f"person {event.track_id}"
+    reason = event.reason
+    since = reason.get("down_ms", event.start_ms) / 1000.0
+    if reason.get("fall_confirmed"):
+        status = "fall confirmed"
+    else:
+        status = f"UNCONFIRMED fall: the video ended before the {reason.get('confirm_s', 0):g} s confirmation"
+    held = f" (its last frame held {reason['held_s']:g} s)" if reason.get("held_s") else ""
+    return (f"{event.confirmed_ms / 1000:8.2f} s  DOWN AT END {who}: down for {reason.get('down_s', 0):.1f} s "
+            f"(since {since:.2f} s) when the video ended{held}; {status}")

@@ -8,7 +8,10 @@
   angle reads that as a 358 degree turn).
 - **hip centre** (x, y) and **torso length** (mid-hip to mid-shoulder, pixels): the body's own
   unit, so speeds and drops are in torso lengths and do not depend on the distance to the camera.
-- **box** of the confident keypoints: width / height aspect (lying across the view: > 1).
+- **box** of the confident keypoints: width / height aspect (lying across the view: > 1); its top
+  and bottom (the body's height in the image, whatever the direction it lies in: a person lying
+  along the line of sight still looks short), and the lowest ankle seen (where the feet stand: the
+  floor line while upright).
 Below `min_score` a keypoint is not seen; a frame without a measurable trunk has no signals.
 """
 
@@ -25,6 +28,8 @@ from movenet.types import Pose
 
 _I = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
 _TORSO = np.array([_I["left_shoulder"], _I["right_shoulder"], _I["left_hip"], _I["right_hip"]])
+_ANKLES = np.array([_I["left_ankle"], _I["right_ankle"]])
+_HEAD = np.array([_I[n] for n in ("nose", "left_eye", "right_eye", "left_ear", "right_ear")])
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,12 @@ class FrameSignals:
     box_width: float  # box of the keypoints seen
     box_height: float
     confidence: float  # lowest score of the torso keypoints used
+    box_top: float = math.nan  # y of the highest keypoint seen
+    box_bottom: float = math.nan  # y of the lowest keypoint seen
+    foot_y: float = math.nan  # y of the lowest ankle seen (NaN: no ankle seen)
+    head_seen: bool = True  # nose, an eye or an ear seen
+    box_left: float = math.nan  # x of the leftmost keypoint seen
+    box_right: float = math.nan  # x of the rightmost keypoint seen
 
     @property
     def inclination_deg(self) -> float:
@@ -79,9 +90,14 @@ def frame_signals(pose: Pose | np.ndarray, min_score: float = DEFAULT_MIN_SCORE)
     width = float(seen[:, 0].max() - seen[:, 0].min())
     height = float(seen[:, 1].max() - seen[:, 1].min())
     length = float(math.hypot(shoulder[0] - hip[0], shoulder[1] - hip[1]))
+    ankles = kps[_ANKLES]
+    ankles = ankles[ankles[:, 2] >= min_score]
+    foot_y = float(ankles[:, 1].max()) if len(ankles) else math.nan
+    head_seen = bool((kps[_HEAD, 2] >= min_score).any())
     return FrameSignals(
         trunk, float(hip[0]), float(hip[1]), float(shoulder[0]), float(shoulder[1]), length, width, height,
-        confidence,
+        confidence, float(seen[:, 1].min()), float(seen[:, 1].max()), foot_y, head_seen,
+        float(seen[:, 0].min()), float(seen[:, 0].max()),
     )
 
 

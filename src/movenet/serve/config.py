@@ -15,6 +15,7 @@ from movenet.errors import InvalidOptionError
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+AUTH_MODES = ("auto", "on")
 
 MIB = 1024 * 1024
 # A phone photo is 3-12 MB; 20 MB leaves room for PNGs of large screenshots.
@@ -68,14 +69,22 @@ class ServeConfig:
     max_video_jobs: int = DEFAULT_MAX_VIDEO_JOBS
     video_ttl_s: float = DEFAULT_VIDEO_TTL_S
     max_pending_images: int = DEFAULT_MAX_PENDING_IMAGES
+    # Authentication (serve/auth.py): "auto" = required when listening beyond loopback, "on" =
+    # always (a reverse proxy on this machine). Accounts live in `database` (None: the default).
+    auth: str = "auto"
+    database: str | None = None
+    secure_cookies: bool = False  # Secure cookies even when the request does not say https
+    public_urls: tuple[str, ...] = ()  # e.g. https://home.example: the proxy's address (Host, Origin)
     inference: str = "server"  # the page's default: "server", "browser" or "browser-only"
-    # The address a TLS reverse proxy serves the page at (`https://clinic.example.org`): its Origin
-    # and the Host the proxy forwards are accepted besides this server's own. (The same option as
-    # the cameras work's `--public-url`, which also turns the login on.)
-    public_urls: tuple[str, ...] = ()
     max_browser_sessions: int = DEFAULT_MAX_BROWSER_SESSIONS  # with --inference browser / browser-only
 
     def __post_init__(self) -> None:
+        if self.auth not in AUTH_MODES:
+            raise InvalidOptionError(f"--auth must be one of {', '.join(AUTH_MODES)}, got {self.auth!r}")
+        for url in self.public_urls:
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+                raise InvalidOptionError(f"--public-url must be like https://home.example[:PORT], got {url!r}")
         if not 0 <= self.port <= 65535:
             raise InvalidOptionError(f"--port must be in 0..65535, got {self.port}")
         if not self.allow_remote and not is_loopback(self.host):
@@ -89,12 +98,15 @@ class ServeConfig:
             raise InvalidOptionError(f"--max-browser-sessions must be in 1..{MAX_BROWSER_SESSIONS_LIMIT}, got {self.max_browser_sessions}")
         if self.inference not in INFERENCE_MODES:
             raise InvalidOptionError(f"--inference must be one of {', '.join(INFERENCE_MODES)}, got {self.inference!r}")
-        for origin in self.public_urls:
-            public_hosts(origin)  # checks it
         for name in ("max_image_bytes", "max_image_pixels", "max_video_bytes", "max_video_frames",
                      "max_video_jobs", "max_pending_images"):
             if getattr(self, name) < 1:
                 raise InvalidOptionError(f"{name} must be positive, got {getattr(self, name)}")
+
+    @property
+    def auth_required(self) -> bool:
+        """Every page, API call and WebSocket needs a login: beyond loopback, or when asked."""
+        return self.auth == "on" or not is_loopback(self.host) or bool(self.public_urls)
 
     def host_names(self) -> tuple[str, ...]:
         """The names the page may be reached by (the Host header without the port)."""
@@ -109,30 +121,15 @@ class ServeConfig:
         hosts = {f"{name}:{port}" for name in self.host_names()}
         if port == 80:
             hosts |= set(self.host_names())
-        for origin in self.public_urls:  # the Host a proxy forwards: with or without the port
-            hosts |= public_hosts(origin)
+        for url in self.public_urls:  # what a reverse proxy passes on as Host
+            hosts.add(urllib.parse.urlsplit(url).netloc.lower())
         return frozenset(hosts)
 
     def allowed_origins(self, port: int) -> frozenset[str]:
         """The page's own origins: the only ones allowed to call the API or open the WebSocket."""
-        public = set().union(*(public_hosts(o) for o in self.public_urls))
-        own = {f"http://{host}" for host in self.allowed_hosts_with_port(port) if host not in public}
-        return frozenset(own | {o.strip().rstrip("/").lower() for o in self.public_urls})
-
-
-def public_hosts(origin: str) -> set[str]:
-    """`https://name[:port]` -> the Host headers a reverse proxy may forward for it: `name:port`
-    and `name` (lower case); InvalidOptionError naming the accepted form."""
-    parts = urllib.parse.urlsplit(origin.strip())
-    try:
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        parts = None
-    if (parts is None or parts.scheme not in ("https", "http") or not parts.hostname or parts.path not in ("", "/")
-            or parts.query or parts.fragment or parts.username or parts.password):
-        raise InvalidOptionError(f"--public-url must look like https://clinic.example.org[:port] (scheme and host only), got {origin!r}")
-    name = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    return {parts.netloc.lower(), name.lower()}
+        origins = {f"http://{host}" for host in self.allowed_hosts_with_port(port)}
+        origins |= {f"{urllib.parse.urlsplit(u).scheme}://{urllib.parse.urlsplit(u).netloc}".lower() for u in self.public_urls}
+        return frozenset(origins)
 
 
 def is_loopback(host: str) -> bool:

@@ -83,6 +83,7 @@ class JobAnalyser:
             summary.update(exercise=report.exercise, reps=report.reps,
                            partial_reps=len(report.primary.partial_repetitions) if report.primary else 0)
         if self.falls is not None:
+            self.falls.finish()  # a recorded video's end: down_at_end for whoever is still down, as `movenet falls`
             summary.update(falls=self.falls.detector.method.name, fall_events=dict(self.falls.counts))
         self.close()
         return summary
