@@ -306,3 +306,42 @@ def test_webgpu_where_the_browser_has_it(server):
         result = compare(answers, expected, [(rgb.shape[1], rgb.shape[0]) for _, rgb in stills])
         assert result.count_differs == [] and result.normalised.max() <= SINGLE_FRAME_BOUND, result.summary()
         assert configure(page, "multipose")["backend"] == "wasm"
+
+
+def test_the_patient_page_runs_its_programme_with_the_model_in_the_browser(tmp_path):
+    """The remote-patient case: a patient's programme page (serve/programme_pages.py) on a
+    browser-only server counts the set from the keypoints the page sends, saves the session, and
+    never receives a frame."""
+    pytest.importorskip("sqlalchemy", reason="the programme pages need the db extra")
+    from conftest import REPO
+
+    from movenet.programme import load_programme
+    from movenet.programme.store import ProgrammeStore
+    from movenet.serve.programme_pages import install, programme_routes
+    from movenet.storage import Database
+
+    url = f"sqlite:///{tmp_path / 'movenet.db'}"
+    store = ProgrammeStore(Database(url))
+    store.assign("demo", load_programme(REPO / "examples" / "programmes" / "squats.toml"))
+    clip = write_y4m(tmp_path / "squats.y4m", squat_and_fall_frames(standing=20, fallen=0), 10)
+    config = ServeConfig(port=0, threads=1, inference="browser-only")
+    with BackgroundServer(config, extra_routes=programme_routes()) as server, Browser(clip, network_log=True) as running:
+        install(server.app, url)
+        page = running.driver
+        page.get(server.url + "patients/demo?threads=1")
+        wait(page, "return document.getElementById('status').textContent.startsWith('connected')", 120)
+        assert page.execute_script("return window.movenetProgramme.inference.mode") == "browser"
+        assert page.execute_script("return window.crossOriginIsolated") is True
+        assert "Frames stay in this browser" in page.find_element("id", "placeholder").text
+        page.find_element("id", "camera").click()
+        wait(page, "return !document.getElementById('start').disabled")
+        page.find_element("id", "start").click()
+        saved = wait(page, "return window.movenetProgramme.saved", timeout=180)
+        results = page.execute_script("return window.movenetProgramme.results")
+        assert [r["reps"] for r in results] == [2] and results[0]["status"] == "done"
+        assert store.session(saved)["sets"][0]["reps"] == 2
+        sent = [e["params"]["response"] for e in running.network_events() if e["method"] == "Network.webSocketFrameSent"]
+        assert {frame["opcode"] for frame in sent} == {1}
+        kinds = {json.loads(frame["payloadData"])["type"] for frame in sent}
+        assert "keypoints" in kinds and kinds <= {"settings", "keypoints", "command"}
+        assert server.state.engine._runtimes == {}  # no model on the server

@@ -235,34 +235,51 @@ def test_the_vendored_runtime_is_recorded_and_licensed():
             assert len(data) == int(size.replace(",", "")) and hashlib.sha256(data).hexdigest() == digest
 
 
-def test_options_and_public_urls():
-    args = build_parser().parse_args(["serve", "--inference", "browser-only", "--public-url", "https://clinic.example.org"])
+def test_the_options():
+    args = build_parser().parse_args(["serve", "--inference", "browser-only", "--max-browser-sessions", "200"])
     config = config_from_args(args)
-    assert config.inference == "browser-only" and config.public_urls == ("https://clinic.example.org",)
-    assert "https://clinic.example.org" in config.allowed_origins(8000)
-    assert {"clinic.example.org", "127.0.0.1:8000"} <= config.allowed_hosts_with_port(8000)
-    assert "http://clinic.example.org" not in config.allowed_origins(8000)
+    assert (config.inference, config.max_browser_sessions) == ("browser-only", 200)
     assert build_parser().parse_args(["serve"]).inference == "server"
     with pytest.raises(InvalidOptionError, match="--inference must be one of"):
         ServeConfig(inference="gpu")
-    for bad in ("clinic.example.org", "https://clinic.example.org/app", "https://user@clinic.example.org"):
-        with pytest.raises(InvalidOptionError, match="--public-url must look like"):
-            ServeConfig(public_urls=(bad,))
+    with pytest.raises(InvalidOptionError, match="--max-browser-sessions must be in"):
+        ServeConfig(max_browser_sessions=0)
 
 
-def test_behind_a_proxy_the_public_url_may_open_the_websocket():
+def test_behind_a_tls_proxy_a_logged_in_page_runs_the_model_and_sends_keypoints(tmp_path):
+    """What the reverse-proxy setup of docs/guide/browser.md gives: the public Host and https Origin
+    accepted, the runtime and the model behind the login like everything else, the session in
+    browser mode from the start."""
+    pytest.importorskip("sqlalchemy", reason="accounts need the db extra")
     from websockets.sync.client import connect
 
+    from movenet.accounts import AccountStore
+    from movenet.storage import Database
+
+    database = Database(f"sqlite:///{tmp_path / 'accounts.db'}")
+    database.upgrade()
+    store = AccountStore(database)
+    store.create("therapist", role="therapist", password="a-long-password")
     config = ServeConfig(port=0, threads=1, inference="browser-only", public_urls=("https://clinic.example.org",))
-    with BackgroundServer(config) as server:
-        # what a TLS proxy forwards: the public Host (no port) and the page's https Origin
-        sock = socket.create_connection(("127.0.0.1", server.port))
-        with connect("ws://clinic.example.org/ws", sock=sock, origin="https://clinic.example.org") as ws:
-            assert json.loads(ws.recv())["inference"] == "browser"
-        status, _, _ = request(server.url + "api/info", headers={"Host": "clinic.example.org", "Origin": "https://clinic.example.org"})
+    proxied = {"Host": "clinic.example.org", "X-Forwarded-Proto": "https"}
+    with BackgroundServer(config, store=store) as server:
+        assert request(server.url + "models/lightning.onnx", headers=proxied)[0] == 401
+        assert request(server.url + "static/ort/ort-wasm-simd-threaded.wasm", headers=proxied)[0] == 401
+        body = json.dumps({"name": "therapist", "password": "a-long-password"}).encode()
+        status, headers, _ = request(server.url + "api/login", body, {"Content-Type": "application/json",
+                                                                     "Origin": "https://clinic.example.org", **proxied})
         assert status == 200
-        status, _, _ = request(server.url + "api/info", headers={"Host": "clinic.example.org", "Origin": "https://evil.example"})
-        assert status == 403
+        cookie = headers["set-cookie"].split(";")[0]
+        status, headers, _ = request(server.url, headers={"Cookie": cookie, **proxied})
+        assert status == 200 and headers["cross-origin-embedder-policy"] == "require-corp"
+        assert request(server.url + "models/lightning.onnx", headers={"Cookie": cookie, **proxied})[0] == 200
+        sock = socket.create_connection(("127.0.0.1", server.port))
+        with connect("ws://clinic.example.org/ws", sock=sock, origin="https://clinic.example.org",
+                     additional_headers={"Cookie": cookie}) as ws:
+            assert json.loads(ws.recv())["inference"] == "browser"
+            ws.send(protocol.pack_keypoints(1, 40.0, 1000, 667, POSES))  # accepted: no close
+            ws.send(json.dumps({"type": "settings", "inference": "server"}))
+            assert "browser-only" in json.loads(ws.recv())["message"]
 
 
 def test_server_inference_on_a_browser_server_takes_one_of_its_max_sessions():

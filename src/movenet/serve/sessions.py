@@ -113,6 +113,20 @@ class LiveSession:
         self._messages.append(("keypoints", message))
         self._ready.set()
 
+    def take_frame(self, data: bytes) -> None:
+        """A binary message: a frame, unless this session's model runs in the browser."""
+        if self.inference == "browser":
+            raise protocol.ProtocolError(protocol.CLOSE_POLICY, "this session runs the model in the browser: "
+                                         "frames are not accepted, send keypoints")
+        self.offer_frame(protocol.parse_frame(data, self.max_frame_bytes, self.max_pixels))
+
+    def take_keypoints(self, payload: dict) -> None:
+        """A keypoints message (without its type): browser mode only."""
+        if self.inference != "browser":
+            raise protocol.ProtocolError(protocol.CLOSE_POLICY, 'keypoints come only from a page in browser mode '
+                                         '(a settings message with "inference": "browser")')
+        self.offer_keypoints(protocol.parse_keypoints(payload, self.max_pixels))
+
     def switch_inference(self, payload: dict) -> None:
         """A settings message's "inference" (taken out of it): where the model runs from now on.
         Applied at once, so the frames or keypoints after it are judged by the new mode."""
@@ -144,10 +158,7 @@ class LiveSession:
             if message["type"] == "websocket.disconnect":
                 return
             if message.get("bytes") is not None:
-                if self.inference == "browser":
-                    raise protocol.ProtocolError(protocol.CLOSE_POLICY, "this session runs the model in the browser: "
-                                                 "frames are not accepted, send keypoints")
-                self.offer_frame(protocol.parse_frame(message["bytes"], self.max_frame_bytes, self.max_pixels))
+                self.take_frame(message["bytes"])
             elif message.get("text") is not None:
                 payload = protocol.parse_text(message["text"])
                 kind = payload.pop("type")
@@ -158,10 +169,7 @@ class LiveSession:
                 elif kind == "reset":
                     self.offer_reset(payload)
                 elif kind == "keypoints":
-                    if self.inference != "browser":
-                        raise protocol.ProtocolError(protocol.CLOSE_POLICY, 'keypoints come only from a page in browser mode '
-                                                     '(a settings message with "inference": "browser")')
-                    self.offer_keypoints(protocol.parse_keypoints(payload, self.max_pixels))
+                    self.take_keypoints(payload)
                 else:
                     raise protocol.ProtocolError(protocol.CLOSE_UNSUPPORTED,
                                                  f"unknown message type {kind!r}; known: settings, reset, keypoints")
@@ -174,7 +182,8 @@ class LiveSession:
             self._ready.clear()
             messages, self._messages = self._messages, []
             taken, self._frame = self._frame, None
-            if taken is None and self.inference == "browser" and all(kind != "settings" for kind, _ in messages):
+            inline = type(self).handle is LiveSession.handle  # (a subclass's messages may do more: the thread)
+            if inline and taken is None and self.inference == "browser" and all(kind != "settings" for kind, _ in messages):
                 # keypoints and resets of a browser-mode session: the analysers (a fraction of a ms)
                 # right here, without a hop to the inference thread (one at a time all the same:
                 # this loop awaits each batch before the next)

@@ -74,10 +74,8 @@ export class InferenceMode {
         : (this.fallback ? `Browser inference is unavailable here (${this.fallback}): this server runs the model.`
           : "This server runs the model on the frames the page sends.");
     }
-    const placeholder = $("placeholder");
-    if (placeholder && this.browser) {
-      placeholder.innerHTML = "Start the camera to see your pose.<br>Frames stay in this browser; only keypoints go to the server.";
-    }
+    const privacy = document.querySelector("#placeholder .privacy"); // where the page says where frames go
+    if (privacy && this.browser) privacy.textContent = "Frames stay in this browser; only keypoints go to the server.";
     const label = $("stat-server") && $("stat-server").previousElementSibling;
     if (label && this.browser) label.textContent = "in the browser";
     for (const id of ["encoding", "quality"]) { // how frames travel: none do in browser mode
