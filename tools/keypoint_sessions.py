@@ -2,9 +2,11 @@
 docs/results/browser.md; a benchmark script, not a test).
 
     python tools/keypoint_sessions.py [--sessions 10 20 30 40 50 60 80] [--fps 30] [--seconds 20]
-                                      [--analysers all|reps|none] [--client-processes 1] [--json out.json]
+                                      [--analysers all|reps|none] [--servers 1] [--client-processes 1]
+                                      [--json out.json]
 
-Starts `movenet serve --inference browser-only --max-browser-sessions 4096` in its own process and,
+Starts `movenet serve --inference browser-only --max-browser-sessions 4096` in its own process
+(`--servers N`: N of them on N ports, as behind a proxy that spreads sessions over them) and,
 for each count of sessions, that many synthetic clients on loopback (asyncio WebSocket clients,
 in `--client-processes` processes of their own): each opens /ws like the page, turns its analysers
 on (`all`: angles, squat counting and fall detection, the page's full set) and sends a keypoints
@@ -117,14 +119,18 @@ async def client(url: str, origin: str, messages: list[str], fps: float, analyse
         reader.cancel()
 
 
-def run_clients(url: str, origin: str, count: int, fps: float, analysers: dict, start: float, seconds: float,
-                messages: list[str], queue) -> None:
+def run_clients(urls: list[str], count: int, fps: float, analysers: dict, start: float, seconds: float,
+                messages: list[str], queue, first: int = 0) -> None:
     stats = {"sent": 0, "answered": 0, "latency": [], "dropped": 0}
     window = (start + WARMUP_S, start + WARMUP_S + seconds)
     stop_at = window[1] + 0.2
 
     async def main() -> None:
-        await asyncio.gather(*(client(url, origin, messages, fps, analysers, stop_at, window, stats) for _ in range(count)))
+        def at(i: int) -> tuple[str, str]:  # client i's server (round robin), as a WebSocket URL and an Origin
+            base = urls[(first + i) % len(urls)]
+            return base.replace("http://", "ws://") + "ws", base.rstrip("/")
+
+        await asyncio.gather(*(client(*at(i), messages, fps, analysers, stop_at, window, stats) for i in range(count)))
 
     cpu0 = time.process_time()
     try:
@@ -136,20 +142,20 @@ def run_clients(url: str, origin: str, count: int, fps: float, analysers: dict, 
     queue.put(stats)
 
 
-def measure(server_url: str, pid: int, count: int, args, messages: list[str]) -> dict:
-    url = server_url.replace("http://", "ws://") + "ws"
-    origin = server_url.rstrip("/")
+def measure(urls: list[str], pids: list[int], count: int, args, messages: list[str]) -> dict:
     start = time.perf_counter() + 1.0
     queue = multiprocessing.Queue()
     shares = [count // args.client_processes + (i < count % args.client_processes) for i in range(args.client_processes)]
-    workers = [multiprocessing.Process(target=run_clients, args=(url, origin, n, args.fps, ANALYSERS[args.analysers], start,
-                                                                  args.seconds, messages, queue)) for n in shares if n]
+    firsts = [sum(shares[:i]) for i in range(len(shares))]
+    workers = [multiprocessing.Process(target=run_clients, args=(urls, n, args.fps, ANALYSERS[args.analysers], start,
+                                                                  args.seconds, messages, queue, first))
+               for n, first in zip(shares, firsts) if n]
     for w in workers:
         w.start()
     time.sleep(max(0.0, start + WARMUP_S - time.perf_counter()))
-    cpu0 = cpu_seconds([pid])
+    cpu0 = cpu_seconds(pids)
     time.sleep(args.seconds)
-    server_cpu = cpu_seconds([pid]) - cpu0
+    server_cpu = cpu_seconds(pids) - cpu0
     results = [queue.get(timeout=args.seconds + 120) for _ in workers]
     for w in workers:
         w.join()
@@ -176,44 +182,52 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--analysers", choices=list(ANALYSERS), default="all")
     parser.add_argument("--client-processes", type=int, default=1)
+    parser.add_argument("--servers", type=int, default=1, help="server processes (clients spread over them, round robin)")
     parser.add_argument("--json", help="write the figures here")
     args = parser.parse_args(argv)
     messages = clip_messages()
-    port = free_port()
-    command = [sys.executable, "-m", "movenet", "serve", "--port", str(port), "--inference", "browser-only",
-               "--max-browser-sessions", "4096"]
-    server = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
+    servers, urls = [], []
+    for _ in range(args.servers):
+        port = free_port()
+        command = [sys.executable, "-m", "movenet", "serve", "--port", str(port), "--inference", "browser-only",
+                   "--max-browser-sessions", "4096"]
+        servers.append(subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, stderr=subprocess.DEVNULL))
+        urls.append(f"http://127.0.0.1:{port}/")
     results = []
     try:
         deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url + "api/info", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("movenet serve did not start") from None
-                time.sleep(0.2)
+        for url in urls:
+            while True:
+                try:
+                    urllib.request.urlopen(url + "api/info", timeout=2).read()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("movenet serve did not start") from None
+                    time.sleep(0.2)
         for count in args.sessions:
-            results.append(measure(url, server.pid, count, args, messages))
+            results.append(measure(urls, [s.pid for s in servers], count, args, messages))
             print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in results[-1].items()}), flush=True)
             time.sleep(2.0)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
     print(f"\nanalysers {args.analysers}, {args.fps:g} fps per session, {args.seconds:g} s per count, "
-          f"{args.client_processes} client process(es):")
+          f"{args.servers} server process(es), {args.client_processes} client process(es):")
     print("| sessions | messages/s | answered | latency p50 / p95 ms | dropped | server cores | server ms/message | client cores | holds |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['sessions']} | {r['sent_per_s']:.0f} | {100 * r['answered_share']:.1f} % | {r['latency_p50_ms']:.1f} / "
               f"{r['latency_p95_ms']:.1f} | {r['dropped']} | {r['server_cores']:.2f} | {r['server_cpu_ms_per_message']:.3f} | "
               f"{r['client_cores']:.2f} | {'yes' if r['holds'] else 'no'} |")
-    quiet = results[0]  # the smallest count: the server's CPU per message with cores to spare
-    print(f"\nthe server's CPU per message at {quiet['sessions']} sessions: {quiet['server_cpu_ms_per_message']:.3f} ms, "
-          f"so a core of its own holds about {1000.0 / (quiet['server_cpu_ms_per_message'] * args.fps):.0f} sessions "
-          f"at {args.fps:g} fps (one process: one core, Python's GIL)")
+    held = [r for r in results if r["holds"]]
+    if held:
+        best = max(held, key=lambda r: r["sessions"])
+        per_core = 1000.0 / (best["server_cpu_ms_per_message"] * args.fps)
+        print(f"\nheld: {best['sessions']} sessions ({args.servers} server process(es)); the server's CPU there: "
+              f"{best['server_cpu_ms_per_message']:.3f} ms per message, so about {per_core:.0f} sessions per core it has "
+              f"to itself at {args.fps:g} fps (a process uses one core: Python's GIL)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     return 0
