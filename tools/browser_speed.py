@@ -10,7 +10,8 @@ examples/pose.jpg panning, on the same machine. Modes, interleaved over `--round
 machine's load hits all alike:
 - `server`: the page sends JPEG frames (quality 0.7) and the server runs the model (`?inference=server`);
 - `wasm-N`: the page runs the model with onnxruntime-web, N threads (`?inference=browser&threads=N`;
-  threads need the page cross-origin isolated, which it is in browser mode).
+  threads need the page cross-origin isolated, which it is in browser mode); `wasm-N+spin`: with
+  the threads busy-waiting between operators (off by default, `?spin=1`).
 Per run, after a warm-up, `--seconds` of streaming: fps (poses per second on the page), frame to
 pose latency (frame grabbed -> poses drawn) p50 / p95, model time p50 (onnxruntime-web's session.run
 in the worker, or the server's inference), and CPU per frame of the server and of the browser's
@@ -76,7 +77,11 @@ class BrowserServer(ServerProcess):
 
 
 def query(mode: str) -> str:
-    return "?inference=server" if mode == "server" else f"?inference=browser&threads={int(mode.split('-')[1])}"
+    """server, wasm-N (N threads), wasm-N+spin (their threads busy-wait between operators)."""
+    if mode == "server":
+        return "?inference=server"
+    threads, _, spin = mode.partition("-")[2].partition("+")
+    return f"?inference=browser&threads={int(threads)}" + ("&spin=1" if spin == "spin" else "")
 
 
 def open_page(browser: Browser, url: str, mode: str) -> None:

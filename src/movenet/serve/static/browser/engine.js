@@ -9,10 +9,11 @@ export function browserInferenceMissing() {
 }
 
 export class BrowserEngine {
-  // info: /api/info; options: { backend: "auto" | "wasm" | "webgpu", threads: N or 0 (automatic) }
+  // info: /api/info; options: { backend: "auto" | "wasm" | "webgpu", threads: N or 0 (automatic),
+  // spinning: onnxruntime-web's threads busy-wait between operators }
   constructor(info, options = {}) {
     this.info = info;
-    this.options = { backend: "auto", threads: 0, ...options };
+    this.options = { backend: "auto", threads: 0, spinning: false, ...options };
     this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     this.pending = new Map();
     this.nextId = 1;
@@ -52,7 +53,7 @@ export class BrowserEngine {
     if (!url) throw new Error(`${settings.model} has no ${settings.precision} model for the browser`);
     this.ready = await this.call({
       type: "load", model: settings.model, precision: settings.precision, url, spec: model.spec, settings,
-      backend: this.options.backend, threads: this.options.threads,
+      backend: this.options.backend, threads: this.options.threads, spinning: this.options.spinning,
     });
     this.settings = settings;
     this.settingsId += 1;

@@ -3,7 +3,7 @@
 // in /api/info (browser.inference); `?inference=browser|server` overrides it for this page load (a
 // reload: a page that runs the model is served cross-origin isolated, for threads). Without
 // WebAssembly, or when the model cannot be loaded, the page falls back to the server (unless the
-// server is browser-only). `?threads=N` and `?backend=wasm|webgpu` are for measurements.
+// server is browser-only). `?threads=N`, `?backend=wasm|webgpu` and `?spin=1` are for measurements.
 
 import { BrowserEngine, browserInferenceMissing } from "./engine.js";
 
@@ -23,7 +23,9 @@ export class InferenceMode {
     this.mode = "server";
     this.engine = null;
     this.fallback = null; // why the page runs on the server although the browser was asked
-    this.options = { threads: Number(params.get("threads")) || 0, backend: params.get("backend") || "auto" };
+    this.options = {
+      threads: Number(params.get("threads")) || 0, backend: params.get("backend") || "auto", spinning: params.get("spin") === "1",
+    };
     this.nextFrame = 1;
     this.toggle();
   }

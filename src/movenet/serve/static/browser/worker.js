@@ -44,12 +44,15 @@ async function loadRuntime(requested, threads, spec) {
   backend = { kind, isolated };
 }
 
-async function createSession(url, kind) {
+async function createSession(url, kind, spinning) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const providers = kind === "webgpu" ? ["webgpu", "wasm"] : ["wasm"];
-  return ort.InferenceSession.create(bytes, { executionProviders: providers, graphOptimizationLevel: "all" });
+  // Threads that busy-wait between the model's operators take the cores the page needs (decoding and
+  // drawing the camera): off unless asked (`?spin=1`), as the server turns it off beside a browser.
+  const extra = { session: { intra_op: { allow_spinning: spinning ? "1" : "0" } } };
+  return ort.InferenceSession.create(bytes, { executionProviders: providers, graphOptimizationLevel: "all", extra });
 }
 
 async function run(input, shape) {
@@ -70,20 +73,20 @@ async function load(message) {
     if (session) await session.release();
     session = null;
     try {
-      session = await createSession(message.url, backend.kind);
+      session = await createSession(message.url, backend.kind, message.spinning);
     } catch (e) {
       if (backend.kind !== "webgpu" || message.backend === "webgpu") throw e;
       // WebGPU was there but could not run the model: the WebAssembly build instead
       await loadRuntime("wasm", message.threads, message.spec);
       backend.webgpuError = String(e && e.message ? e.message : e);
-      session = await createSession(message.url, backend.kind);
+      session = await createSession(message.url, backend.kind, message.spinning);
     }
     loaded = { model: message.model, precision: message.precision, spec: message.spec };
   }
   detector = makeDetector(run, loaded.spec, message.settings);
   return {
     type: "ready", model: loaded.model, precision: loaded.precision, backend: backend.kind, isolated: backend.isolated,
-    threads: ort.env.wasm.numThreads, version: ort.env.versions ? ort.env.versions.web : null,
+    threads: ort.env.wasm.numThreads, spinning: Boolean(message.spinning), version: ort.env.versions ? ort.env.versions.web : null,
     load_ms: performance.now() - started,
   };
 }
