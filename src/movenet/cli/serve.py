@@ -52,9 +52,9 @@ def add_parser(sub) -> None:
                    help="where the page runs the model: server (default: this process, the fastest when the page is opened on "
                    "the same computer), browser (onnxruntime-web in the page, the server gets keypoints only; the page may "
                    "switch back), browser-only (the server never accepts frames)")
-    p.add_argument("--max-browser-sessions", type=int, default=64, metavar="N",
+    p.add_argument("--max-browser-sessions", type=int, default=40, metavar="N",
                    help="with --inference browser or browser-only: live sessions at once whose model runs in the browser "
-                   "(default 64; --max-sessions still bounds those that run it on the server)")
+                   "(default 40: what one process held at 30 fps; --max-sessions still bounds those that run it on the server)")
     p.set_defaults(func=run)
 
 

@@ -35,9 +35,10 @@ DEFAULT_MAX_VIDEO_FRAMES = 18_000
 DEFAULT_MAX_SESSIONS = 4
 MAX_SESSIONS_LIMIT = 64
 # Live sessions whose model runs in the browser (keypoints in, analysis out; serve/browser.py):
-# about 1 ms of the server's CPU per frame, so one process holds far more of them
-# (tools/keypoint_sessions.py, docs/results/browser.md).
-DEFAULT_MAX_BROWSER_SESSIONS = 64
+# 0.7-0.9 ms of the server's CPU per frame with angles, squat counting and fall detection on, and one
+# process held 40 such sessions at 30 fps (not 50) on the 2-core reference VM shared with its
+# clients (tools/keypoint_sessions.py, docs/results/browser.md).
+DEFAULT_MAX_BROWSER_SESSIONS = 40
 MAX_BROWSER_SESSIONS_LIMIT = 4096
 # Still-image requests queued for the inference thread before answering 503 "busy".
 DEFAULT_MAX_PENDING_IMAGES = 8
