@@ -26,6 +26,10 @@ CHROMIUM_FLAGS = (
     "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
     "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
 )
+# WebGPU on the CPU (SwiftShader's Vulkan) instead of --disable-gpu: the browser-inference tests run
+# the WebGPU build of onnxruntime-web on machines without a GPU (for correctness, not speed).
+SOFTWARE_WEBGPU_FLAGS = ("--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader", "--enable-features=Vulkan",
+                         "--use-vulkan=swiftshader", "--use-angle=swiftshader")
 
 
 def browser_missing() -> str | None:
@@ -92,20 +96,23 @@ def write_y4m(path: Path, frames: list[np.ndarray], fps: int) -> Path:
 class Browser:
     """A headless Chromium with a fresh profile whose camera plays `clip`; `driver` is Selenium's."""
 
-    def __init__(self, clip: Path | None, window: tuple[int, int] = (1280, 900), flags: tuple[str, ...] = ()) -> None:
+    def __init__(self, clip: Path | None, window: tuple[int, int] = (1280, 900), flags: tuple[str, ...] = (),
+                 network_log: bool = False, software_webgpu: bool = False) -> None:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
         self.profile = tempfile.mkdtemp(prefix="movenet-chromium-")
         options = webdriver.ChromeOptions()
         options.binary_location = str(CHROMIUM)
-        for flag in (*CHROMIUM_FLAGS, *flags):
+        base = tuple(f for f in CHROMIUM_FLAGS if f != "--disable-gpu") + SOFTWARE_WEBGPU_FLAGS if software_webgpu else CHROMIUM_FLAGS
+        for flag in (*base, *flags):
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={self.profile}")
         options.add_argument(f"--window-size={window[0]},{window[1]}")
         if clip is not None:
             options.add_argument(f"--use-file-for-fake-video-capture={clip}")
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # network_log: Chrome's performance log (DevTools Network events: requests, WebSocket frames)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", **({"performance": "ALL"} if network_log else {})})
         try:
             self.driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
         except BaseException:
@@ -115,6 +122,13 @@ class Browser:
 
     def console(self) -> list[str]:
         return [entry["message"] for entry in self.driver.get_log("browser")]
+
+    def network_events(self) -> list[dict]:
+        """The DevTools Network events logged since the last call (needs `network_log`)."""
+        import json
+
+        events = [json.loads(entry["message"])["message"] for entry in self.driver.get_log("performance")]
+        return [e for e in events if e["method"].startswith("Network.")]
 
     def close(self) -> None:
         try:

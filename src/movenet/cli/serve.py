@@ -11,6 +11,7 @@ EPILOG = """\
 examples:
   movenet serve                       # http://127.0.0.1:8000/ (this computer only)
   movenet serve --model thunder --open
+  movenet serve --inference browser   # the page runs the model; the server gets keypoints only
   curl -s -H 'Content-Type: image/jpeg' --data-binary @photo.jpg http://127.0.0.1:8000/api/poses
 
   movenet users add ana --role admin && movenet serve --host 0.0.0.0 --allow-remote
@@ -51,6 +52,13 @@ def add_parser(sub) -> None:
     p.add_argument("--db", metavar="URL", help="database of the accounts (default: movenet.db in the data directory, $MOVENET_DATA_DIR)")
     p.add_argument("--exercise-file", action="append", default=[], metavar="FILE",
                    help="exercises defined in a TOML or JSON file, offered beside the built-in ones (repeatable)")
+    p.add_argument("--inference", choices=["server", "browser", "browser-only"], default="server",
+                   help="where the page runs the model: server (default: this process, the fastest when the page is opened on "
+                   "the same computer), browser (onnxruntime-web in the page, the server gets keypoints only; the page may "
+                   "switch back), browser-only (the server never accepts frames)")
+    p.add_argument("--max-browser-sessions", type=int, default=40, metavar="N",
+                   help="with --inference browser or browser-only: live sessions at once whose model runs in the browser "
+                   "(default 40: what one process held at 30 fps; --max-sessions still bounds those that run it on the server)")
     p.set_defaults(func=run)
 
 
@@ -62,6 +70,7 @@ def config_from_args(args: argparse.Namespace):
         allow_remote=args.allow_remote, allowed_hosts=tuple(args.allowed_host), max_sessions=args.max_sessions,
         max_image_bytes=int(args.max_upload_mb * MIB), max_video_bytes=int(args.max_video_mb * MIB),
         auth=args.auth, public_urls=tuple(args.public_url), secure_cookies=args.secure_cookies, database=args.db,
+        inference=args.inference, max_browser_sessions=args.max_browser_sessions,
     )
 
 

@@ -11,7 +11,8 @@
     GET  /healthz                  {"ok": true} (open without login: container health checks)
     GET  /login, POST /api/login, POST /api/logout, GET /api/me: serve/auth.py (when a login is
                                    required: beyond loopback, or --auth on)
-    WS   /ws                       live frames in, poses out (protocol.py)
+    WS   /ws                       live frames in, poses out; or, in browser mode, keypoints in (protocol.py)
+    GET  /models/{name}.onnx, /static/ort/, /static/browser/   browser inference (browser.py)
     GET  /cameras, /events and their APIs: the watcher's camera health and events (cameras.py)
 """
 
@@ -33,7 +34,7 @@ from starlette.websockets import WebSocket
 from movenet.accounts.principal import Forbidden
 from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.registry import get_spec, list_models
-from movenet.serve import protocol
+from movenet.serve import browser, protocol
 from movenet.serve.analysers import list_analysers
 from movenet.serve.cameras import EventPages, event_routes
 from movenet.serve.config import MAX_FRAME_PIXELS, ServeConfig
@@ -77,8 +78,9 @@ UPLOAD_SETTINGS = ("model", "precision", "min_pose_score", "max_poses")  # query
 class Server:
     config: ServeConfig
     engine: Engine
-    sessions: SessionLimit
+    sessions: SessionLimit  # sessions whose model runs here
     jobs: VideoJobs
+    browser_sessions: SessionLimit | None = None  # --inference browser / browser-only: all live sessions
     pending_images: int = 0
 
 
@@ -106,7 +108,8 @@ def query_settings(server: Server, request: Request, extra: tuple[str, ...] = ()
 
 
 async def index(request: Request) -> Response:
-    return FileResponse(STATIC / "index.html")
+    config = request.app.state.server.config
+    return FileResponse(STATIC / "index.html", headers=browser.page_headers(config.inference, request))
 
 
 async def info(request: Request) -> Response:
@@ -122,8 +125,10 @@ async def info(request: Request) -> Response:
         "colors": {"left": LEFT_COLOR, "right": RIGHT_COLOR, "center": CENTER_COLOR, "people": PERSON_COLORS},
         "limits": {"image_bytes": config.max_image_bytes, "image_pixels": config.max_image_pixels,
                    "video_bytes": config.max_video_bytes, "video_frames": config.max_video_frames,
-                   "frame_bytes": MAX_FRAME_BYTES, "frame_pixels": MAX_FRAME_PIXELS, "sessions": config.max_sessions},
+                   "frame_bytes": MAX_FRAME_BYTES, "frame_pixels": MAX_FRAME_PIXELS, "sessions": config.max_sessions,
+                   "browser_sessions": config.max_browser_sessions if config.inference != "server" else None},
         "analysers": list_analysers(),
+        "browser": browser.info(config.inference),
     })
 
 
@@ -210,18 +215,26 @@ async def openapi(request: Request) -> Response:
 async def live(websocket: WebSocket) -> None:
     server: Server = websocket.app.state.server
     await websocket.accept()
-    if not server.sessions.try_open():
+    # A server whose pages run the model counts its sessions against --max-browser-sessions; one of
+    # them that asks for the server's inference (the switch, the fallback) takes one of --max-sessions.
+    if server.browser_sessions is None:
+        limit, option = server.sessions, "--max-sessions"
+    else:
+        limit, option = server.browser_sessions, "--max-browser-sessions"
+    if not limit.try_open():
         await websocket.close(protocol.CLOSE_BUSY, protocol.reason(
-            f"busy: {server.sessions.max_sessions} live sessions already (--max-sessions); try again later"))
+            f"busy: {limit.max_sessions} live sessions already ({option}); try again later"))
         return
+    session = LiveSession(
+        server.engine, Settings(model=server.config.model, precision=server.config.precision),
+        max_frame_bytes=MAX_FRAME_BYTES, max_pixels=MAX_FRAME_PIXELS, inference=server.config.inference,
+        server_slots=None if server.browser_sessions is None else server.sessions,
+    )
     try:
-        session = LiveSession(
-            server.engine, Settings(model=server.config.model, precision=server.config.precision),
-            max_frame_bytes=MAX_FRAME_BYTES, max_pixels=MAX_FRAME_PIXELS,
-        )
         await session.serve(websocket.receive, websocket.send_text, lambda code, why: websocket.close(code, why))
     finally:
-        server.sessions.close()
+        session.release()
+        limit.close()
 
 
 def account_store(config: ServeConfig):
@@ -263,12 +276,14 @@ def create_app(config: ServeConfig, port: int, engine: Engine | None = None, *, 
     more Starlette routes (the camera and event pages), behind the same checks."""
     engine = engine or Engine(threads=config.threads, spinning=config.spinning)
     server = Server(config, engine, SessionLimit(config.max_sessions), VideoJobs(
-        engine, max_jobs=config.max_video_jobs, max_frames=config.max_video_frames, ttl_s=config.video_ttl_s))
+        engine, max_jobs=config.max_video_jobs, max_frames=config.max_video_frames, ttl_s=config.video_ttl_s),
+        browser_sessions=None if config.inference == "server" else SessionLimit(config.max_browser_sessions))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        loop = asyncio.get_running_loop()  # load the default model before the first frame
-        await loop.run_in_executor(engine.executor, engine.runtime, config.model, config.precision)
+        if config.inference == "server":  # load the default model before the first frame
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(engine.executor, engine.runtime, config.model, config.precision)
         try:
             yield
         finally:
@@ -290,6 +305,7 @@ def create_app(config: ServeConfig, port: int, engine: Engine | None = None, *, 
             *event_routes(event_pages or EventPages(config.database)),
             *extra_routes,
             WebSocketRoute("/ws", live),
+            *browser.routes(),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,

@@ -34,6 +34,12 @@ DEFAULT_MAX_VIDEO_FRAMES = 18_000
 # both cores of the reference machine busy), so 4 sessions already share ~30 fps between them.
 DEFAULT_MAX_SESSIONS = 4
 MAX_SESSIONS_LIMIT = 64
+# Live sessions whose model runs in the browser (keypoints in, analysis out; serve/browser.py):
+# 0.7-0.9 ms of the server's CPU per frame with angles, squat counting and fall detection on, and one
+# process held 40 such sessions at 30 fps (not 50) on the 2-core reference VM shared with its
+# clients (tools/keypoint_sessions.py, docs/results/browser.md).
+DEFAULT_MAX_BROWSER_SESSIONS = 40
+MAX_BROWSER_SESSIONS_LIMIT = 4096
 # Still-image requests queued for the inference thread before answering 503 "busy".
 DEFAULT_MAX_PENDING_IMAGES = 8
 # Video jobs at once (each keeps decoding, inference and encoding busy: one saturates 2 cores).
@@ -42,6 +48,8 @@ DEFAULT_MAX_VIDEO_JOBS = 1
 DEFAULT_VIDEO_TTL_S = 15 * 60
 # Requests without a declared body limit (GET, DELETE, ...): small, they carry no data.
 DEFAULT_MAX_OTHER_BYTES = 64 * 1024
+# Where the model runs for the page (serve/browser.py explains the modes and the default).
+INFERENCE_MODES = ("server", "browser", "browser-only")
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,8 @@ class ServeConfig:
     database: str | None = None
     secure_cookies: bool = False  # Secure cookies even when the request does not say https
     public_urls: tuple[str, ...] = ()  # e.g. https://home.example: the proxy's address (Host, Origin)
+    inference: str = "server"  # the page's default: "server", "browser" or "browser-only"
+    max_browser_sessions: int = DEFAULT_MAX_BROWSER_SESSIONS  # with --inference browser / browser-only
 
     def __post_init__(self) -> None:
         if self.auth not in AUTH_MODES:
@@ -85,6 +95,10 @@ class ServeConfig:
             )
         if not 1 <= self.max_sessions <= MAX_SESSIONS_LIMIT:
             raise InvalidOptionError(f"--max-sessions must be in 1..{MAX_SESSIONS_LIMIT}, got {self.max_sessions}")
+        if not 1 <= self.max_browser_sessions <= MAX_BROWSER_SESSIONS_LIMIT:
+            raise InvalidOptionError(f"--max-browser-sessions must be in 1..{MAX_BROWSER_SESSIONS_LIMIT}, got {self.max_browser_sessions}")
+        if self.inference not in INFERENCE_MODES:
+            raise InvalidOptionError(f"--inference must be one of {', '.join(INFERENCE_MODES)}, got {self.inference!r}")
         for name in ("max_image_bytes", "max_image_pixels", "max_video_bytes", "max_video_frames",
                      "max_video_jobs", "max_pending_images"):
             if getattr(self, name) < 1:

@@ -131,8 +131,10 @@ async def patients_page(request: Request) -> Response:
 
 @guarded
 async def patient_page(request: Request) -> Response:
-    _patient(request)
-    return FileResponse(STATIC / "patient.html")
+    from movenet.serve import browser
+
+    _patient(request)  # cross-origin isolated when the page runs the model (browser inference)
+    return FileResponse(STATIC / "patient.html", headers=browser.page_headers(request.app.state.server.config.inference, request))
 
 
 @guarded
@@ -216,16 +218,21 @@ async def live_programme(websocket: WebSocket) -> None:
         await websocket.close(1008, protocol.reason(f"patient {code} has no programme yet"))
         return
     await websocket.accept()
-    if not server.sessions.try_open():
+    # browser inference (serve/browser.py): the page's model, its keypoints here; sessions counted as /ws counts them
+    limit = server.sessions if server.browser_sessions is None else server.browser_sessions
+    if not limit.try_open():
         await websocket.close(protocol.CLOSE_BUSY, protocol.reason("busy: too many live sessions; try again later"))
         return
     runner = SessionRunner(programme, patient=code, source="browser", model=server.config.model, autostart=False)
     session = ProgrammeLiveSession(server.engine, Settings(model=server.config.model, precision=server.config.precision),
-                                   runner, service.store, max_frame_bytes=MAX_FRAME_BYTES, max_pixels=MAX_FRAME_PIXELS)
+                                   runner, service.store, max_frame_bytes=MAX_FRAME_BYTES, max_pixels=MAX_FRAME_PIXELS,
+                                   inference=server.config.inference,
+                                   server_slots=None if server.browser_sessions is None else server.sessions)
     try:
         await session.serve(websocket.receive, websocket.send_text, lambda c, why: websocket.close(c, why))
     finally:
-        server.sessions.close()
+        session.release()
+        limit.close()
         await _run(session.save_if_worth_it)
 
 
@@ -271,12 +278,18 @@ def _live_session_class():
                 if message["type"] == "websocket.disconnect":
                     return
                 if message.get("bytes") is not None:
-                    self.offer_frame(protocol.parse_frame(message["bytes"], self.max_frame_bytes, self.max_pixels))
+                    self.take_frame(message["bytes"])  # refused in browser mode (serve/browser.py)
                 elif message.get("text") is not None:
                     payload = protocol.parse_text(message["text"])
                     kind = payload.pop("type")
+                    if kind == "keypoints":  # browser mode: the page's poses
+                        self.take_keypoints(payload)
+                        continue
                     if kind not in ("settings", "command"):
-                        raise protocol.ProtocolError(protocol.CLOSE_UNSUPPORTED, f"unknown message type {kind!r}; known: settings, command")
+                        raise protocol.ProtocolError(protocol.CLOSE_UNSUPPORTED,
+                                                     f"unknown message type {kind!r}; known: settings, command, keypoints")
+                    if kind == "settings" and "inference" in payload:
+                        self.switch_inference(payload)
                     self._messages.append((kind, payload))
                     self._ready.set()
 
@@ -285,6 +298,10 @@ def _live_session_class():
             for kind, payload in messages:
                 if kind == "command":
                     out.append(self.command(payload))
+                elif kind == "keypoints":
+                    out += self.analyse_keypoints(payload)
+                elif kind == "error":
+                    out.append(protocol.dumps({"type": "error", "message": payload}))
                 else:
                     payload.pop("analysers", None)  # the programme is the only analyser here
                     out.append(self.apply(payload))

@@ -34,9 +34,11 @@ VIDEO_TYPES = frozenset({
     "application/octet-stream",
 })
 # Sent with every HTTP response. `connect-src 'self'` covers the page's own ws:// origin (CSP 3).
+# 'wasm-unsafe-eval' lets the page compile WebAssembly (browser inference: onnxruntime-web) and
+# nothing else: no eval, no inline or remote scripts.
 SECURITY_HEADERS = (
     ("content-security-policy",
-     ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+     ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; "
      "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
      "frame-ancestors 'none'; form-action 'none'")),
     ("x-content-type-options", "nosniff"),
@@ -47,6 +49,9 @@ SECURITY_HEADERS = (
     ("permissions-policy", "camera=(self), microphone=(), geolocation=()"),
     ("cache-control", "no-store"),
 )
+# Headers a route may set itself (then its value is kept): the browser-inference files are cached
+# and revalidated (serve/browser.py); everything else is not stored.
+ROUTE_HEADERS = frozenset({"cache-control"})
 
 
 def sniff_image(head: bytes) -> str | None:
@@ -190,7 +195,8 @@ class SecurityMiddleware:
             if message["type"] == "http.response.start":
                 state["started"] = True
                 message = dict(message)
-                message["headers"] = list(message.get("headers", [])) + _header_bytes()
+                own = list(message.get("headers", []))
+                message["headers"] = own + _header_bytes({k.decode("latin-1").lower() for k, _ in own})
             await send(message)
 
         try:
@@ -200,8 +206,8 @@ class SecurityMiddleware:
                 raise  # the app's own failure; after a 413 it only sees the cut-off body
 
 
-def _header_bytes() -> list[tuple[bytes, bytes]]:
-    return [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS]
+def _header_bytes(set_by_route: set[str] = frozenset()) -> list[tuple[bytes, bytes]]:
+    return [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS if k not in (ROUTE_HEADERS & set_by_route)]
 
 
 async def _respond(send: Send, refusal: Refusal) -> None:

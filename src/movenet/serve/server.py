@@ -96,7 +96,8 @@ def serve(config: ServeConfig, open_browser: bool = False) -> None:
               "encrypted (put a TLS reverse proxy in front: docs/guide/cameras.md). Browsers allow the "
               "camera only on https or localhost.", file=sys.stderr)
     server = _uvicorn_server(app)
-    print(f"movenet serve: {url}  (model {config.model}; Ctrl-C stops)", file=sys.stderr)
+    print(f"movenet serve: {url}  (model {config.model}, inference in the {'server' if config.inference == 'server' else 'browser'}; "
+          "Ctrl-C stops)", file=sys.stderr)
     if open_browser:
         import webbrowser
 

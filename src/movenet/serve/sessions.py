@@ -9,6 +9,9 @@ client does, and the analysers' state is only ever touched by that one thread.
 
 The analysers get each frame's poses with the frame's capture time (the header's timestamp), so
 counting and fall detection run on the camera's clock, not on when the server got round to it.
+
+In browser mode (serve/browser.py) the page runs the model: the session builds no detector, refuses
+frames, and analyses the poses of `keypoints` messages, in order, in the same thread.
 """
 
 from __future__ import annotations
@@ -56,9 +59,23 @@ class SessionLimit:
         return self._open
 
 
+MAX_PENDING_KEYPOINTS = 30  # 1 s at 30 fps waiting for the analysers; older ones are dropped
+
+
 class LiveSession:
-    def __init__(self, engine: Engine, settings: Settings, *, max_frame_bytes: int, max_pixels: int) -> None:
+    def __init__(
+        self, engine: Engine, settings: Settings, *, max_frame_bytes: int, max_pixels: int, inference: str = "server",
+        server_slots: SessionLimit | None = None,
+    ) -> None:
+        """server_slots: where the server's default is the browser, the --max-sessions slots a
+        session must hold while its model runs on the server (None: this session already counts)."""
         self.engine = engine
+        self.server_slots = server_slots
+        self._holding_slot = False
+        self.policy = inference  # the server's --inference: "browser-only" refuses the server mode
+        # where this session's model runs: the server's default (a page says which it uses in its first
+        # settings message; in browser mode, one that wants the server's inference asks for it)
+        self.inference = "server" if inference == "server" else "browser"
         self.settings = settings
         self.max_frame_bytes = max_frame_bytes
         self.max_pixels = max_pixels
@@ -69,7 +86,7 @@ class LiveSession:
         self.frames = 0
         self.settings_id = 0  # counts the settings applied (a fresh detector when its settings change)
         self._frame: tuple[protocol.FrameMessage, float] | None = None
-        self._messages: list[tuple[str, dict]] = []  # ("settings" | "reset", payload), in order
+        self._messages: list[tuple[str, object]] = []  # ("settings" | "reset" | "keypoints" | "error", payload), in order
         self._last_analysed_ms: float | None = None
         self._ready = asyncio.Event()
 
@@ -88,22 +105,74 @@ class LiveSession:
         self._messages.append(("reset", payload))
         self._ready.set()
 
+    def offer_keypoints(self, message: protocol.KeypointsMessage) -> None:
+        waiting = [i for i, (kind, _) in enumerate(self._messages) if kind == "keypoints"]
+        if len(waiting) >= MAX_PENDING_KEYPOINTS:
+            del self._messages[waiting[0]]  # the analysers are behind: the oldest poses go
+            self.dropped += 1
+        self._messages.append(("keypoints", message))
+        self._ready.set()
+
+    def take_frame(self, data: bytes) -> None:
+        """A binary message: a frame, unless this session's model runs in the browser."""
+        if self.inference == "browser":
+            raise protocol.ProtocolError(protocol.CLOSE_POLICY, "this session runs the model in the browser: "
+                                         "frames are not accepted, send keypoints")
+        self.offer_frame(protocol.parse_frame(data, self.max_frame_bytes, self.max_pixels))
+
+    def take_keypoints(self, payload: dict) -> None:
+        """A keypoints message (without its type): browser mode only."""
+        if self.inference != "browser":
+            raise protocol.ProtocolError(protocol.CLOSE_POLICY, 'keypoints come only from a page in browser mode '
+                                         '(a settings message with "inference": "browser")')
+        self.offer_keypoints(protocol.parse_keypoints(payload, self.max_pixels))
+
+    def switch_inference(self, payload: dict) -> None:
+        """A settings message's "inference" (taken out of it): where the model runs from now on.
+        Applied at once, so the frames or keypoints after it are judged by the new mode."""
+        mode = payload.pop("inference")
+        allowed = ("browser",) if self.policy == "browser-only" else ("browser", "server")
+        if mode not in allowed:
+            why = " (this server runs with --inference browser-only)" if self.policy == "browser-only" else ""
+            self._messages.append(("error", f"inference must be one of {', '.join(allowed)}{why}, got {mode!r}"))
+            return
+        if mode == "server" and self.server_slots is not None and not self._holding_slot:
+            if not self.server_slots.try_open():
+                raise protocol.ProtocolError(protocol.CLOSE_BUSY, f"busy: {self.server_slots.max_sessions} sessions already run "
+                                             "their model on this server (--max-sessions); try again later")
+            self._holding_slot = True
+        self.inference = mode
+        if mode == "browser":
+            self._frame = None  # a frame still waiting is not processed
+            self.release()
+
+    def release(self) -> None:
+        """Give back the server-inference slot this session holds, if any."""
+        if self._holding_slot:
+            self.server_slots.close()
+            self._holding_slot = False
+
     async def _receive_loop(self, receive: Callable[[], Awaitable[dict]]) -> None:
         while True:
             message = await receive()
             if message["type"] == "websocket.disconnect":
                 return
             if message.get("bytes") is not None:
-                self.offer_frame(protocol.parse_frame(message["bytes"], self.max_frame_bytes, self.max_pixels))
+                self.take_frame(message["bytes"])
             elif message.get("text") is not None:
                 payload = protocol.parse_text(message["text"])
                 kind = payload.pop("type")
                 if kind == "settings":
+                    if "inference" in payload:
+                        self.switch_inference(payload)
                     self.offer_settings(payload)
                 elif kind == "reset":
                     self.offer_reset(payload)
+                elif kind == "keypoints":
+                    self.take_keypoints(payload)
                 else:
-                    raise protocol.ProtocolError(protocol.CLOSE_UNSUPPORTED, f"unknown message type {kind!r}; known: settings, reset")
+                    raise protocol.ProtocolError(protocol.CLOSE_UNSUPPORTED,
+                                                 f"unknown message type {kind!r}; known: settings, reset, keypoints")
 
     # -- working side ------------------------------------------------------------------------
     async def _work_loop(self, send: Callable[[str], Awaitable[None]]) -> None:
@@ -113,13 +182,30 @@ class LiveSession:
             self._ready.clear()
             messages, self._messages = self._messages, []
             taken, self._frame = self._frame, None
-            for text in await loop.run_in_executor(self.engine.executor, self.handle, messages, taken):
+            inline = type(self).handle is LiveSession.handle  # (a subclass's messages may do more: the thread)
+            if inline and taken is None and self.inference == "browser" and all(kind != "settings" for kind, _ in messages):
+                # keypoints and resets of a browser-mode session: the analysers (a fraction of a ms)
+                # right here, without a hop to the inference thread (one at a time all the same:
+                # this loop awaits each batch before the next)
+                answers = self.handle(messages, None)
+            else:
+                answers = await loop.run_in_executor(self.engine.executor, self.handle, messages, taken)
+            for text in answers:
                 await send(text)
 
-    def handle(self, messages: list[tuple[str, dict]], taken: tuple[protocol.FrameMessage, float] | None) -> list[str]:
-        """Apply settings and resets, then process the frame (in the inference thread); the
-        messages to send."""
-        out = [self.apply(payload) if kind == "settings" else self.reset(payload) for kind, payload in messages]
+    def handle(self, messages: list[tuple[str, object]], taken: tuple[protocol.FrameMessage, float] | None) -> list[str]:
+        """Apply settings and resets, analyse keypoints, then process the frame (in the inference
+        thread); the messages to send."""
+        out: list[str] = []
+        for kind, payload in messages:
+            if kind == "settings":
+                out.append(self.apply(payload))
+            elif kind == "reset":
+                out.append(self.reset(payload))
+            elif kind == "keypoints":
+                out += self.analyse_keypoints(payload)
+            else:
+                out.append(protocol.dumps({"type": "error", "message": payload}))
         if taken is not None:
             try:
                 out += self.process(*taken)
@@ -136,7 +222,10 @@ class LiveSession:
             # a fresh detector (loading the model now if it is new) unless only the analysers
             # changed: tracks and smoothing go on, so the analysers' track ids keep their people
             same = settings == self.settings and self.detector is not None
-            detector = self.detector if same else self.engine.detector(settings)
+            if self.inference == "browser":
+                detector = None  # the page runs the model: nothing to load here
+            else:
+                detector = self.detector if same else self.engine.detector(settings)
         except InvalidOptionError as exc:
             return protocol.dumps({"type": "error", "message": str(exc)})
         self.settings, self.detector = settings, detector
@@ -144,7 +233,7 @@ class LiveSession:
         if made is not None:
             self.analysers, self.analyser_options = made, analysers
         return protocol.dumps({"type": "settings", "settings_id": self.settings_id, "settings": settings.to_dict(),
-                               "analysers": self.analyser_options})
+                               "analysers": self.analyser_options, "inference": self.inference})
 
     def reset(self, payload: dict) -> str:
         """`{"analysers": [names]}` (all when absent): those analysers start over (a new set)."""
@@ -157,7 +246,14 @@ class LiveSession:
             self.analysers[name].reset()
         return protocol.dumps({"type": "reset", "analysers": names})
 
-    def analyse(self, frame: protocol.FrameMessage, poses: list) -> list[str]:
+    def analyse_keypoints(self, message: protocol.KeypointsMessage) -> list[str]:
+        """The browser's poses of one frame through the analysers (browser mode)."""
+        self.frames += 1
+        if not self.analysers:
+            return []
+        return self.analyse(message, list(message.poses), {"dropped": self.dropped})
+
+    def analyse(self, frame: protocol.FrameMessage | protocol.KeypointsMessage, poses: list, extra: dict | None = None) -> list[str]:
         """The analysers on this frame's poses, at its capture time; their results or an error."""
         t = frame.timestamp_ms
         if self._last_analysed_ms is not None and not t > self._last_analysed_ms:
@@ -168,7 +264,7 @@ class LiveSession:
             results = run_analysers(self.analysers, poses, t)
         except InvalidInputError as exc:
             return [protocol.dumps({"type": "error", "frame": frame.frame_id, "message": f"analysis: {exc}"})]
-        return [protocol.dumps({"type": "analysis", "frame": frame.frame_id, "results": results})] if results else []
+        return [protocol.dumps({"type": "analysis", "frame": frame.frame_id, "results": results, **(extra or {})})] if results else []
 
     def process(self, frame: protocol.FrameMessage, received: float) -> list[str]:
         if self.detector is None:
@@ -194,7 +290,7 @@ class LiveSession:
 
     def hello(self) -> str:
         return protocol.dumps({
-            "type": "hello", "settings": self.settings.to_dict(), "analysers": self.analyser_options,
+            "type": "hello", "settings": self.settings.to_dict(), "analysers": self.analyser_options, "inference": self.inference,
             "limits": {"max_frame_bytes": self.max_frame_bytes, "max_frame_pixels": self.max_pixels},
         })
 

@@ -6,6 +6,7 @@ import { Alerts, Controls, Stats } from "./panels.js";
 import { ResultPreview } from "./preview.js";
 import { LiveConnection } from "./transport.js";
 import { ImageUpload, VideoUpload } from "./upload.js";
+import { InferenceMode, keypointsMessage } from "./browser/mode.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,12 +34,14 @@ async function main() {
   const overlay = $("overlay");
   let running = false;
 
+  const inference = new InferenceMode(info, status);
+  page.inference = inference;
   const connection = new LiveConnection({
     hello: (m) => { page.settings = m.settings; },
     settings: (m) => {
       page.settings = m.settings;
       page.settingsId = m.settings_id;
-      status(`connected · ${m.settings.model}`);
+      status(`connected · ${m.settings.model}${inference.browser ? " in the browser" : ""}`);
     },
     analysis: (m) => {
       if (!running) return; // the answer to a frame sent before Stop: the panels stay cleared
@@ -55,7 +58,10 @@ async function main() {
       status(`disconnected (${code}${reason ? `: ${reason}` : ""})`, true);
     },
   });
-  const controls = new Controls(info, (changes) => connection.sendSettings(changes));
+  const controls = new Controls(info, (changes) => {
+    connection.sendSettings(changes);
+    inference.update({ ...info.settings, ...controls.settings() }).catch((e) => status(e.message, true));
+  });
   const preview = new ResultPreview();
   new ImageUpload(info, drawer, controls, preview);
   new VideoUpload(info, controls, () => panels.requested(), preview);
@@ -73,12 +79,15 @@ async function main() {
   $("falls-reset").addEventListener("click", () => { connection.sendReset(["falls"]); panels.views.falls.clear(); });
   $("mirror").addEventListener("change", () => $("stage").classList.toggle("mirrored", $("mirror").checked));
 
-  try {
-    await connection.open();
-    connection.sendSettings({ ...controls.settings(), analysers: page.analysers() });
-    status(`connected · ${controls.settings().model}`);
-  } catch (e) {
-    status(e.message, true);
+  await inference.start({ ...info.settings, ...controls.settings() });
+  if (!inference.failed) { // (failed: no live session possible; uploads still work)
+    try {
+      await connection.open();
+      connection.sendSettings({ ...controls.settings(), analysers: page.analysers(), ...inference.declare() });
+      status(`connected · ${controls.settings().model}${inference.browser ? " in the browser" : ""}`);
+    } catch (e) {
+      status(e.message, true);
+    }
   }
 
   const ctx = overlay.getContext("2d");
@@ -108,7 +117,7 @@ async function main() {
       seen = await clock.next(seen);
       if (seen < 0 || !running || mine !== generation) break;
       const captured = performance.now();
-      const frame = await grabber.grab(controls.encoding, controls.quality);
+      const frame = await grabber.grab(inference.browser ? "rgba" : controls.encoding, controls.quality);
       frame.captured = captured;
       if (inFlight) {
         const result = await inFlight.promise;
@@ -116,7 +125,12 @@ async function main() {
         inFlight = null;
       }
       frame.sentAt = performance.now();
-      const promise = connection.sendFrame(frame.data, frame.format, captured, frame.width, frame.height);
+      const promise = inference.browser // browser mode: the frame stays here, its keypoints go
+        ? inference.estimate(frame, captured, page.record !== null).then((result) => {
+          connection.sendKeypoints(keypointsMessage(result, captured));
+          return result;
+        }).catch((e) => { status(e.message, true); return null; })
+        : connection.sendFrame(frame.data, frame.format, captured, frame.width, frame.height);
       if (controls.pipelined) {
         inFlight = { frame, promise };
       } else {
@@ -128,6 +142,7 @@ async function main() {
 
   let clock = null;
   $("start").addEventListener("click", async () => {
+    if (inference.failed) return; // browser-only server, and no browser inference here
     alerts.unlockSound();
     const [w, h] = $("resolution").value.split("x").map(Number);
     try {
@@ -138,7 +153,7 @@ async function main() {
     }
     if (!connection.ready) {
       await connection.open().catch((e) => status(e.message, true));
-      connection.sendSettings({ ...controls.settings(), analysers: page.analysers() });
+      connection.sendSettings({ ...controls.settings(), analysers: page.analysers(), ...inference.declare() });
     }
     preview.close();
     $("placeholder").hidden = true;

@@ -3,6 +3,7 @@
 import { FrameClock, FrameGrabber, startCamera } from "./capture.js";
 import { PoseDrawer } from "./draw.js";
 import { LiveConnection } from "./transport.js";
+import { InferenceMode, keypointsMessage } from "./browser/mode.js";
 
 const $ = (id) => document.getElementById(id);
 const patient = decodeURIComponent(location.pathname.split("/")[2] || "");
@@ -84,8 +85,13 @@ async function main() {
     error: (m) => status(m.message, true),
     close: ({ code, reason }) => status(`disconnected (${code}${reason ? `: ${reason}` : ""})`, true),
   }, `/ws/programme/${encodeURIComponent(patient)}`);
+  const inference = new InferenceMode(info, status); // the model here or on the server (serve/browser.py)
+  page.inference = inference;
+  await inference.start({ ...info.settings });
+  if (inference.failed) return;
   await connection.open();
-  status("connected: start the camera");
+  connection.sendSettings(inference.declare());
+  status(`connected${inference.browser ? " (the model runs in this browser)" : ""}: start the camera`);
   const video = $("video");
   const overlay = $("overlay");
   const ctx = overlay.getContext("2d");
@@ -96,8 +102,13 @@ async function main() {
       seen = await clock.next(seen);
       if (seen < 0) break;
       const captured = performance.now();
-      const frame = await grabber.grab("jpeg", 0.7);
-      const result = await connection.sendFrame(frame.data, frame.format, captured, frame.width, frame.height);
+      const frame = await grabber.grab(inference.browser ? "rgba" : "jpeg", 0.7);
+      const result = inference.browser // browser mode: the frame stays here, its keypoints go
+        ? await inference.estimate(frame, captured).then((r) => {
+          connection.sendKeypoints(keypointsMessage(r, captured));
+          return r;
+        }).catch((e) => { status(e.message, true); return null; })
+        : await connection.sendFrame(frame.data, frame.format, captured, frame.width, frame.height);
       if (!result) continue;
       page.frames += 1;
       if (overlay.width !== result.width || overlay.height !== result.height) {

@@ -75,6 +75,11 @@ export class LiveConnection {
     });
   }
 
+  // Browser mode: the poses the page found (browser/mode.js keypointsMessage); analysis comes back.
+  sendKeypoints(message) {
+    if (this.ready) this.ws.send(JSON.stringify(message));
+  }
+
   sendSettings(settings) {
     if (this.ready) this.ws.send(JSON.stringify({ type: "settings", ...settings }));
   }
