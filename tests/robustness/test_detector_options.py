@@ -81,7 +81,7 @@ CASES = [
     ("max_track_age_ms", float("nan"), "multipose", InvalidOptionError, "got nan"),
     ("max_track_age_ms", float("inf"), "multipose", InvalidOptionError, "got inf"),
     ("max_track_age_ms", "1000", "multipose", InvalidOptionError, "got '1000'"),
-    ("precision", "FP32", "lightning", InvalidOptionError, r"precision must be one of \('fp32', 'int8'\), got 'FP32'"),
+    ("precision", "FP32", "lightning", InvalidOptionError, r"precision must be one of \('fp32', 'bf16', 'fp16', 'int8'\), got 'FP32'"),
     ("precision", "int4", "lightning", InvalidOptionError, "precision must be one of .*got 'int4'"),
     ("precision", None, "lightning", InvalidOptionError, "precision must be one of .*got None"),
     ("precision", 8, "lightning", InvalidOptionError, "precision must be one of .*got 8"),

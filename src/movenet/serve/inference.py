@@ -15,12 +15,16 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from movenet.api import PRECISIONS, Detector, DetectorOptions
+from movenet.api import Detector, DetectorOptions
 from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.registry import get_spec, list_models
 from movenet.runtime import default_runtime, runtime_class
 from movenet.temporal.tracker import TRACKER_KINDS
 from movenet.types import Pose
+
+# The precisions the web app offers: one runtime serves every page, and fp32 / int8 exist on all of
+# them (bf16 / fp16 need OpenVINO and a CPU with them: `movenet predict --precision`, not the page).
+PRECISIONS = ("fp32", "int8")
 
 TRACKERS = (*TRACKER_KINDS, "none")
 
