@@ -49,6 +49,7 @@ from movenet.temporal.tracker import MAX_AGE_MS, MAX_TRACKS, TRACKER_KINDS
 from movenet.types import Pose
 
 COMPAT_MODES = (None, "tfjs")
+XNNPACK_MULTIPOSE_SIZE = 256  # the side of the shipped multipose_int8.tflite (runtime xnnpack)
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,12 @@ def create_detector(
     spec = get_spec(model)
     if precision not in PRECISIONS:
         raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    runtime = default_runtime(precision, spec.name) if runtime is None else runtime
+    if runtime is None:
+        runtime = default_runtime(precision, spec.name)
+        if runtime == "xnnpack" and spec.multi_pose and isinstance(multipose_max_dimension, int) \
+                and multipose_max_dimension > XNNPACK_MULTIPOSE_SIZE:
+            runtime = "onnxruntime"  # the MultiPose .tflite file takes inputs up to 256x256
+
     backend_class = runtime_class(runtime)
     if precision not in backend_class.precisions:
         raise InvalidOptionError(
