@@ -27,7 +27,7 @@ PRECISIONS = ("fp32", "bf16", "fp16", "int8")
 # precision -> runtimes that have it, in order of preference (the first installed one is the default);
 # int8: our .tflite files in LiteRT are faster than onnxruntime's int8 (README, Precision)
 PREFERRED = {
-    "fp32": ("onnxruntime", "torch", "openvino"),
+    "fp32": ("openvino", "onnxruntime", "torch"),
     "bf16": ("openvino",),
     "fp16": ("openvino",),
     "int8": ("xnnpack", "onnxruntime", "openvino"),
