@@ -38,7 +38,7 @@ def _distances(name: str, runtime) -> np.ndarray:
 def test_fp32_is_forced_not_the_plugins_default():
     rt = OpenVinoRuntime("lightning", threads=1)
     assert rt.config()["INFERENCE_PRECISION_HINT"] == "f32"
-    compiled = next(iter(rt._compiled.values())).get_compiled_model()
+    compiled = next(iter(rt._compiled.values())).request.get_compiled_model()
     assert str(compiled.get_property("INFERENCE_PRECISION_HINT")) in ("f32", "<Type: 'float32'>")
     entry = golden_outputs()["lightning"][0]
     image = read_png(GOLDEN / entry["input"]).astype(np.int32)

@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--models", nargs="+", default=list(PROTOCOL), choices=list(PROTOCOL))
     p.add_argument("--coco", default=str(COCO), help="folder with annotations.json and images/")
+    p.add_argument("--configs", nargs="+", metavar="RUNTIME:PRECISION",
+                   help="default: " + " ".join(f"{r}:{p}" for r, p in CONFIGS))
     p.add_argument("--json", help="write the rows as JSON")
     args = p.parse_args(argv)
     coco = Path(args.coco)
@@ -58,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     images = sorted((coco / "images").glob("*.jpg"))
     rows = []
     for model in args.models:
-        for runtime, precision in CONFIGS:
+        configs = [tuple(c.split(":")) for c in args.configs] if args.configs else CONFIGS
+        for runtime, precision in configs:
             try:
                 detector = movenet.create_detector(model, runtime=runtime, precision=precision, threads=1,
                                                    min_pose_score=0.0, smoothing=False)

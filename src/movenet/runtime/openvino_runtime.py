@@ -32,6 +32,38 @@ PRECISION_HINTS = {
     "int8": ("int8", "f32", None),
 }
 MAX_COMPILED_SHAPES = 8  # compiled models kept (MultiPose sizes x batch sizes); the oldest goes first
+# bf16: the stem and the first inverted-residual block (full resolution, raw pixels) stay f32: the
+# graph is cut where it enters the second block and compiled in two parts. Keypoint deviation from fp32 on the
+# COCO val images, Lightning: median / p95 0.43 / 1.77 px all bf16, 0.21 / 1.13 px with these f32
+# (docs/results/speed.md). Found by the exporter's scope metadata in our ONNX files; a file without
+# it runs all in bf16.
+BF16_FROM_MODULE = "network.backbone.blocks.1"  # bf16 from here on
+
+
+def scope_inputs(path: Path, scope: str) -> set[str]:
+    """Names of the tensors that nodes of `scope` (a torch module path) read from computed nodes
+    outside it (not weights or constants), from the exporter's `pkg.torch.onnx.name_scopes`
+    metadata: where the graph enters that module. Empty when the file has no such metadata."""
+    import ast
+
+    import onnx
+
+    graph = onnx.load(str(path), load_external_data=False).graph
+    constants = {i.name for i in graph.initializer}
+    produced_inside, computed = set(), set()
+    nodes = []
+    for node in graph.node:
+        meta = {p.key: p.value for p in node.metadata_props}
+        inside = scope in ast.literal_eval(meta.get("pkg.torch.onnx.name_scopes", "[]"))
+        if node.op_type == "Constant" or all(name in constants for name in node.input):
+            constants.update(node.output)  # weights, and casts of weights
+            continue
+        computed.update(node.output)
+        if inside:
+            produced_inside.update(node.output)
+        nodes.append((node, inside))
+    return {name for node, inside in nodes if inside for name in node.input
+            if name in computed and name not in produced_inside and name not in constants}
 
 
 def capabilities() -> tuple[str, ...]:
@@ -39,6 +71,12 @@ def capabilities() -> tuple[str, ...]:
     import openvino as ov
 
     return tuple(ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES"))
+
+
+def _has_onnx() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("onnx") is not None
 
 
 class OpenVinoRuntime(Runtime):
@@ -79,6 +117,7 @@ class OpenVinoRuntime(Runtime):
         if len(self.model.inputs) != 1 or len(self.model.outputs) != 1:
             raise WeightsError(f"{path}: not a movenet ONNX model (one input and one output expected)")
         self.path = path
+        self.cut = scope_inputs(path, BF16_FROM_MODULE) if precision == "bf16" and _has_onnx() else set()
         self._compiled: dict[tuple[int, ...], object] = {}
         if self.spec.input_size is not None:
             self._request((1, *self.spec.input_size, 3))  # compile the usual shape now, not on the first call
@@ -90,22 +129,61 @@ class OpenVinoRuntime(Runtime):
             config["INFERENCE_NUM_THREADS"] = str(self.threads)
         return config
 
+    def _compile(self, model, config: dict, shape):
+        try:
+            return self.core.compile_model(model, "CPU", config).create_infer_request()
+        except Exception as exc:
+            raise WeightsError(f"{self.path}: OpenVINO cannot compile it for input {shape} ({exc})") from exc
+
     def _request(self, shape: tuple[int, ...]):
-        request = self._compiled.get(shape)
-        if request is None:
+        """The function that runs one input of `shape` (compiled on first use)."""
+        run = self._compiled.get(shape)
+        if run is None:
             model = self.model.clone()
             model.reshape({model.inputs[0]: list(shape)})
-            try:
-                compiled = self.core.compile_model(model, "CPU", self.config())
-            except Exception as exc:
-                raise WeightsError(f"{self.path}: OpenVINO cannot compile it for input {shape} ({exc})") from exc
+            run = self._split(model, shape) if self.cut else self._whole(model, shape)
             if len(self._compiled) >= MAX_COMPILED_SHAPES:
                 self._compiled.pop(next(iter(self._compiled)))
-            request = self._compiled[shape] = compiled.create_infer_request()
-        return request
+            self._compiled[shape] = run
+        return run
+
+    def _whole(self, model, shape):
+        request = self._compile(model, self.config(), shape)
+
+        def run(x: np.ndarray) -> np.ndarray:
+            request.infer({0: x}, share_inputs=True)
+            return request.get_output_tensor(0).data.copy()
+
+        run.request = request
+        return run
+
+    def _split(self, model, shape):
+        """The graph up to the `cut` tensors in f32, the rest in the runtime's precision."""
+        import openvino as ov
+
+        ports = [out for op in model.get_ordered_ops() for out in op.outputs() if out.get_names() & self.cut]
+        first = ov.Model(ports, list(model.get_parameters()))
+        parameters = []
+        for port in ports:
+            parameter = ov.opset13.parameter(port.get_partial_shape(), port.get_element_type())
+            for target in list(port.get_target_inputs()):
+                if target.get_node().get_type_name() != "Result":
+                    target.replace_source_output(parameter.output(0))
+            parameters.append(parameter)
+        # the rest may still read the input (its shape), so it is an input of the second part too
+        second = ov.Model(model.outputs, parameters + list(model.get_parameters()))
+        head = self._compile(first, self.config() | {"INFERENCE_PRECISION_HINT": "f32"}, shape)
+        tail = self._compile(second, self.config(), shape)
+        n = len(ports)
+
+        def run(x: np.ndarray) -> np.ndarray:
+            head.infer({0: x}, share_inputs=True)
+            tail.infer({**{i: head.get_output_tensor(i).data for i in range(n)}, n: x}, share_inputs=True)
+            return tail.get_output_tensor(0).data.copy()
+
+        run.request = tail
+        return run
 
     def run(self, batch_int32: np.ndarray) -> np.ndarray:
         """One inference on an already valid int32 (B, H, W, 3) batch."""
-        request = self._request(tuple(batch_int32.shape))
-        request.infer({0: np.ascontiguousarray(batch_int32)}, share_inputs=True)
-        return request.get_output_tensor(0).data.copy()
+        return self._request(tuple(batch_int32.shape))(np.ascontiguousarray(batch_int32))
