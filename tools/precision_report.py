@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     for model in args.models:
         configs = [tuple(c.split(":")) for c in args.configs] if args.configs else CONFIGS
         for runtime, precision in configs:
+            if runtime == "litert" and model == "multipose":
+                print(f"{model} litert {precision}: skipped (Google's MultiPose file takes 256x256 inputs only)", flush=True)
+                continue
             try:
                 detector = movenet.create_detector(model, runtime=runtime, precision=precision, threads=1,
                                                    min_pose_score=0.0, smoothing=False)
