@@ -177,6 +177,9 @@ def add_parser(sub) -> None:
     p.add_argument("--keypoints-only", action="store_true", help="--clips without pixels: skeletons on a blank background")
     p.add_argument("--on-event", metavar="CMD", help="run CMD on each event (event JSON on its standard input and in $MOVENET_EVENT)")
     p.add_argument("--post", metavar="URL", help="POST each event as JSON to URL (e.g. a local home-automation webhook)")
+    p.add_argument("--mqtt", metavar="URL", help="publish each event to an MQTT broker, mqtt://[USER:PASS@]HOST[:PORT] or mqtts:// "
+                   "(topics movenet/CAMERA/event and /state, Home Assistant discovery; the mqtt extra)")
+    p.add_argument("--camera", metavar="NAME", default="camera", help="with --mqtt: the camera's name in the topics (default camera)")
     add_hold_option(p)
     p.set_defaults(func=run)
 
@@ -205,6 +208,10 @@ def run(args: argparse.Namespace) -> int:
     if not method.per_person:
         poses = SkipFrames(poses, detector.due)  # theirs looks at one frame a second: skip the model too
     hooks = ([CommandHook(args.on_event)] if args.on_event else []) + ([HttpHook(args.post)] if args.post else [])
+    if args.mqtt:
+        from movenet.alerts.mqtt_hook import MqttHook
+
+        hooks.append(MqttHook(args.mqtt, args.camera, log=_log))
     evidence = None
     if args.clips:
         evidence = EvidenceRecorder(args.clips, args.fps, args.clip_before_s, args.clip_after_s,

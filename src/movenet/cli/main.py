@@ -14,9 +14,13 @@ from movenet.cli import (
     falls,
     predict,
     serve,
+    session,
     track,
     train,
+    users,
+    watch,
 )
+from movenet.cli import events as events_cli
 from movenet.cli.common import require_modules
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
@@ -79,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_parser(sub)
     exercise.add_parsers(sub)  # exercise, angles, balance, classify
     batch.add_parser(sub)
+    session.add_parsers(sub)  # session, history, report, patient
+    users.add_parser(sub)
+    watch.add_parser(sub)
+    events_cli.add_parser(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)

@@ -12,8 +12,12 @@ examples:
   movenet serve --model thunder --open
   curl -s -H 'Content-Type: image/jpeg' --data-binary @photo.jpg http://127.0.0.1:8000/api/poses
 
+  movenet users add ana --role admin && movenet serve --host 0.0.0.0 --allow-remote
+  movenet serve --auth on --public-url https://home.example    # behind a TLS reverse proxy
+
 Needs the serve extra: pip install 'movenet[serve]'. Binding to another address than 127.0.0.1
-needs --allow-remote (no login, no encryption: anyone who reaches the port can use it).
+needs --allow-remote, and then every page, API call and WebSocket needs a login (accounts:
+`movenet users`, the db extra); the traffic is plain HTTP unless a TLS proxy is in front.
 """
 
 
@@ -39,6 +43,10 @@ def add_parser(sub) -> None:
     p.add_argument("--max-sessions", type=int, default=4, metavar="N", help="live camera sessions at once (default 4)")
     p.add_argument("--max-upload-mb", type=float, default=20, metavar="MB", help="largest image upload (default 20)")
     p.add_argument("--max-video-mb", type=float, default=200, metavar="MB", help="largest video upload (default 200)")
+    p.add_argument("--auth", choices=["auto", "on"], default="auto", help="auto (default): a login is required when listening beyond loopback; on: always (behind a reverse proxy)")
+    p.add_argument("--public-url", action="append", default=[], metavar="URL", help="the address a TLS reverse proxy serves this at, e.g. https://home.example (repeatable; implies a login)")
+    p.add_argument("--secure-cookies", action="store_true", help="mark the session cookie Secure even when the request does not say https")
+    p.add_argument("--db", metavar="URL", help="database of the accounts (default: movenet.db in the data directory, $MOVENET_DATA_DIR)")
     p.set_defaults(func=run)
 
 
@@ -49,6 +57,7 @@ def config_from_args(args: argparse.Namespace):
         host=args.host, port=args.port, model=args.model, precision=args.precision, threads=args.threads, spinning=args.spinning,
         allow_remote=args.allow_remote, allowed_hosts=tuple(args.allowed_host), max_sessions=args.max_sessions,
         max_image_bytes=int(args.max_upload_mb * MIB), max_video_bytes=int(args.max_video_mb * MIB),
+        auth=args.auth, public_urls=tuple(args.public_url), secure_cookies=args.secure_cookies, database=args.db,
     )
 
 

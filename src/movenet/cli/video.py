@@ -21,7 +21,8 @@ from movenet.types import Pose
 
 
 def add_video_arguments(p: argparse.ArgumentParser, *, jsonl_help: str | None = None) -> None:
-    p.add_argument("source", metavar="SOURCE", help="video file, webcam index (e.g. 0), or folder of frames")
+    p.add_argument("source", metavar="SOURCE", help="video file, webcam index (e.g. 0), folder of frames, or camera URL "
+                   "(rtsp://[USER:PASS@]host/path, rtsps://, http(s):// MJPEG, HLS .m3u8 or a video file)")
     p.add_argument("--out", metavar="VIDEO", help="write the annotated video (same size and fps)")
     p.add_argument("--jsonl", metavar="FILE", help=jsonl_help or "write one JSON line per frame (- for standard output)")
     p.add_argument("--fps", type=float, help="frames per second of a folder of frames (default 30), or to override a file's")
@@ -34,6 +35,9 @@ def add_video_arguments(p: argparse.ArgumentParser, *, jsonl_help: str | None = 
         help="decode, infer, draw and encode one after another (default: overlapped in threads, "
         "same output, faster)",
     )
+    p.add_argument("--rtsp-transport", choices=["tcp", "udp"], default="tcp", help="camera URLs: RTSP over tcp (default: no lost packets) or udp")
+    p.add_argument("--connect-timeout-s", type=float, default=10.0, metavar="S", help="camera URLs: give up opening after S seconds (default 10)")
+    p.add_argument("--read-timeout-s", type=float, default=5.0, metavar="S", help="camera URLs: no frame for S seconds = dropped, reconnect (default 5)")
     p.add_argument(
         "--keep-all-frames", action="store_true",
         help="webcams: process every frame even when inference falls behind (default: drop stale "
@@ -63,6 +67,16 @@ def video_detector(args: argparse.Namespace):
         multipose_max_dimension=args.multipose_max_dimension, input_resolution=args.input_resolution,
         spinning=bool(getattr(args, "sequential", False)),
     )
+
+
+def stream_options(args: argparse.Namespace):
+    """The options of a camera URL (reconnects forever once connected; fails at once when the first
+    connection fails, with the reason)."""
+    from movenet.io.streams import StreamOptions
+
+    return StreamOptions(transport=getattr(args, "rtsp_transport", "tcp"),
+                         connect_timeout_s=getattr(args, "connect_timeout_s", 10.0),
+                         read_timeout_s=getattr(args, "read_timeout_s", 5.0))
 
 
 @dataclass(frozen=True)
@@ -107,7 +121,7 @@ def run_video(
     check_threshold(args.threshold)
     check_output_file(args.jsonl, "--jsonl")
     render = render or default_render(args.threshold)
-    source = VideoSource(args.source, fps=args.fps)
+    source = VideoSource(args.source, fps=args.fps, stream_options=stream_options(args))
     writer = VideoWriter(args.out, source.fps) if args.out else None
     jsonl = None
     if args.jsonl:

@@ -34,7 +34,13 @@ def expand_inputs(
     files: list[Path] = []
     errors: list[str] = []
     looked_for = ", ".join(sorted(suffixes))
+    from movenet.io.streams import is_stream_url, redact_stream_url
+
     for item in inputs:
+        if is_stream_url(item):  # never a path (Path() would turn rtsp://x into rtsp:/x)
+            errors.append(f"{redact_stream_url(item)}: URLs are not downloaded here; give {kind} files or folders "
+                          "(camera streams: movenet track / falls / watch URL)")
+            continue
         path = Path(item)
         if path.is_dir():
             pattern = "**/*" if recursive else "*"

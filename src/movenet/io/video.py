@@ -10,18 +10,19 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from movenet.errors import InvalidInputError
+from movenet.io.frame import Frame
 from movenet.io.image import load_image
 from movenet.io.sources import IMAGE_SUFFIXES
 from movenet.limits import MAX_WEBCAM_INDEX
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"})
 DEFAULT_FOLDER_FPS = 30.0
+DEFAULT_STREAM_FPS = 15.0  # a camera URL that announces no rate (MJPEG): a common camera setting
 # fourcc per output container: all encoders that ship inside opencv-python(-headless) wheels.
 FOURCC = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG", ".mkv": "MJPG", ".webm": "VP80"}
 
@@ -41,11 +42,6 @@ def open_capture(path: str | Path):
     return _cv2().VideoCapture(str(path))
 
 
-@dataclass(frozen=True)
-class Frame:
-    index: int
-    timestamp_ms: float
-    image: np.ndarray  # (H, W, 3) uint8 RGB
 
 
 class _ClosedOnExit:
@@ -62,14 +58,28 @@ class _ClosedOnExit:
 
 
 class VideoSource(_ClosedOnExit):
-    """Iterate `Frame`s of a video file, a webcam (an integer index) or a folder of images."""
+    """Iterate `Frame`s of a video file, a webcam (an integer index), a folder of images, or a
+    camera URL (rtsp://, rtsps://, http(s)://: `movenet.io.streams.NetworkStream`, with
+    reconnection; URLs are never taken for paths)."""
 
-    def __init__(self, source: str | Path | int, fps: float | None = None) -> None:
+    def __init__(self, source: str | Path | int, fps: float | None = None, stream_options=None) -> None:
         if fps is not None and not 0 < fps < float("inf"):
             raise InvalidInputError(f"fps must be a positive finite number, got {fps}")
         self.source = source
         self._capture = None
         self._files: list[Path] | None = None
+        self._stream = None
+        from movenet.io.streams import is_stream_url
+
+        if is_stream_url(source):
+            from movenet.io.streams import NetworkStream
+
+            self._stream = NetworkStream(str(source), stream_options, fps=fps)
+            self.source = self._stream.safe_url
+            self.is_webcam = self._stream.live  # live: drop stale frames
+            self.fps = self._stream.fps or DEFAULT_STREAM_FPS
+            self.frame_count = None
+            return
         self.is_webcam = isinstance(source, int) or (isinstance(source, str) and source.isdigit())
         cv2 = _cv2()
         if self.is_webcam:
@@ -102,7 +112,15 @@ class VideoSource(_ClosedOnExit):
         count = int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT))
         self.frame_count = count if count > 0 else None
 
+    @property
+    def health(self):
+        """A network stream's `StreamHealth` (None for files, folders and webcams)."""
+        return self._stream.health if self._stream is not None else None
+
     def __iter__(self) -> Iterator[Frame]:
+        if self._stream is not None:
+            yield from self._stream
+            return
         if self._files is not None:
             for index, file in enumerate(self._files):
                 yield Frame(index, index * 1000.0 / self.fps, load_image(file))
@@ -125,6 +143,8 @@ class VideoSource(_ClosedOnExit):
             raise InvalidInputError(f"{self.source}: video has no readable frames (empty or corrupt)")
 
     def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
         if self._capture is not None:
             self._capture.release()
 

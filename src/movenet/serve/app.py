@@ -8,7 +8,11 @@
                                    with ?exercise=NAME / ?falls=METHOD, /exercise.json and
                                    /falls.jsonl); DELETE when done
     GET  /api/openapi.json         the API described (OpenAPI 3.1)
+    GET  /healthz                  {"ok": true} (open without login: container health checks)
+    GET  /login, POST /api/login, POST /api/logout, GET /api/me: serve/auth.py (when a login is
+                                   required: beyond loopback, or --auth on)
     WS   /ws                       live frames in, poses out (protocol.py)
+    GET  /cameras, /events and their APIs: the watcher's camera health and events (cameras.py)
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
+from movenet.accounts.principal import Forbidden
 from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.registry import get_spec, list_models
 from movenet.serve import protocol
 from movenet.serve.analysers import list_analysers
+from movenet.serve.cameras import EventPages, event_routes
 from movenet.serve.config import MAX_FRAME_PIXELS, ServeConfig
 from movenet.serve.inference import (
     TRACKERS,
@@ -218,8 +224,43 @@ async def live(websocket: WebSocket) -> None:
         server.sessions.close()
 
 
-def create_app(config: ServeConfig, port: int, engine: Engine | None = None):
-    """The ASGI app for a server listening on `port` (the Host and Origin checks need it)."""
+def account_store(config: ServeConfig):
+    """The accounts of a server that requires a login (None when it does not); a clear error when
+    the db extra is missing or no account exists yet."""
+    if not config.auth_required:
+        return None
+    from movenet.accounts import AccountStore
+    from movenet.errors import InvalidOptionError
+    from movenet.storage import Database
+    from movenet.storage.database import DatabaseError
+
+    try:
+        database = Database(config.database)
+        database.upgrade()
+    except DatabaseError as exc:
+        raise InvalidOptionError(f"a server reachable from other machines needs accounts: {exc}") from None
+    store = AccountStore(database)
+    if store.count() == 0:
+        raise InvalidOptionError(
+            "a server reachable from other machines (or with --auth on) needs a login, and there is no "
+            "account yet: movenet users add NAME --role admin")
+    return store
+
+
+async def forbidden(request: Request, exc: Exception) -> Response:
+    """A route's `principal_of(request).require(...)` that failed: 403 with the reason."""
+    return error(403, str(exc))
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"ok": True})
+
+
+def create_app(config: ServeConfig, port: int, engine: Engine | None = None, *, store=None,
+               extra_routes: tuple = (), on_shutdown=None, event_pages=None):
+    """The ASGI app for a server listening on `port` (the Host and Origin checks need it).
+    `store`: the AccountStore (default: from config when it requires a login); `extra_routes`:
+    more Starlette routes (the camera and event pages), behind the same checks."""
     engine = engine or Engine(threads=config.threads, spinning=config.spinning)
     server = Server(config, engine, SessionLimit(config.max_sessions), VideoJobs(
         engine, max_jobs=config.max_video_jobs, max_frames=config.max_video_frames, ttl_s=config.video_ttl_s))
@@ -233,6 +274,8 @@ def create_app(config: ServeConfig, port: int, engine: Engine | None = None):
         finally:
             server.jobs.close()
             engine.close()
+            if on_shutdown is not None:
+                on_shutdown()
 
     app = Starlette(
         routes=[
@@ -243,17 +286,26 @@ def create_app(config: ServeConfig, port: int, engine: Engine | None = None):
             Route("/api/videos/{job}", video_status, methods=["GET", "DELETE"]),
             Route("/api/videos/{job}/{name}", video_file),
             Route("/api/openapi.json", openapi),
+            Route("/healthz", healthz, methods=["GET", "HEAD"]),
+            *event_routes(event_pages or EventPages(config.database)),
+            *extra_routes,
             WebSocketRoute("/ws", live),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,
+        exception_handlers={Forbidden: forbidden},
     )
     app.state.server = server
     rules = (
         BodyRule("POST", "/api/poses", config.max_image_bytes, IMAGE_TYPES),
         BodyRule("POST", "/api/videos", config.max_video_bytes, VIDEO_TYPES),
     )
+    from movenet.serve.auth import AuthMiddleware
+
+    if store is None:
+        store = account_store(config)
+    authed = AuthMiddleware(app, store, required=config.auth_required, secure_cookies=config.secure_cookies)
     return SecurityMiddleware(
-        app, allowed_hosts=config.allowed_hosts_with_port(port), allowed_origins=config.allowed_origins(port),
+        authed, allowed_hosts=config.allowed_hosts_with_port(port), allowed_origins=config.allowed_origins(port),
         body_rules=rules,
     )

@@ -7,6 +7,7 @@ validated once, so the middleware, the routes and the sessions read the same num
 from __future__ import annotations
 
 import ipaddress
+import urllib.parse
 from dataclasses import dataclass
 
 from movenet.errors import InvalidOptionError
@@ -14,6 +15,7 @@ from movenet.errors import InvalidOptionError
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+AUTH_MODES = ("auto", "on")
 
 MIB = 1024 * 1024
 # A phone photo is 3-12 MB; 20 MB leaves room for PNGs of large screenshots.
@@ -60,8 +62,20 @@ class ServeConfig:
     max_video_jobs: int = DEFAULT_MAX_VIDEO_JOBS
     video_ttl_s: float = DEFAULT_VIDEO_TTL_S
     max_pending_images: int = DEFAULT_MAX_PENDING_IMAGES
+    # Authentication (serve/auth.py): "auto" = required when listening beyond loopback, "on" =
+    # always (a reverse proxy on this machine). Accounts live in `database` (None: the default).
+    auth: str = "auto"
+    database: str | None = None
+    secure_cookies: bool = False  # Secure cookies even when the request does not say https
+    public_urls: tuple[str, ...] = ()  # e.g. https://home.example: the proxy's address (Host, Origin)
 
     def __post_init__(self) -> None:
+        if self.auth not in AUTH_MODES:
+            raise InvalidOptionError(f"--auth must be one of {', '.join(AUTH_MODES)}, got {self.auth!r}")
+        for url in self.public_urls:
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+                raise InvalidOptionError(f"--public-url must be like https://home.example[:PORT], got {url!r}")
         if not 0 <= self.port <= 65535:
             raise InvalidOptionError(f"--port must be in 0..65535, got {self.port}")
         if not self.allow_remote and not is_loopback(self.host):
@@ -76,6 +90,11 @@ class ServeConfig:
             if getattr(self, name) < 1:
                 raise InvalidOptionError(f"{name} must be positive, got {getattr(self, name)}")
 
+    @property
+    def auth_required(self) -> bool:
+        """Every page, API call and WebSocket needs a login: beyond loopback, or when asked."""
+        return self.auth == "on" or not is_loopback(self.host) or bool(self.public_urls)
+
     def host_names(self) -> tuple[str, ...]:
         """The names the page may be reached by (the Host header without the port)."""
         names = list(LOOPBACK_NAMES) if is_loopback(self.host) or self.allow_remote else []
@@ -89,11 +108,15 @@ class ServeConfig:
         hosts = {f"{name}:{port}" for name in self.host_names()}
         if port == 80:
             hosts |= set(self.host_names())
+        for url in self.public_urls:  # what a reverse proxy passes on as Host
+            hosts.add(urllib.parse.urlsplit(url).netloc.lower())
         return frozenset(hosts)
 
     def allowed_origins(self, port: int) -> frozenset[str]:
         """The page's own origins: the only ones allowed to call the API or open the WebSocket."""
-        return frozenset(f"http://{host}" for host in self.allowed_hosts_with_port(port))
+        origins = {f"http://{host}" for host in self.allowed_hosts_with_port(port)}
+        origins |= {f"{urllib.parse.urlsplit(u).scheme}://{urllib.parse.urlsplit(u).netloc}".lower() for u in self.public_urls}
+        return frozenset(origins)
 
 
 def is_loopback(host: str) -> bool:

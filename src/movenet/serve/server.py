@@ -10,6 +10,8 @@ import time
 
 from movenet.errors import InvalidOptionError
 from movenet.serve.app import MAX_FRAME_BYTES, create_app
+from movenet.serve.programme_pages import install as install_programmes
+from movenet.serve.programme_pages import programme_routes
 from movenet.serve.config import ServeConfig, is_loopback
 from movenet.serve.inference import Engine
 
@@ -47,19 +49,19 @@ def _uvicorn_server(app):
 class BackgroundServer:
     """The app served from a thread (tests, tools): `url`, `stop()`; a context manager."""
 
-    def __init__(self, config: ServeConfig, engine: Engine | None = None) -> None:
+    def __init__(self, config: ServeConfig, engine: Engine | None = None, **app_options) -> None:
         self.config = config
         self.sock = bind(config.host, config.port)
         self.port = self.sock.getsockname()[1]
         self.url = page_url(config, self.port)
-        self.app = create_app(config, self.port, engine)
+        self.app = create_app(config, self.port, engine, **app_options)
         self.server = _uvicorn_server(self.app)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     @property
     def state(self):
         """The app's `Server` (engine, sessions, video jobs): for tests."""
-        return self.app.app.state.server
+        return self.app.app.app.state.server
 
     def start(self) -> BackgroundServer:
         self.thread.start()
@@ -87,11 +89,13 @@ def serve(config: ServeConfig, open_browser: bool = False) -> None:
     sock = bind(config.host, config.port)
     port = sock.getsockname()[1]
     url = page_url(config, port)
+    app = create_app(config, port, extra_routes=programme_routes())
+    install_programmes(app, config.database)
     if not is_loopback(config.host):
-        print(f"warning: listening on {config.host}:{port}: anyone who can reach this address can use the "
-              "server (no login, no encryption). Browsers allow the camera only on https or localhost.",
-              file=sys.stderr)
-    server = _uvicorn_server(create_app(config, port))
+        print(f"note: listening on {config.host}:{port}: every page needs a login; the traffic is not "
+              "encrypted (put a TLS reverse proxy in front: docs/guide/cameras.md). Browsers allow the "
+              "camera only on https or localhost.", file=sys.stderr)
+    server = _uvicorn_server(app)
     print(f"movenet serve: {url}  (model {config.model}; Ctrl-C stops)", file=sys.stderr)
     if open_browser:
         import webbrowser

@@ -8,7 +8,11 @@ import importlib
 
 # Modules declaring tables, e.g. "movenet.events.tables". Each is imported for its side effect
 # (registering its tables on Base.metadata).
-MODEL_MODULES: tuple[str, ...] = ()
+MODEL_MODULES: tuple[str, ...] = (
+    "movenet.accounts.tables",
+    "movenet.events.tables",
+    "movenet.storage.programmes",
+)
 
 
 def import_all_models() -> None:

@@ -4,9 +4,11 @@ const HEADER_BYTES = 20;
 const FORMATS = { jpeg: 1, rgba: 2 };
 
 export class LiveConnection {
-  // handlers: { hello, settings, analysis, reset, error, close } (each optional)
-  constructor(handlers) {
+  // handlers: { hello, settings, analysis, reset, error, close } (each optional); path: the
+  // WebSocket's path (/ws; the programme page: /ws/programme/PATIENT)
+  constructor(handlers, path = "/ws") {
     this.handlers = handlers;
+    this.path = path;
     this.ws = null;
     this.pending = null; // { id, resolve }
     this.nextId = 1;
@@ -15,7 +17,7 @@ export class LiveConnection {
   open() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+      const ws = new WebSocket(`${scheme}://${location.host}${this.path}`);
       ws.binaryType = "arraybuffer";
       ws.onopen = () => { this.ws = ws; resolve(this); };
       ws.onmessage = (event) => this.receive(JSON.parse(event.data));
@@ -80,6 +82,11 @@ export class LiveConnection {
   // Starts these analysers over (the reset buttons); the server answers {"type": "reset"}.
   sendReset(analysers) {
     if (this.ready) this.ws.send(JSON.stringify({ type: "reset", analysers }));
+  }
+
+  // The programme page's buttons (start, next, pause, resume, redo, skip, stop).
+  sendCommand(command) {
+    if (this.ready) this.ws.send(JSON.stringify({ type: "command", command }));
   }
 
   close() { if (this.ws) this.ws.close(1000, "page closed the camera"); }
