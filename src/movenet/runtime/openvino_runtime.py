@@ -22,7 +22,7 @@ from movenet.errors import InvalidOptionError, WeightsError
 from movenet.limits import check_threads
 from movenet.registry import AnySpec, get_spec
 from movenet.runtime.base import Runtime, model_file
-from movenet.runtime.onnx_runtime import onnx_file
+from movenet.runtime.onnx_runtime import check_signature, onnx_file
 
 # precision -> (the ONNX file's precision, OpenVINO's inference precision, the CPU capability it needs)
 PRECISION_HINTS = {
@@ -73,6 +73,36 @@ def capabilities() -> tuple[str, ...]:
     return tuple(ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES"))
 
 
+def _one_line(exc: Exception, limit: int = 300) -> str:
+    """OpenVINO's multi-line exception text on one line, cut to `limit` characters."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Signature:
+    """An OpenVINO model's inputs and outputs as onnxruntime describes them (name, type, shape with
+    None for a dynamic size), for `check_signature`."""
+
+    TYPES = {"i32": "tensor(int32)", "f32": "tensor(float)"}
+
+    def __init__(self, model) -> None:
+        self._inputs = [self._describe(p) for p in model.inputs]
+        self._outputs = [self._describe(p) for p in model.outputs]
+
+    def _describe(self, port):
+        from types import SimpleNamespace
+
+        shape = [d.get_length() if d.is_static else None for d in port.get_partial_shape()]
+        name = next(iter(port.get_names()), "")
+        return SimpleNamespace(name=name, type=self.TYPES.get(port.get_element_type().get_type_name(), "?"), shape=shape)
+
+    def get_inputs(self):
+        return self._inputs
+
+    def get_outputs(self):
+        return self._outputs
+
+
 def _has_onnx() -> bool:
     import importlib.util
 
@@ -113,9 +143,8 @@ class OpenVinoRuntime(Runtime):
         try:
             self.model = self.core.read_model(str(path))
         except Exception as exc:  # OpenVINO raises RuntimeError and its own types
-            raise WeightsError(f"{path}: not a valid ONNX model for OpenVINO ({exc})") from exc
-        if len(self.model.inputs) != 1 or len(self.model.outputs) != 1:
-            raise WeightsError(f"{path}: not a movenet ONNX model (one input and one output expected)")
+            raise WeightsError(f"{path}: not a valid ONNX model for OpenVINO ({_one_line(exc)})") from exc
+        check_signature(_Signature(self.model), self.spec, path)
         self.path = path
         self.cut = scope_inputs(path, BF16_FROM_MODULE) if precision == "bf16" and _has_onnx() else set()
         self._compiled: dict[tuple[int, ...], object] = {}
@@ -133,7 +162,7 @@ class OpenVinoRuntime(Runtime):
         try:
             return self.core.compile_model(model, "CPU", config).create_infer_request()
         except Exception as exc:
-            raise WeightsError(f"{self.path}: OpenVINO cannot compile it for input {shape} ({exc})") from exc
+            raise WeightsError(f"{self.path}: OpenVINO cannot compile it for input {shape} ({_one_line(exc)})") from exc
 
     def _request(self, shape: tuple[int, ...]):
         """The function that runs one input of `shape` (compiled on first use)."""
