@@ -119,7 +119,7 @@ def test_min_pose_score_drops_poses(lightning):
         ({"model": "multipose", "multipose_max_dimension": 250}, InvalidOptionError, "multiple of 32"),
         ({"model": "lightning", "min_pose_score": -0.1}, InvalidOptionError, "0..1"),
         ({"model": "multipose", "refine": True}, InvalidOptionError, "refine applies to SinglePose"),
-        ({"model": "lightning", "precision": "fp16"}, InvalidOptionError, "precision must be one of"),
+        ({"model": "lightning", "precision": "int4"}, InvalidOptionError, "precision must be one of"),
     ],
 )
 def test_bad_options(kwargs, error, message):

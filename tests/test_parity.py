@@ -33,8 +33,8 @@ SCORE_TOL = 1e-3
 # onnxruntime's vectorised exp rounds differently from PyTorch's: on 2 of 1,700+ MultiPose
 # keypoints (official scores 2e-6 and 2e-16, in poses scoring 0) the arg-max over such tiny
 # values lands on a neighbouring pixel. Coordinates of keypoints scoring below this are left out
-# for that runtime; their scores, and everything of the torch runtime, are compared in full.
-NEAR_TIE_SCORE = {"torch": 0.0, "onnxruntime": 1e-4}
+# for those runtimes (onnxruntime, openvino); their scores, and everything of the torch runtime, are compared in full.
+NEAR_TIE_SCORE = {"torch": 0.0, "onnxruntime": 1e-4, "openvino": 1e-4}
 
 
 def _official(entry) -> np.ndarray:

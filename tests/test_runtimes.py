@@ -14,10 +14,19 @@ from movenet.runtime import (
 )
 
 
-def test_onnxruntime_is_the_default():
+def test_the_default_is_the_first_installed_of_the_preference_table():
+    """fp32: OpenVINO where the openvino extra is installed (faster here, docs/results/speed.md),
+    onnxruntime on the light install; bf16 / fp16 only with OpenVINO; unknown precisions refused."""
     assert "onnxruntime" in available_runtimes()
-    assert default_runtime() == "onnxruntime"
-    assert create_runtime("thunder").name == "onnxruntime"
+    expected = "openvino" if "openvino" in available_runtimes() else "onnxruntime"
+    assert default_runtime() == expected
+    assert create_runtime("thunder").name == expected
+    assert create_runtime("thunder", "onnxruntime").name == "onnxruntime"
+    if "openvino" not in available_runtimes():
+        with pytest.raises(InvalidOptionError, match=r"precision 'bf16' needs the openvino runtime: pip install 'movenet\[openvino\]'"):
+            default_runtime("bf16", "lightning")
+    with pytest.raises(InvalidOptionError, match="precision must be one of"):
+        default_runtime("int4", "lightning")
 
 
 def test_unknown_runtime():

@@ -11,7 +11,7 @@ pytest.importorskip("ai_edge_litert", reason="needs the litert extra: pip instal
 from conftest import EXAMPLE_IMAGE, GOLDEN, golden_outputs, read_png
 
 import movenet
-from movenet.errors import WeightsError
+from movenet.errors import InvalidInputError, WeightsError
 from movenet.export.tflite_graph import fold_same_padding
 from movenet.io.image import load_image
 from movenet.parity import keypoint_distances_px
@@ -26,16 +26,14 @@ SHIPPED = [name for name in list_models() if xnnpack_file(name).is_file()]
 BOUNDS_PX = {"lightning": (1.0, 3.0), "thunder": (0.6, 2.0), "multipose": (0.8, 2.0)}
 
 
-def test_lightning_int8_tflite_ships():
-    assert "lightning" in SHIPPED
-
-
 @pytest.mark.parametrize("name", SHIPPED)
 def test_int8_tflite_stays_close_to_the_official_outputs(name):
     model = XnnpackRuntime(name, threads=1)
     distances = []
     for entry in golden_outputs()[name]:
         image = read_png(GOLDEN / entry["input"])
+        if max(image.shape[:2]) > max(model.input_shape):
+            continue  # MultiPose: inputs up to its 256x256 file (larger ones: test below)
         official = np.asarray(entry["output"], np.float32).reshape(entry["output_shape"])
         distances.append(keypoint_distances_px(name, model(image.astype(np.int32)), official, image.shape[:2]))
     d = np.concatenate(distances)
@@ -44,12 +42,41 @@ def test_int8_tflite_stays_close_to_the_official_outputs(name):
     assert median <= BOUNDS_PX[name][0] and p90 <= BOUNDS_PX[name][1]
 
 
+def test_every_movenet_model_ships_an_int8_tflite():
+    assert SHIPPED == list_models("movenet")
+
+
 @pytest.mark.parametrize("name", list_models("movenet"))
 def test_int8_default_is_xnnpack_where_its_file_ships(name):
     expected = "xnnpack" if name in SHIPPED else "onnxruntime"
     assert default_runtime("int8", name) == expected
-    assert default_runtime("fp32", name) == "onnxruntime"
+    assert default_runtime("fp32", name) != "xnnpack"
     assert movenet.create_detector(name, precision="int8").options.runtime == expected
+
+
+def test_multipose_int8_beyond_its_256_file_falls_back_to_onnxruntime():
+    detector = movenet.create_detector("multipose", precision="int8", multipose_max_dimension=320)
+    assert detector.options.runtime == "onnxruntime"
+    runtime = XnnpackRuntime("multipose", threads=1)
+    with pytest.raises(InvalidInputError, match="takes inputs up to 256x256, got 320x320"):
+        runtime(np.zeros((320, 320, 3), np.uint8))
+
+
+def test_multipose_smaller_inputs_are_padded_and_scaled_back():
+    """A 192x256 golden input padded to the 256x256 file: its poses land where the official
+    outputs put them (normalised to the 192x256 input), within the int8 bounds."""
+    runtime = XnnpackRuntime("multipose", threads=1)
+    checked = []
+    for entry in golden_outputs()["multipose"]:
+        image = read_png(GOLDEN / entry["input"])
+        if image.shape[:2] not in ((192, 256), (256, 192), (160, 256)):
+            continue
+        official = np.asarray(entry["output"], np.float32).reshape(entry["output_shape"])
+        out = runtime(image.astype(np.int32))
+        assert out.shape == official.shape and (out[..., 51:55] >= 0).all() and (out[..., 51:55] <= 1).all()
+        checked.append(keypoint_distances_px("multipose", out, official, image.shape[:2]))
+    d = np.concatenate(checked)
+    assert len(checked) >= 3 and np.median(d) <= BOUNDS_PX["multipose"][0] and np.percentile(d, 90) <= BOUNDS_PX["multipose"][1]
 
 
 @pytest.mark.parametrize("name", SHIPPED)

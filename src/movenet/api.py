@@ -44,11 +44,12 @@ from movenet.pipelines.single_pose import (
 )
 from movenet.preprocess.image_input import mirror, to_rgb_array
 from movenet.registry import INPUT_MULTIPLE, ModelSpec, get_spec
-from movenet.runtime import default_runtime, runtime_class
+from movenet.runtime import PRECISIONS, default_runtime, runtime_class
 from movenet.temporal.tracker import MAX_AGE_MS, MAX_TRACKS, TRACKER_KINDS
 from movenet.types import Pose
 
 COMPAT_MODES = (None, "tfjs")
+XNNPACK_MULTIPOSE_SIZE = 256  # the side of the shipped multipose_int8.tflite (runtime xnnpack)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,6 @@ class DetectorOptions:
     input_resolution: int | None = None  # PoseNet: model input side (16k + 1)
 
 
-PRECISIONS = ("fp32", "int8")
 MILLISECONDS_TO_MICROSECONDS = 1000
 # Images per network call for a list of stills. 1: on the 2-core reference machine batch 4 / 8 did
 # not raise throughput (`movenet bench --batch 1 4 8`, docs/results/speed.md); larger machines may differ.
@@ -228,9 +228,14 @@ def create_detector(
     input side, 16k + 1 (default 257; another r becomes floor(r / 16) * 16 + 1, as in the official client).
     """
     spec = get_spec(model)
-    runtime = default_runtime(precision, spec.name) if runtime is None else runtime
     if precision not in PRECISIONS:
         raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    if runtime is None:
+        runtime = default_runtime(precision, spec.name)
+        if runtime == "xnnpack" and spec.multi_pose and isinstance(multipose_max_dimension, int) \
+                and multipose_max_dimension > XNNPACK_MULTIPOSE_SIZE:
+            runtime = "onnxruntime"  # the MultiPose .tflite file takes inputs up to 256x256
+
     backend_class = runtime_class(runtime)
     if precision not in backend_class.precisions:
         raise InvalidOptionError(

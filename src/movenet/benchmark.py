@@ -17,6 +17,7 @@ both.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -96,6 +97,27 @@ class Config:
                         median, float(np.min(self.times_ms)), self.batch * 1000.0 / median, self.default)
 
 
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages ("n/a" where the OS has none)."""
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except (AttributeError, OSError):
+        return "n/a"
+
+
+def library_versions() -> str:
+    """Versions of the inference libraries installed, e.g. "onnxruntime 1.32.0, openvino 2026.4.1"."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in ("onnxruntime", "openvino", "ai-edge-litert", "torch", "numpy"):
+        try:
+            found.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            pass
+    return ", ".join(found)
+
+
 def bench_input(model: str, batch: int) -> np.ndarray:
     """A random model input of the model's bench size and input dtype (int32, PoseNet float32)."""
     from movenet.registry import get_spec
@@ -136,15 +158,22 @@ def paired_ratio(a: Config, b: Config) -> tuple[float, float, float]:
     return float(np.median(ratios)), float(np.percentile(ratios, 10)), float(np.percentile(ratios, 90))
 
 
+def is_default(model: str, runtime: str, precision: str, batch: int) -> bool:
+    """Whether `create_detector(model, precision=precision)` picks `runtime` (batch 1 rows only)."""
+    from movenet.runtime import default_runtime
+
+    return batch == 1 and runtime == default_runtime(precision, model)
+
+
 def model_config(model: str, runtime: str, threads: int, batch: int = 1, precision: str = "fp32") -> Config:
-    from movenet.runtime import create_runtime, default_runtime
+    from movenet.runtime import create_runtime
 
     options = {"threads": threads}
     if precision != "fp32":
         options["precision"] = precision
     backend = create_runtime(model, runtime, **options)
     x = bench_input(model, batch)
-    default = runtime == default_runtime() and precision == "fp32" and batch == 1
+    default = is_default(model, runtime, precision, batch)
     return Config("model", model, runtime, precision, threads, batch, lambda: backend.run(x), default)
 
 
@@ -152,14 +181,13 @@ def end_to_end_config(model: str, runtime: str, threads: int, image: np.ndarray,
                       precision: str = "fp32") -> Config:
     """`estimate_poses` on a decoded image (batch > 1: a list of `batch` copies, one network call)."""
     import movenet
-    from movenet.runtime import default_runtime
 
     detector = movenet.create_detector(model, runtime=runtime, threads=threads, min_pose_score=0.0, precision=precision)
     if batch == 1:
         call = lambda: detector.estimate_poses(image)
     else:
         call = lambda: detector.estimate_poses([image] * batch, batch_size=batch)
-    default = runtime == default_runtime() and precision == "fp32" and batch == 1
+    default = is_default(model, runtime, precision, batch)
     return Config("end_to_end", model, runtime, precision, threads, batch, call, default)
 
 
@@ -194,18 +222,28 @@ def peer_config(name: str, threads: int, image: np.ndarray) -> Config | None:
     return Config("end_to_end", name, detector.runtime, "fp32", threads, 1, lambda: detector.estimate_poses(image))
 
 
-# Which pairs to report: (a, b) as (kind, runtime, precision) with batch 1. The LiteRT peer of our
-# fp32 is Google's float ("fp16") file; of our int8, Google's int8 file.
-PAIRS = (
-    (("model", "onnxruntime", "fp32"), ("model", "litert", "fp16")),
-    (("model", "onnxruntime", "int8"), ("model", "litert", "int8")),
-    (("model", "xnnpack", "int8"), ("model", "litert", "int8")),
-    (("end_to_end", "onnxruntime", "fp32"), ("model", "onnxruntime", "fp32")),
-    (("end_to_end", "onnxruntime", "int8"), ("model", "onnxruntime", "int8")),
-    (("end_to_end", "xnnpack", "int8"), ("model", "xnnpack", "int8")),
-    (("model", "torch", "fp32"), ("model", "onnxruntime", "fp32")),
-)
-LITERT_PEER = {"fp32": "fp16", "int8": "int8"}
+# The LiteRT peer of each of our precisions: Google's float ("fp16": float16-stored weights,
+# float32 compute) for every float precision, Google's int8 file for int8.
+LITERT_PEER = {"fp32": "fp16", "bf16": "fp16", "fp16": "fp16", "int8": "int8"}
+# Other pairs to report besides every model-only row against its LiteRT peer and every
+# end-to-end row against its own model-only row.
+EXTRA_PAIRS = ((("model", "torch", "fp32"), ("model", "onnxruntime", "fp32")),)
+
+
+def pair_keys(keys: list[tuple[str, str, str]]) -> list[tuple[tuple[str, str, str], tuple[str, str, str]]]:
+    """(a, b) pairs among the batch-1 (kind, runtime, precision) keys of one group."""
+    present = set(keys)
+    pairs = []
+    for kind, runtime, precision in keys:
+        if kind == "model" and runtime != "litert":
+            peer = ("model", "litert", LITERT_PEER.get(precision, ""))
+            if peer in present:
+                pairs.append(((kind, runtime, precision), peer))
+    for kind, runtime, precision in keys:
+        if kind == "end_to_end" and ("model", runtime, precision) in present:
+            pairs.append(((kind, runtime, precision), ("model", runtime, precision)))
+    pairs += [(a, b) for a, b in EXTRA_PAIRS if a in present and b in present]
+    return pairs
 
 
 def results(groups: list[list[Config]]) -> tuple[list[BenchRow], list[PairRow]]:
@@ -216,15 +254,14 @@ def results(groups: list[list[Config]]) -> tuple[list[BenchRow], list[PairRow]]:
         for c in group:
             row = c.row()
             peer = by_key.get(("model", "litert", LITERT_PEER.get(c.precision, "")))
-            if c.kind == "model" and c.runtime != "litert" and peer is not None:
+            if c.kind == "model" and c.runtime != "litert" and peer is not None and c is not peer:
                 ratio, low, high = paired_ratio(c, peer)
                 row = BenchRow(**{**row.to_dict(), "ratio_to_litert": ratio, "ratio_spread": (low, high)})
             rows.append(row)
-        for a_key, b_key in PAIRS:
-            a, b = by_key.get(a_key), by_key.get(b_key)
-            if a is not None and b is not None:
-                ratio, low, high = paired_ratio(a, b)
-                pairs.append(PairRow(a.model, a.threads, a.label, b.label, ratio, low, high, len(a.block_medians)))
+        for a_key, b_key in pair_keys(list(by_key)):
+            a, b = by_key[a_key], by_key[b_key]
+            ratio, low, high = paired_ratio(a, b)
+            pairs.append(PairRow(a.model, a.threads, a.label, b.label, ratio, low, high, len(a.block_medians)))
     return rows, pairs
 
 

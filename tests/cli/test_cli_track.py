@@ -86,7 +86,7 @@ def test_overlapped_pipeline_runs_onnxruntime_without_spinning_threads():
     from movenet.cli.video import video_detector
 
     def spinning(extra):
-        detector = video_detector(build_parser().parse_args(["track", "clip.mp4", *extra]))
+        detector = video_detector(build_parser().parse_args(["track", "clip.mp4", "--runtime", "onnxruntime", *extra]))
         return detector.runtime.session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning")
 
     assert spinning([]) == "0"

@@ -55,7 +55,7 @@ def run_passes(detector, image, passes):
 @pytest.mark.parametrize("name", movenet.list_models("movenet"))
 def test_example_image_matches_official(name):
     passes = json.loads((FIXTURES / "oracle_pose_jpg.json").read_text())["models"][name]["passes"]
-    detector = movenet.create_detector(name, compat="tfjs")
+    detector = movenet.create_detector(name, compat="tfjs", runtime="onnxruntime")
     results = run_passes(detector, load_image(EXAMPLE_IMAGE), passes)
     px, sc = results[0]
     assert max(px) <= PX_TOL and max(sc) <= SCORE_TOL
@@ -65,7 +65,7 @@ def test_example_image_matches_official(name):
 
 def test_multipose_box_in_image_pixels():
     record = json.loads((FIXTURES / "oracle_pose_jpg.json").read_text())["models"]["multipose"]["passes"][0]
-    poses = movenet.create_detector("multipose", compat="tfjs").estimate_poses(EXAMPLE_IMAGE)
+    poses = movenet.create_detector("multipose", compat="tfjs", runtime="onnxruntime").estimate_poses(EXAMPLE_IMAGE)
     b, resize = record["poses"][0]["box"], record["multipose_resize"]
     sy = resize["padded"][0] / resize["resized"][0] * 667
     sx = resize["padded"][1] / resize["resized"][1] * 1000
@@ -76,7 +76,7 @@ def test_multipose_box_in_image_pixels():
 @requires_oracle_results
 @pytest.mark.parametrize("name", movenet.list_models("movenet"))
 def test_every_oracle_still_image(name):
-    detector = movenet.create_detector(name, compat="tfjs")
+    detector = movenet.create_detector(name, compat="tfjs", runtime="onnxruntime")
     first_px, later_px = [], []
     for record in oracle_still()["models"][name]["images"]:
         results = run_passes(detector, shared_image(record["id"]), record["passes"])

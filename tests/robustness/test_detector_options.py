@@ -81,7 +81,7 @@ CASES = [
     ("max_track_age_ms", float("nan"), "multipose", InvalidOptionError, "got nan"),
     ("max_track_age_ms", float("inf"), "multipose", InvalidOptionError, "got inf"),
     ("max_track_age_ms", "1000", "multipose", InvalidOptionError, "got '1000'"),
-    ("precision", "FP32", "lightning", InvalidOptionError, r"precision must be one of \('fp32', 'int8'\), got 'FP32'"),
+    ("precision", "FP32", "lightning", InvalidOptionError, r"precision must be one of \('fp32', 'bf16', 'fp16', 'int8'\), got 'FP32'"),
     ("precision", "int4", "lightning", InvalidOptionError, "precision must be one of .*got 'int4'"),
     ("precision", None, "lightning", InvalidOptionError, "precision must be one of .*got None"),
     ("precision", 8, "lightning", InvalidOptionError, "precision must be one of .*got 8"),
@@ -98,7 +98,7 @@ CASES = [
     ("weights", WEIGHTS / "thunder.onnx", "lightning", WeightsError, r"thunder.onnx: a model with input \(256, 256\) and output \(1, 17, 3\), not lightning \(input \(192, 192\)"),
     ("weights", WEIGHTS / "multipose.onnx", "lightning", WeightsError, r"multipose.onnx: a model with input \(None, None\) and output \(6, 56\), not lightning"),
     ("weights", WEIGHTS / "lightning.onnx", "multipose", WeightsError, r"lightning.onnx: a model with input \(192, 192\) and output \(1, 17, 3\), not multipose"),
-    ("weights", WEIGHTS / "lightning.safetensors", "lightning", WeightsError, "lightning.safetensors: not a valid ONNX model for onnxruntime"),
+    ("weights", WEIGHTS / "lightning.safetensors", "lightning", WeightsError, "lightning.safetensors: not a valid ONNX model for (onnxruntime|OpenVINO)"),
 ]
 
 
@@ -118,7 +118,7 @@ def test_bad_option(option, value, model, error, message):
 def test_damaged_weight_files(tmp_path, name):
     path = tmp_path / f"{name}.onnx"
     path.write_bytes(b"" if name == "empty" else b"\x08\x07garbage" * 10)
-    with pytest.raises(WeightsError, match=f"{name}.onnx: not a valid ONNX model for onnxruntime"):
+    with pytest.raises(WeightsError, match=f"{name}.onnx: not a valid ONNX model for (onnxruntime|OpenVINO)"):
         movenet.create_detector("lightning", weights=path, threads=1)
 
 

@@ -15,6 +15,7 @@ from movenet.extras import install_hint
 from movenet.limits import MAX_BATCH_SIZE, check_int, check_threads
 from movenet.peers import list_peers
 from movenet.registry import list_models
+from movenet.runtime import PRECISIONS, RUNTIMES
 
 
 def add_parser(sub) -> None:
@@ -30,9 +31,12 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--models", nargs="+", choices=list_models() + list_peers(), default=list_models(),
                    help=f"default: {' '.join(list_models())}; {', '.join(list_peers())}: end to end only (its extra)")
-    p.add_argument("--runtimes", nargs="+", choices=["onnxruntime", "torch", "xnnpack"], help="default: all installed")
+    p.add_argument("--runtimes", nargs="+", choices=[r for r in RUNTIMES if r != "litert"],
+                   help="default: all installed (litert runs Google's files in rows of their own)")
     p.add_argument("--threads", nargs="+", type=int, default=[1, 2])
-    p.add_argument("--precisions", nargs="+", choices=["fp32", "int8"], default=["fp32", "int8"], help="precisions (torch: fp32; xnnpack: int8)")
+    p.add_argument("--precisions", nargs="+", choices=list(PRECISIONS), default=["fp32", "int8"],
+                   help="precisions, each where the runtime has it (torch: fp32; xnnpack: int8; openvino: all, "
+                   "bf16 / fp16 where the CPU has them); default: fp32 int8")
     p.add_argument("--batch", nargs="+", type=int, default=[1], help="batch sizes (e.g. 1 4 8)")
     p.add_argument("--rounds", type=int, default=b.DEFAULT_ROUNDS, help=f"rounds of interleaved blocks (default {b.DEFAULT_ROUNDS})")
     p.add_argument("--block", type=int, default=b.DEFAULT_BLOCK, help=f"calls per block (default {b.DEFAULT_BLOCK})")
@@ -81,7 +85,8 @@ def build_groups(args, runtimes: list[str], image, peers: Path, skipped: set[str
                 group = [make(b.peer_config, model, threads, image)] if image is not None else []
                 groups.append([c for c in group if c is not None])
                 continue
-            group = [b.litert_config(model, threads, peers, p) for p in ("fp16", "int8")]
+            peers_wanted = sorted({b.LITERT_PEER[p] for p in args.precisions})
+            group = [b.litert_config(model, threads, peers, p) for p in peers_wanted]
             for runtime in [r for r in runtimes if has_files(r, model)]:
                 precisions = [p for p in args.precisions if p in runtime_class(runtime).precisions]
                 for precision in precisions:
@@ -98,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
 
     from movenet.io.image import load_image
     from movenet.runtime import available_runtimes
+    from movenet.runtime.cpu import cpu_features
 
     _check(args)
     # LiteRT runs Google's files in its own rows, not as one of ours
@@ -105,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
     image_path = Path(args.image) if args.image else Path(__file__).resolve().parents[3] / "examples" / "pose.jpg"
     image = None if args.no_end_to_end else load_image(image_path)
     peers = Path(args.peers) if args.peers else b.PEERS_DIR
+    load = b.load_average()
     skipped: set[str] = set()
     groups = build_groups(args, runtimes, image, peers, skipped)
     total = sum(len(g) for g in groups) * args.rounds
@@ -112,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
         for group in groups:
             b.interleave(group, args.warmup, args.rounds, args.block, args.pause_ms, lambda: bar.update(1))
     rows, pairs = b.results(groups)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"machine: {cpu_features().summary}; {os.cpu_count()} CPUs; load average at the start {load}")
+    print(f"versions: Python {platform.python_version()}, {b.library_versions()}")
     print(f"interleaved: {args.rounds} rounds x {args.block} calls per configuration, {args.pause_ms:g} ms pause, {args.warmup} warm-up calls")
     for message in sorted(skipped):
         print(f"(skipped: {message})")
@@ -124,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
         print("paired ratios (median over rounds of a's per-image time / b's):")
         print(b.format_pairs(pairs))
     if args.json:
-        payload = {"rows": [r.to_dict() for r in rows], "pairs": [p.to_dict() for p in pairs]}
+        payload = {"machine": cpu_features().summary, "load_average_at_start": load, "versions": b.library_versions(),
+                   "rows": [r.to_dict() for r in rows], "pairs": [p.to_dict() for p in pairs]}
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")
     return 0

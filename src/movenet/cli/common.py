@@ -9,7 +9,7 @@ from pathlib import Path
 from movenet.errors import InvalidOptionError
 from movenet.extras import install_hint
 from movenet.registry import list_models
-from movenet.runtime import RUNTIMES
+from movenet.runtime import PRECISIONS, RUNTIMES
 
 
 def add_model_options(p, model_default: str | None = "lightning", default_help: str | None = None,
@@ -24,9 +24,10 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
     )
     p.add_argument(
         "--runtime", choices=list(RUNTIMES),
-        help="default: onnxruntime (int8: xnnpack where installed); torch needs the torch extra; litert "
-        "runs Google's own .tflite files (litert extra; --weights FILE, or found in the data folder, docs/data.md), for "
-        "comparison; xnnpack runs our int8 .tflite files in LiteRT (litert extra)",
+        help="default: the fastest installed one for the model and precision (docs/guide/runtimes.md); "
+        "torch needs the torch extra; litert runs Google's own .tflite files (litert extra; --weights FILE, or found in the data folder, "
+        "docs/data.md), for comparison; xnnpack runs our .tflite files in LiteRT "
+        "(litert extra); openvino runs our ONNX files in OpenVINO (openvino extra)",
     )
     p.add_argument(
         "--weights", metavar="FILE",
@@ -43,10 +44,11 @@ def add_model_options(p, model_default: str | None = "lightning", default_help: 
     )
     p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the runtime (default: all cores)")
     p.add_argument(
-        "--precision", choices=["fp32", "int8"], default="fp32",
-        help="int8: the quantised model (xnnpack: our .tflite in LiteRT, the default where installed "
-        "and shipped; onnxruntime; litert: Google's int8 file): smaller and faster, keypoints "
-        "typically within 1 px of float (docs/results/int8.md)",
+        "--precision", choices=list(PRECISIONS), default="fp32",
+        help="fp32 (default: Google's outputs within 1e-4); bf16 / fp16: reduced-precision float on "
+        "CPUs that have it (openvino runtime, openvino extra); int8: the quantised model (xnnpack: our "
+        ".tflite in LiteRT, the default where installed and shipped; onnxruntime; openvino; litert: "
+        "Google's int8 file). Which runtime is fastest for each: docs/guide/runtimes.md",
     )
 
 

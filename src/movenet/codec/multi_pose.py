@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from movenet.codec.constants import MultiPoseDecoding
+from movenet.codec.single_pose import own_pixel, read_at
 
 
 def _top_k(values: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -31,14 +32,9 @@ def _top_k(values: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
     return sorted_values[:, :k], indices[:, :k]
 
 
-def _gather_pixels(field: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
-    """field (B, C, h, w), index (B, N) flat pixel indices -> (B, C, N)."""
-    b, c = field.shape[:2]
-    return field.flatten(2).gather(2, index[:, None, :].expand(b, c, index.shape[1]))
-
-
 def decode_multi_pose(heads: dict[str, torch.Tensor], decoding: MultiPoseDecoding) -> torch.Tensor:
-    """Raw heads -> (B, max_poses, 56) in the official MultiPose output layout."""
+    """Raw heads -> (B, max_poses, 56) in the official MultiPose output layout. `box_scale`,
+    `box_offset`, `kpt_regress` and `kpt_offset` may be functions of pixel indices (`read_at`)."""
     center = torch.sigmoid(heads["center"])  # (B, 1, h, w)
     heatmap = torch.sigmoid(heads["kpt_heatmap"])  # (B, K, h, w)
     batch, num_kpts, height, width = heatmap.shape
@@ -55,8 +51,8 @@ def decode_multi_pose(heads: dict[str, torch.Tensor], decoding: MultiPoseDecodin
     peak_yf, peak_xf = peak_y.to(dtype), peak_x.to(dtype)
 
     # Boxes, in output pixels, clipped to the map.
-    box_scale = _gather_pixels(heads["box_scale"], index).clamp_min(0.0)  # (B, 2, P)
-    box_offset = _gather_pixels(heads["box_offset"], index)
+    box_scale = read_at(heads, "box_scale", index).clamp_min(0.0)  # (B, 2, P)
+    box_offset = read_at(heads, "box_offset", index)
     box_cy = peak_yf + box_offset[:, 0]
     box_cx = peak_xf + box_offset[:, 1]
     half_h, half_w = box_scale[:, 0] * 0.5, box_scale[:, 1] * 0.5
@@ -71,13 +67,15 @@ def decode_multi_pose(heads: dict[str, torch.Tensor], decoding: MultiPoseDecodin
     boxes_norm = ((boxes * stride) / input_size).clamp(max=1.0).clamp(min=0.0)
 
     # Regressed keypoints of each person: (B, P, K).
-    regress = _gather_pixels(heads["kpt_regress"], index).view(batch, num_kpts, 2, num_poses)
+    regress = read_at(heads, "kpt_regress", index).view(batch, num_kpts, 2, num_poses)
     guess_y = peak_yf[:, :, None] + regress[:, :, 0].transpose(1, 2)
     guess_x = peak_xf[:, :, None] + regress[:, :, 1].transpose(1, 2)
 
     grid_y = torch.arange(height, dtype=dtype, device=device).view(height, 1)
     grid_x = torch.arange(width, dtype=dtype, device=device).view(1, width)
-    sq_dist = (grid_y - guess_y[..., None, None]) ** 2 + (grid_x - guess_x[..., None, None]) ** 2
+    # d * d, not d ** 2: the same float32 values, and TFLite's converter has no 5-D POW
+    dy, dx = grid_y - guess_y[..., None, None], grid_x - guess_x[..., None, None]
+    sq_dist = dy * dy + dx * dx
     # float32(min(h, w)) * float32(0.30005) as in the graph (this form stays dynamic in ONNX export)
     sigma = float(torch.tensor(min(height, width), dtype=dtype) * decoding.sigma_scale)
     weighted = heatmap[:, None] * torch.exp((-1.0 * sq_dist) / sigma)  # (B, P, K, h, w)
@@ -94,9 +92,13 @@ def decode_multi_pose(heads: dict[str, torch.Tensor], decoding: MultiPoseDecodin
     kpt_x = kpt_index - kpt_y * width
     best = weighted.amax(dim=1).flatten(2)  # (B, K, h*w): max over persons
     kpt_scores = best.gather(2, kpt_index.transpose(1, 2)).transpose(1, 2)  # (B, P, K)
-    offsets = heads["kpt_offset"].flatten(2).view(batch, num_kpts, 2, height * width)
-    gather_index = kpt_index.transpose(1, 2)[:, :, None, :].expand(batch, num_kpts, 2, num_poses)
-    kpt_offsets = offsets.gather(3, gather_index)  # (B, K, 2, P)
+    if isinstance(heads["kpt_offset"], torch.Tensor):
+        offsets = heads["kpt_offset"].flatten(2).view(batch, num_kpts, 2, height * width)
+        gather_index = kpt_index.transpose(1, 2)[:, :, None, :].expand(batch, num_kpts, 2, num_poses)
+        kpt_offsets = offsets.gather(3, gather_index)  # (B, K, 2, P)
+    else:  # the offset head at the P x K keypoint pixels only
+        at = heads["kpt_offset"](kpt_index.flatten(1)).view(batch, 2 * num_kpts, num_poses, num_kpts)
+        kpt_offsets = own_pixel(at, num_kpts)  # (B, K, 2, P)
     scale_y = stride / torch.tensor(float(height * 4), dtype=dtype)
     scale_x = stride / torch.tensor(float(width * 4), dtype=dtype)
     y = (kpt_y.to(dtype) + kpt_offsets[:, :, 0].transpose(1, 2)) * scale_y

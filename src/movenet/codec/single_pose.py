@@ -22,8 +22,28 @@ def _gather_pixels(field: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
     return flat.gather(2, index[:, None, :].expand(b, c, index.shape[1]))
 
 
+def read_at(heads: dict, name: str, index: torch.Tensor) -> torch.Tensor:
+    """heads[name] at the flat pixel indices `index` (B, N) -> (B, C, N): gathered from the full map,
+    or, where heads[name] is a function of the indices (a head evaluated only at the pixels the
+    decoding reads, `movenet.model.heads.head_at_pixels`), computed there."""
+    field = heads[name]
+    if isinstance(field, torch.Tensor):
+        return _gather_pixels(field, index)
+    return field(index)
+
+
+def own_pixel(values: torch.Tensor, num_kpts: int) -> torch.Tensor:
+    """(B, 2K, ..., K) values of a per-keypoint (dy, dx) head at each keypoint's pixel (last dim)
+    -> (B, K, 2, ...): keypoint k's two channels at keypoint k's own pixel."""
+    batch = values.shape[0]
+    v = values.view(batch, num_kpts, 2, *values.shape[2:])
+    k = torch.arange(num_kpts, device=values.device).view(1, num_kpts, *([1] * (v.dim() - 2)))
+    return v.gather(v.dim() - 1, k.expand(*v.shape[:-1], 1))[..., 0]
+
+
 def decode_single_pose(heads: dict[str, torch.Tensor], decoding: SinglePoseDecoding) -> torch.Tensor:
-    """Raw heads -> (B, 1, 17, 3) keypoints (y, x, score), y and x normalised to the input."""
+    """Raw heads -> (B, 1, 17, 3) keypoints (y, x, score), y and x normalised to the input.
+    `kpt_regress` and `kpt_offset` may be functions of pixel indices (`read_at`)."""
     heatmap = torch.sigmoid(heads["kpt_heatmap"])  # (B, K, h, w)
     batch, num_kpts, height, width = heatmap.shape
     center_weight = torch.as_tensor(decoding.center_weight, dtype=heatmap.dtype, device=heatmap.device)
@@ -36,7 +56,7 @@ def decode_single_pose(heads: dict[str, torch.Tensor], decoding: SinglePoseDecod
     center_y = torch.div(center_index, width, rounding_mode="floor")
     center_x = center_index - center_y * width
 
-    regress = _gather_pixels(heads["kpt_regress"], center_index)[..., 0].view(batch, num_kpts, 2)
+    regress = read_at(heads, "kpt_regress", center_index)[..., 0].view(batch, num_kpts, 2)
     guess_y = center_y.to(heatmap.dtype) + regress[..., 0]  # (B, K)
     guess_x = center_x.to(heatmap.dtype) + regress[..., 1]
 
@@ -51,8 +71,11 @@ def decode_single_pose(heads: dict[str, torch.Tensor], decoding: SinglePoseDecod
     kpt_x = kpt_index - kpt_y * width
 
     scores = heatmap.flatten(2).gather(2, kpt_index[..., None])[..., 0]  # (B, K)
-    offsets = heads["kpt_offset"].flatten(2).view(batch, num_kpts, 2, height * width)
-    offsets = offsets.gather(3, kpt_index[:, :, None, None].expand(batch, num_kpts, 2, 1))[..., 0]
+    if isinstance(heads["kpt_offset"], torch.Tensor):
+        offsets = heads["kpt_offset"].flatten(2).view(batch, num_kpts, 2, height * width)
+        offsets = offsets.gather(3, kpt_index[:, :, None, None].expand(batch, num_kpts, 2, 1))[..., 0]
+    else:  # the offset head at the 17 keypoint pixels only: (B, 34, K) -> each keypoint's own
+        offsets = own_pixel(heads["kpt_offset"](kpt_index), num_kpts)
     scale = torch.tensor(decoding.output_scale, dtype=heatmap.dtype, device=heatmap.device)
     y = (kpt_y.to(heatmap.dtype) + offsets[..., 0]) * scale[0]
     x = (kpt_x.to(heatmap.dtype) + offsets[..., 1]) * scale[1]

@@ -42,7 +42,7 @@ def export(model: str, path: str | Path, float16_weights: bool = True, weights: 
     from movenet.runtime.torch_runtime import TorchRuntime
 
     spec = get_spec(model)
-    module = TorchRuntime(spec, weights=weights).module.eval()
+    module = TorchRuntime(spec, weights=weights, lean=spec.family == "movenet").module.eval()
     # Example sizes: batch 2 (size-1 dims would be specialised); MultiPose H != W so that the
     # exporter cannot tie the two dimensions together.
     batch = torch.export.Dim("batch", min=1, max=64)

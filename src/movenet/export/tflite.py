@@ -31,7 +31,7 @@ from movenet.runtime.xnnpack_runtime import xnnpack_file
 # + stem (the onnxruntime int8 layout) 1.59 / 0.57 / 2.14 at 1.08x; onnxruntime int8 2.05 / 0.73 /
 # 2.59 at 1.44x. Thunder, same layout: 0.99 / 0.29 / 1.07 at 1.00-1.04x. docs/results/int8.md.
 KEEP_FLOAT_MODULES = ("backbone.blocks.0", "fpn", "heads")
-KEEP_FLOAT = {"lightning": KEEP_FLOAT_MODULES, "thunder": KEEP_FLOAT_MODULES}
+KEEP_FLOAT = {"lightning": KEEP_FLOAT_MODULES, "thunder": KEEP_FLOAT_MODULES, "multipose": KEEP_FLOAT_MODULES}
 # Activation ranges: the mean over the calibration images of each image's min and max
 # (onnxruntime's CalibMovingAverage, as for the ONNX int8 models).
 ACTIVATION_QMIN, ACTIVATION_QMAX = -128, 127
@@ -40,36 +40,20 @@ EPS = 2.0**-12  # smallest scale (litert-torch's default)
 # Models with a .tflite export: those with a fixed input size. MultiPose takes any multiple of 32,
 # and torch.export with a dynamic height and width fails on its decoding (a data-dependent float
 # guard, GuardOnDataDependentSymNode; torch.onnx.export copes), so it stays on onnxruntime int8.
-TFLITE_MODELS = ("lightning", "thunder")
+TFLITE_MODELS = ("lightning", "thunder", "multipose")
+MULTIPOSE_SIZES = ((256, 256),)
 
 
 def export_module(spec):
     """Network + decoding for the conversion: (1, H, W, 3) int32 -> the official layout, with the
     input normalisation done before the NHWC -> NCHW permute (the same float32 elementwise ops,
-    so the same values), so that the converted graph starts with no TRANSPOSE of the image."""
-    import torch
-    from torch import nn
+    so the same values), so that the converted graph starts with no TRANSPOSE of the image, and
+    the regression / offset / box heads evaluated only at the pixels the decoding reads
+    (`DecodedMoveNet(lean=True)`)."""
+    from movenet.runtime.torch_runtime import DecodedMoveNet, TorchRuntime
 
-    from movenet.codec import MultiPoseDecoding, decode_multi_pose, decode_single_pose
-    from movenet.runtime.torch_runtime import TorchRuntime
-
-    decoded = TorchRuntime(spec).module.eval()
-    decode = decode_multi_pose if isinstance(decoded.decoding, MultiPoseDecoding) else decode_single_pose
-
-    class NhwcInput(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.network = decoded.network
-            self.decoding = decoded.decoding
-
-        def forward(self, images_nhwc: torch.Tensor) -> torch.Tensor:
-            norm = self.network.normalize
-            x = (images_nhwc.float() - norm.mean) * norm.scale - norm.offset[0]
-            x = self.network.fpn(self.network.backbone(x.permute(0, 3, 1, 2)))
-            heads = {name: head(x) for name, head in self.network.heads.items()}
-            return decode(heads, self.decoding)
-
-    return NhwcInput().eval()
+    decoded = TorchRuntime(spec).module
+    return DecodedMoveNet(decoded.network, decoded.decoding, lean=True, nhwc_normalize=True).eval()
 
 
 def _quantization_config():
@@ -188,8 +172,9 @@ def make_quantizer(keep_float: tuple[str, ...]):
 
 
 def quantize_tflite(model: str, calibration: list[Path], out: Path | None = None,
-                    keep_float: tuple[str, ...] | None = None) -> Path:
-    """Write `<model>_int8.tflite` (or `out`), calibrated on the photos `calibration`."""
+                    keep_float: tuple[str, ...] | None = None, size: tuple[int, int] | None = None) -> Path:
+    """Write `<model>_int8.tflite` (or `out`), calibrated on the photos `calibration`. MultiPose:
+    one static input `size` (default 256x256), calibrated on the photos resized and padded to it."""
     import litert_torch
     import torch
     from litert_torch.quantize.quant_config import QuantConfig
@@ -200,11 +185,12 @@ def quantize_tflite(model: str, calibration: list[Path], out: Path | None = None
         raise ValueError(f"no .tflite export for {spec.name} (models with one: {', '.join(TFLITE_MODELS)}); "
                          "its int8 model is the ONNX one (movenet quantize --format onnx)")
     keep_float = KEEP_FLOAT[spec.name] if keep_float is None else keep_float
-    inputs = calibration_inputs(spec.name, calibration)
+    size = spec.input_size or size or MULTIPOSE_SIZES[0]
+    inputs = calibration_inputs(spec.name, calibration, size)
     if not inputs:
         raise ValueError("no calibration images")
     module = export_module(spec)
-    example = (torch.zeros((1, *spec.input_size, 3), dtype=torch.int32),)
+    example = (torch.zeros((1, *size, 3), dtype=torch.int32),)
     quantizer = make_quantizer(tuple(keep_float))
     exported = torch.export.export(module, example).module()
     prepared = prepare_pt2e(exported, quantizer)
@@ -215,6 +201,25 @@ def quantize_tflite(model: str, calibration: list[Path], out: Path | None = None
     target = Path(out) if out is not None else xnnpack_file(spec.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     edge = litert_torch.convert(converted, example, quant_config=QuantConfig(pt2e_quantizer=quantizer))
+    with tempfile.TemporaryDirectory() as tmp:
+        edge.export(str(Path(tmp) / "converted.tflite"))
+        data, _ = fold_same_padding((Path(tmp) / "converted.tflite").read_bytes())
+    target.write_bytes(data)
+    return target
+
+
+def convert_float_tflite(model: str, out: Path | None = None, size: tuple[int, int] | None = None) -> Path:
+    """Write `<model>_fp32.tflite` (or `out`): network + decoding in float32 for LiteRT, the same
+    module as the int8 export (normalisation before the NHWC -> NCHW permute), not quantised."""
+    import litert_torch
+    import torch
+
+    spec = get_spec(model)
+    size = spec.input_size or size or MULTIPOSE_SIZES[0]
+    example = (torch.zeros((1, *size, 3), dtype=torch.int32),)
+    edge = litert_torch.convert(export_module(spec), example)
+    target = Path(out) if out is not None else xnnpack_file(spec.name, "fp32")
+    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         edge.export(str(Path(tmp) / "converted.tflite"))
         data, _ = fold_same_padding((Path(tmp) / "converted.tflite").read_bytes())

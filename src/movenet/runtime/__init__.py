@@ -20,10 +20,19 @@ RUNTIMES = {
     "torch": ("movenet.runtime.torch_runtime", "TorchRuntime", "torch"),
     "litert": ("movenet.runtime.litert_runtime", "LiteRTRuntime", "ai_edge_litert"),
     "xnnpack": ("movenet.runtime.xnnpack_runtime", "XnnpackRuntime", "ai_edge_litert"),
+    "openvino": ("movenet.runtime.openvino_runtime", "OpenVinoRuntime", "openvino"),
 }
-# precision -> runtimes in order of preference (the first installed one is the default);
-# int8: our .tflite files in LiteRT are faster than onnxruntime's int8 (docs/results/int8.md)
-PREFERRED = {"int8": ("xnnpack", "onnxruntime")}
+# Named precisions: fp32 (the default; parity with Google's outputs), bf16 / fp16 (reduced-precision
+# float compute, where the CPU has it: chosen by the user, never by an engine), int8 (quantised).
+PRECISIONS = ("fp32", "bf16", "fp16", "int8")
+# precision -> runtimes that have it, in order of preference (the first installed one is the default);
+# int8: our .tflite files in LiteRT are faster than onnxruntime's int8 (README, Precision)
+PREFERRED = {
+    "fp32": ("openvino", "onnxruntime", "torch"),
+    "bf16": ("openvino",),
+    "fp16": ("openvino",),
+    "int8": ("xnnpack", "onnxruntime", "openvino"),
+}
 
 
 def available_runtimes() -> list[str]:
@@ -31,12 +40,17 @@ def available_runtimes() -> list[str]:
 
 
 def default_runtime(precision: str = "fp32", model: str | None = None) -> str:
-    """The first installed runtime (for int8: of PREFERRED, whose files for `model` exist)."""
+    """The first installed runtime of PREFERRED[precision] whose files for `model` exist."""
+    if precision not in PREFERRED:
+        raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     available = available_runtimes()
     if not available:
         raise InvalidOptionError(f"no runtime installed: pip install onnxruntime (or {install_hint('torch')})")
-    preferred = [name for name in PREFERRED.get(precision, ()) if name in available and has_files(name, model)]
-    return (preferred or available)[0]
+    preferred = [name for name in PREFERRED[precision] if name in available and has_files(name, model)]
+    if not preferred:
+        names = " or ".join(PREFERRED[precision])
+        raise InvalidOptionError(f"precision {precision!r} needs the {names} runtime: {install_hint(PREFERRED[precision][0])}")
+    return preferred[0]
 
 
 def has_files(runtime: str, model: str | None) -> bool:
@@ -53,7 +67,7 @@ def runtime_class(runtime: str):
         raise InvalidOptionError(f"unknown runtime {runtime!r}; available: {', '.join(RUNTIMES)}")
     module, cls, package = RUNTIMES[runtime]
     if importlib.util.find_spec(package) is None:
-        extra = {"torch": "torch", "ai_edge_litert": "litert"}.get(package)
+        extra = {"torch": "torch", "ai_edge_litert": "litert", "openvino": "openvino"}.get(package)
         hint = install_hint(extra) if extra else f"pip install {package}"
         raise InvalidOptionError(f"runtime {runtime!r} needs {package}: {hint}")
     return getattr(importlib.import_module(module), cls)
@@ -63,4 +77,4 @@ def create_runtime(model: str = "lightning", runtime: str | None = None, **optio
     return runtime_class(runtime or default_runtime(options.get("precision", "fp32"), model))(model, **options)
 
 
-__all__ = ["RUNTIMES", "available_runtimes", "create_runtime", "default_runtime", "has_files", "runtime_class"]
+__all__ = ["PREFERRED", "PRECISIONS", "RUNTIMES", "available_runtimes", "create_runtime", "default_runtime", "has_files", "runtime_class"]

@@ -15,12 +15,16 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from movenet.api import PRECISIONS, Detector, DetectorOptions
+from movenet.api import Detector, DetectorOptions
 from movenet.errors import InvalidInputError, InvalidOptionError
 from movenet.registry import get_spec, list_models
-from movenet.runtime import default_runtime, runtime_class
+from movenet.runtime import runtime_class
 from movenet.temporal.tracker import TRACKER_KINDS
 from movenet.types import Pose
+
+# The precisions the web app offers: one runtime serves every page, and fp32 / int8 exist on all of
+# them (bf16 / fp16 need OpenVINO and a CPU with them: `movenet predict --precision`, not the page).
+PRECISIONS = ("fp32", "int8")
 
 TRACKERS = (*TRACKER_KINDS, "none")
 
@@ -79,7 +83,10 @@ class Engine:
     def __init__(self, threads: int | None = None, runtime: str | None = None, spinning: bool = False) -> None:
         self.threads = threads
         self.spinning = spinning  # onnxruntime's busy-waiting threads: off, the browser needs the cores
-        self.runtime_name = runtime or default_runtime()
+        # onnxruntime by default: the page shares the cores with the browser, and onnxruntime's worker
+        # threads can be told not to spin between calls (the faster fp32 engine where OpenVINO is
+        # installed is chosen for stills and video, not here: docs/guide/runtimes.md)
+        self.runtime_name = runtime or "onnxruntime"
         self._runtimes: dict[tuple[str, str], object] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="movenet-inference")
 
