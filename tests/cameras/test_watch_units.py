@@ -115,3 +115,19 @@ def test_cpu_meter_counts_its_threads_only():
     assert 10 <= busy_share <= 110  # one spinning thread: up to a core (less on a loaded machine)
     time.sleep(0.2)
     assert meter.percent() < busy_share  # the thread ended: its time no longer grows
+
+
+def test_a_cameras_fall_profile_gives_its_fitted_settings(tmp_path, monkeypatch):
+    """`falls_profile` (relative to the config file) brings the settings `movenet falls feedback
+    --fit` adapted to that camera; [cameras.falls] overrides them; a missing file names the line."""
+    from movenet.falls.profile import Profile
+
+    monkeypatch.setenv("MQTT_PASSWORD", "m-pw")
+    monkeypatch.setenv("CAMERA_PASSWORD", "c-pw")
+    Profile(settings={"default": {"confirm_s": 4.0, "long_lie_s": 45.0}}).save(tmp_path / "living.json")
+    text = GOOD.replace("max_fps = 10\n", 'max_fps = 10\nfalls_profile = "living.json"\n')
+    living = parse_config(text, str(tmp_path / "home.toml")).cameras[0]
+    assert living.falls == {"confirm_s": 3, "long_lie_s": 45.0} and living.falls_profile == "living.json"
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, str(tmp_path / "elsewhere" / "home.toml"))
+    assert "home.toml:16: " in str(info.value) and "no such fall profile" in str(info.value)

@@ -169,3 +169,23 @@ def test_someone_else_standing_far_away_is_not_the_fallen_person_getting_up():
     later = [(t0 + 40.0 * (k + 1), [body_pose(other)]) for k in range(200)]
     assert events(fallen + later) == [("fall", "collapsed")]
     assert events(fallen + later, down_radius=0) == []  # taken for the fallen person standing up
+
+
+def test_the_web_apps_fall_analyser_gets_the_frame_size():
+    """The live alerts panel (serve's `falls` analyser) applies the edge rule when the session
+    passes the frame's size, as `movenet falls` does; without it, no such evidence."""
+    pytest.importorskip("starlette", reason="the web app needs the serve extra")
+    from movenet.serve.analysers import make_analysers, run_analysers
+
+    frames = poses(fall_toward(), lost_after_ms=1400.0)
+
+    def fall_events(frame_size):
+        analysers = make_analysers({"falls": {}})
+        found = []
+        for t, p in frames:
+            result = run_analysers(analysers, p, t, frame_size=frame_size).get("falls", {})
+            found += [e["event"] for e in result.get("events", [])]
+        return found
+
+    assert fall_events((640, 360)) == ["fall"]
+    assert fall_events(None) == []

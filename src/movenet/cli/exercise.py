@@ -50,14 +50,6 @@ def _person(value: str):
         raise argparse.ArgumentTypeError(f"--person takes 'all', 'largest' or a track id, got {value!r}") from None
 
 
-def route(argv: list[str]) -> list[str]:
-    """`movenet exercise eval ...` and `movenet exercise list` are the subcommands `exercise-eval`
-    and `exercise-list` (`exercise` takes a SOURCE)."""
-    if len(argv) >= 2 and argv[0] == "exercise" and argv[1] in ("eval", "list"):
-        return [f"exercise-{argv[1]}", *argv[2:]]
-    return argv
-
-
 def add_exercise_file_option(p) -> None:
     p.add_argument("--exercise-file", action="append", default=[], metavar="FILE",
                    help="exercises defined in a TOML or JSON file (examples/exercises/; `movenet exercise list --toml` "

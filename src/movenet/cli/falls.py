@@ -54,14 +54,6 @@ def falls_min_pose_score(model: str, given: float | None) -> float:
     return given if given is not None else FALLS_MIN_POSE_SCORE[movenet.get_spec(model).multi_pose]
 
 
-def route(argv: list[str]) -> list[str]:
-    """`movenet falls eval|feedback ...` are the subcommands `falls-eval`, `falls-feedback` (`falls`
-    takes a SOURCE)."""
-    if len(argv) >= 2 and argv[0] == "falls" and argv[1] in ("eval", "feedback"):
-        return [f"falls-{argv[1]}", *argv[2:]]
-    return argv
-
-
 def add_method_options(p, many: bool = False, checked_later: bool = False) -> None:
     """The method options; `checked_later`: --method without argparse choices (the registry's
     error names the known methods, e.g. `movenet batch`)."""

@@ -3,29 +3,52 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
-from movenet.cli import (
-    batch,
-    bench,
-    eval,
-    exercise,
-    falls,
-    falls_eval,
-    falls_feedback,
-    predict,
-    serve,
-    session,
-    track,
-    train,
-    users,
-    watch,
-)
-from movenet.cli import events as events_cli
 from movenet.cli.common import require_modules
 from movenet.errors import MovenetError
 from movenet.registry import get_spec, list_models
+
+
+# The modules of movenet.cli that register subcommands, in the order of `movenet --help`, with
+# the function that registers them. Only the module of the command being run is imported (`movenet
+# history` starts without importing the video, serving and training code); --help imports all.
+REGISTRARS = (
+    ("predict", "add_parser"), ("track", "add_parser"), ("falls", "add_parser"),
+    ("falls_eval", "add_parser"),  # `movenet falls eval` (see SPLIT_COMMANDS)
+    ("falls_feedback", "add_parser"),  # `movenet falls feedback`, likewise
+    ("eval", "add_parser"), ("bench", "add_parser"), ("train", "add_parser"), ("serve", "add_parser"),
+    ("exercise", "add_parsers"),  # exercise, exercise-list, exercise-eval, angles, balance, classify
+    ("batch", "add_parser"),
+    ("session", "add_parsers"),  # session, history, report, patient
+    ("users", "add_parser"), ("watch", "add_parser"), ("events", "add_parser"),
+)
+# command -> the module that registers it, where it is not the command's own name.
+COMMAND_MODULES = {
+    "falls-eval": "falls_eval", "falls-feedback": "falls_feedback",
+    "exercise-list": "exercise", "exercise-eval": "exercise", "angles": "exercise", "balance": "exercise",
+    "classify": "exercise", "history": "session", "report": "session", "patient": "session",
+}
+# `movenet falls eval ...` is the subcommand `falls-eval` (`falls` itself takes a SOURCE); likewise.
+SPLIT_COMMANDS = {"falls": ("eval", "feedback"), "exercise": ("eval", "list")}
+BUILT_IN = ("models", "convert-weights", "export-onnx", "quantize")
+
+
+def route(argv: list[str]) -> list[str]:
+    """`movenet falls eval ...` -> `falls-eval ...` (SPLIT_COMMANDS)."""
+    if len(argv) >= 2 and argv[1] in SPLIT_COMMANDS.get(argv[0], ()):
+        return [f"{argv[0]}-{argv[1]}", *argv[2:]]
+    return argv
+
+
+def module_of(command: str | None) -> str | None:
+    """The movenet.cli module that registers `command`; None: unknown (or a built-in one)."""
+    if command is None:
+        return None
+    name = COMMAND_MODULES.get(command, command.replace("-", "_"))
+    return name if any(module == name for module, _ in REGISTRARS) else None
 
 
 def cmd_models(args: argparse.Namespace) -> int:
@@ -83,30 +106,32 @@ def version_line() -> str:
     return f"movenet {__version__} ({runtime}Python {platform.python_version()})"
 
 
-def build_parser() -> argparse.ArgumentParser:
+class VersionAction(argparse.Action):
+    """--version: the line is read (package metadata) only when asked for."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_line())
+        parser.exit()
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; with `command`, only that command's module is imported and
+    registered (and the built-in ones), which is all `parse_args` needs to run it."""
     parser = argparse.ArgumentParser(
         prog="movenet",
         description="Human pose estimation with Google's MoveNet (official weights, CPU).",
     )
-    parser.add_argument("--version", action="version", version=version_line(),
-                        help="print the version of movenet and of its runtime, then exit")
+    parser.add_argument("--version", action=VersionAction, help="print the version of movenet and of its runtime, then exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    predict.add_parser(sub)
-    track.add_parser(sub)
-    falls.add_parser(sub)
-    falls_eval.add_parser(sub)  # `movenet falls eval` (falls.route); imports falls, not the reverse
-    falls_feedback.add_parser(sub)  # `movenet falls feedback`, likewise
-    eval.add_parser(sub)
-    bench.add_parser(sub)
-    train.add_parser(sub)
-    serve.add_parser(sub)
-    exercise.add_parsers(sub)  # exercise, angles, balance, classify
-    batch.add_parser(sub)
-    session.add_parsers(sub)  # session, history, report, patient
-    users.add_parser(sub)
-    watch.add_parser(sub)
-    events_cli.add_parser(sub)
+    only = module_of(command)
+    if command is None or only is not None or command not in BUILT_IN:
+        for module, register in REGISTRARS:
+            if only is None or module == only:
+                getattr(importlib.import_module(f"movenet.cli.{module}"), register)(sub)
 
     models = sub.add_parser("models", help="list the available models")
     models.set_defaults(func=cmd_models)
@@ -135,7 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(exercise.route(falls.route(sys.argv[1:] if argv is None else list(argv))))
+    argv = route(sys.argv[1:] if argv is None else list(argv))
+    command = argv[0] if argv and not argv[0].startswith("-") else None
+    args = build_parser(command).parse_args(argv)
     try:
         return args.func(args)
     except BrokenPipeError:  # e.g. `movenet predict ... | head`: the reader left, not an error

@@ -149,11 +149,17 @@ def make_analysers(requested: dict, current: dict[str, Analyser] | None = None, 
     return made
 
 
-def run_analysers(analysers: dict[str, Analyser], poses: list[Pose], timestamp_ms: float) -> dict:
-    """{name: result} of the analysers that returned something, JSON-safe (NaN -> null)."""
+def run_analysers(analysers: dict[str, Analyser], poses: list[Pose], timestamp_ms: float,
+                  frame_size: tuple[float, float] | None = None) -> dict:
+    """{name: result} of the analysers that returned something, JSON-safe (NaN -> null).
+    `frame_size` (width, height of the frame the poses are in) goes to the analysers that use it
+    (`uses_frame_size`: the fall detector's rule for a person lost at the frame's edge)."""
     results = {}
     for name, analyser in analysers.items():
-        result = analyser.update(poses, timestamp_ms)
+        if frame_size is not None and getattr(analyser, "uses_frame_size", False):
+            result = analyser.update(poses, timestamp_ms, frame_size=frame_size)
+        else:
+            result = analyser.update(poses, timestamp_ms)
         if result is not None:
             results[name] = json_safe(result)
     return results

@@ -24,7 +24,11 @@ PAGE_SETTINGS = ("confirm_s", "long_lie_s", "cooldown_s")  # what the page offer
 
 
 class LiveFalls:
-    """`update(poses, timestamp_ms)` -> the alerts panel's result; `reset()` forgets everyone."""
+    """`update(poses, timestamp_ms, frame_size=None)` -> the alerts panel's result; `reset()`
+    forgets everyone. `frame_size` (width, height), when the page sends it, lets a person lost at
+    the frame's edge during a fall count as down, as in `movenet falls`."""
+
+    uses_frame_size = True
 
     def __init__(self, method: str = "default", **settings) -> None:
         self.detector = FallDetector(method, **settings)
@@ -36,8 +40,8 @@ class LiveFalls:
         self._banner_until_ms = -1.0  # Ambianic: the alarm shows until then
         self.counts: dict[str, int] = {}
 
-    def update(self, poses: Sequence[Pose], timestamp_ms: float) -> dict:
-        events = self.detector.update(poses, timestamp_ms)
+    def update(self, poses: Sequence[Pose], timestamp_ms: float, frame_size: tuple[float, float] | None = None) -> dict:
+        events = self.detector.update(poses, timestamp_ms, frame_size=frame_size)
         for event in events:
             self.counts[event.event] = self.counts.get(event.event, 0) + 1
         result = {"method": self.method, "people": [], "alert": None, "counts": dict(self.counts)}

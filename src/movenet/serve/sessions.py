@@ -253,15 +253,18 @@ class LiveSession:
             return []
         return self.analyse(message, list(message.poses), {"dropped": self.dropped})
 
-    def analyse(self, frame: protocol.FrameMessage | protocol.KeypointsMessage, poses: list, extra: dict | None = None) -> list[str]:
-        """The analysers on this frame's poses, at its capture time; their results or an error."""
+    def analyse(self, frame: protocol.FrameMessage | protocol.KeypointsMessage, poses: list, extra: dict | None = None,
+                frame_size: tuple[int, int] | None = None) -> list[str]:
+        """The analysers on this frame's poses, at its capture time; their results or an error.
+        `frame_size`: (width, height) of the image the poses are in (default: the message's)."""
         t = frame.timestamp_ms
         if self._last_analysed_ms is not None and not t > self._last_analysed_ms:
             return [protocol.dumps({"type": "error", "frame": frame.frame_id, "message":
                                     f"not analysed: frame times must increase ({t:g} ms after {self._last_analysed_ms:g} ms)"})]
         self._last_analysed_ms = t
         try:
-            results = run_analysers(self.analysers, poses, t)
+            size = frame_size or ((frame.width, frame.height) if frame.width > 0 and frame.height > 0 else None)
+            results = run_analysers(self.analysers, poses, t, frame_size=size)
         except InvalidInputError as exc:
             return [protocol.dumps({"type": "error", "frame": frame.frame_id, "message": f"analysis: {exc}"})]
         return [protocol.dumps({"type": "analysis", "frame": frame.frame_id, "results": results, **(extra or {})})] if results else []
@@ -286,7 +289,7 @@ class LiveSession:
             "decode_ms": round(result.decode_ms, 2), "inference_ms": round(result.inference_ms, 2),
             "server_ms": round((time.perf_counter() - received) * 1000.0, 2), "dropped": self.dropped,
         }
-        return [protocol.dumps(poses), *(self.analyse(frame, result.poses) if self.analysers else [])]
+        return [protocol.dumps(poses), *(self.analyse(frame, result.poses, frame_size=(result.width, result.height)) if self.analysers else [])]
 
     def hello(self) -> str:
         return protocol.dumps({

@@ -219,7 +219,7 @@ class CameraWorker:
             point = body_point(pose, width, height)
             if point is not None:
                 self._last_point[pose.id] = point
-        events = self.falls.update(poses, frame.timestamp_ms)
+        events = self.falls.update(poses, frame.timestamp_ms, frame_size=(width, height))
         try:
             self._evidence_queue.put_nowait(("frame", frame.image, poses, frame.timestamp_ms))
         except queue.Full:

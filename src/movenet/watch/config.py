@@ -30,6 +30,8 @@
     model = "lightning"           # lightning or thunder
     max_fps = 15                  # analyse at most this many frames a second (0: all)
     transport = "tcp"
+    falls_profile = "living.json" # optional: the settings `movenet falls feedback --fit` adapted to this
+                                  # camera (a path relative to this file); [cameras.falls] overrides them
     [cameras.falls]               # FallDetector settings (confirm_s, long_lie_s, cooldown_s, ...)
     confirm_s = 5.0
     [[cameras.zones]]             # where lying down is normal (a bed, a sofa): no alarm
@@ -90,7 +92,8 @@ class CameraConfig:
     transport: str = "tcp"
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 5.0
-    falls: dict = field(default_factory=dict)
+    falls: dict = field(default_factory=dict)  # the profile's fitted settings, then [cameras.falls] over them
+    falls_profile: str | None = None  # the camera's fall profile (`movenet falls feedback`), as written
     zones: tuple[Zone, ...] = ()
 
 
@@ -305,13 +308,31 @@ def parse_config(text: str, source: str = "<config>") -> WatchConfig:
             transport=string(values, "transport", "cameras", i, default="tcp", choices=("tcp", "udp")),
             connect_timeout_s=number(values, "connect_timeout_s", "cameras", i, low=0.1, high=600, default=10.0),
             read_timeout_s=number(values, "read_timeout_s", "cameras", i, low=0.1, high=600, default=5.0),
-            falls=_falls(values.get("falls", {}), i, fail),
+            falls=_falls(values.get("falls", {}), i, fail,
+                         profile=_profile_settings(string(values, "falls_profile", "cameras", i), i, fail, source)),
+            falls_profile=string(values, "falls_profile", "cameras", i),
             zones=_zones(values.get("zones", []), i, fail, name),
         ))
     return WatchConfig(tuple(cameras), mqtt=mqtt, notify=notify, source=source, **options)
 
 
-def _falls(values, index: int, fail) -> dict:
+def _profile_settings(path: str | None, index: int, fail, source: str) -> dict:
+    """The default method's settings fitted in the camera's fall profile (`falls_profile`, relative to
+    the config file's folder); {} without one."""
+    if path is None:
+        return {}
+    from movenet.errors import InvalidInputError
+    from movenet.falls.profile import load_profile
+
+    base = Path(source).parent if source and not source.startswith("<") else Path.cwd()
+    try:
+        return load_profile(base / Path(path).expanduser()).settings_for("default")
+    except InvalidInputError as exc:
+        fail(str(exc), "cameras", index, "falls_profile")
+
+
+def _falls(values, index: int, fail, profile: dict | None = None) -> dict:
+    """[cameras.falls] checked against FallSettings, over the profile's fitted settings."""
     from movenet.falls import FallSettings
 
     table = "cameras.falls"
@@ -323,11 +344,12 @@ def _falls(values, index: int, fail) -> dict:
             fail(f"unknown fall setting {key!r}; known: {', '.join(sorted(known))}", table, index, key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             fail(f"{key} must be a number >= 0, got {value!r}", table, index, key)
+    merged = {**(profile or {}), **values}
     try:
-        FallSettings(**values)
+        FallSettings(**merged)
     except (TypeError, ValueError) as exc:
         fail(f"fall settings: {exc}", table, index)
-    return dict(values)
+    return merged
 
 
 def _zones(values, index: int, fail, camera: str) -> tuple[Zone, ...]:
