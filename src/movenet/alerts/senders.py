@@ -57,39 +57,46 @@ class AppriseSender:
 
 
 class CommandSender:
-    def __init__(self, command: str) -> None:
+    """A program run without a shell (the command split like a shell would, `shlex`), the event JSON
+    on its standard input and in $MOVENET_EVENT; exit 0 = done. `option` names the setting in
+    errors (`on_event` in a watch config, `--on-event` on the command line)."""
+
+    def __init__(self, command: str, timeout_s: float = TIMEOUT_S, option: str = "on_event") -> None:
         try:
             self.argv = shlex.split(command)
         except ValueError as exc:
-            raise InvalidOptionError(f"on_event {command!r}: {exc}") from None
+            raise InvalidOptionError(f"{option} {command!r}: {exc}") from None
         if not self.argv:
-            raise InvalidOptionError("on_event needs a command")
+            raise InvalidOptionError(f"{option} needs a command")
+        self.timeout_s = timeout_s
 
     def __call__(self, event: dict) -> None:
         payload = json.dumps(event)
         try:
             done = subprocess.run(self.argv, input=payload, text=True, env={**os.environ, "MOVENET_EVENT": payload},
-                                  timeout=TIMEOUT_S, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+                                  timeout=self.timeout_s, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
         except FileNotFoundError:
             raise RuntimeError(f"no such command: {self.argv[0]}") from None
         except subprocess.TimeoutExpired:
-            raise RuntimeError(f"{self.argv[0]} still running after {TIMEOUT_S:g} s") from None
+            raise RuntimeError(f"{self.argv[0]} still running after {self.timeout_s:g} s, stopped") from None
         if done.returncode != 0:
-            raise RuntimeError(f"{self.argv[0]} exited with {done.returncode}: {done.stderr.strip()[:200]}")
+            raise RuntimeError(f"{self.argv[0]} exited with exit code {done.returncode}: {done.stderr.strip()[:200]}")
 
 
 class PostSender:
-    def __init__(self, url: str) -> None:
+    """An HTTP POST of the event JSON (2xx = done); the URL's credentials never appear in errors."""
+
+    def __init__(self, url: str, timeout_s: float = TIMEOUT_S, option: str = "post") -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise InvalidOptionError(f"post needs an http:// or https:// URL, got {redact_stream_url(url)!r}")
-        self.url, self.safe_url = url, redact_stream_url(url)
+            raise InvalidOptionError(f"{option} needs an http:// or https:// URL, got {redact_stream_url(url)!r}")
+        self.url, self.safe_url, self.timeout_s = url, redact_stream_url(url), timeout_s
 
     def __call__(self, event: dict) -> None:
         request = urllib.request.Request(self.url, data=json.dumps(event).encode(), method="POST",
                                          headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
             raise ConnectionError(f"POST {self.safe_url}: {exc.code}") from None

@@ -95,3 +95,9 @@ def write_json(target: str, payload) -> None:
         print(text)
     else:
         Path(target).write_text(text + "\n")
+
+
+def add_exercise_file_option(p) -> None:
+    p.add_argument("--exercise-file", action="append", default=[], metavar="FILE",
+                   help="exercises defined in a TOML or JSON file (examples/exercises/; `movenet exercise list --toml` "
+                   "prints the built-in ones in that format); repeatable")

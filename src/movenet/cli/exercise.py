@@ -10,7 +10,7 @@ import csv
 import math
 import sys
 
-from movenet.cli.common import add_model_options, write_json
+from movenet.cli.common import add_exercise_file_option, add_model_options, write_json
 from movenet.cli.video import (
     add_tracking_options,
     add_video_arguments,
@@ -48,12 +48,6 @@ def _person(value: str):
         return int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--person takes 'all', 'largest' or a track id, got {value!r}") from None
-
-
-def add_exercise_file_option(p) -> None:
-    p.add_argument("--exercise-file", action="append", default=[], metavar="FILE",
-                   help="exercises defined in a TOML or JSON file (examples/exercises/; `movenet exercise list --toml` "
-                   "prints the built-in ones in that format); repeatable")
 
 
 def add_parsers(sub) -> None:

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from movenet.cli.common import add_model_options, write_json
+from movenet.cli.common import add_exercise_file_option, add_model_options, write_json
 from movenet.cli.video import add_tracking_options
 
 EPILOG = """\
@@ -27,7 +27,6 @@ mean relative error |counted - labelled| / labelled, and clips with >= 2 labelle
 
 
 def add_parser(sub) -> None:
-    from movenet.cli.exercise import add_exercise_file_option
 
     # Reached as `movenet exercise eval` (movenet.cli.exercise.route); no `help`: not listed on its own.
     e = sub.add_parser(

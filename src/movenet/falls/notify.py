@@ -9,21 +9,17 @@ the detector goes on. `close()` waits for the hooks still running (at most `time
   input and in the environment variable `MOVENET_EVENT`.
 - `HttpHook("http://localhost:8123/api/webhook/fall")`: `POST` with `Content-Type:
   application/json`; http and https URLs only.
+
+Both send through `movenet.alerts.senders` (the same senders `movenet watch` delivers its outbox
+with); these hooks add the background threads and the warnings.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shlex
-import subprocess
 import sys
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 
-from movenet.errors import InvalidOptionError
+from movenet.alerts.senders import CommandSender, PostSender
 
 DEFAULT_TIMEOUT_S = 10.0  # a hook still running after this is abandoned (and reported)
 
@@ -42,13 +38,13 @@ class _Hook:
 
     def _run_safely(self, event: dict) -> None:
         try:
-            self._send(json.dumps(event))
+            self._send(event)
         except Exception as exc:  # noqa: BLE001 - a hook must never stop the detector
             message = f"warning: {self.describe()} failed: {exc}"
             self.failures.append(message)
             print(message, file=sys.stderr)
 
-    def _send(self, payload: str) -> None:
+    def _send(self, event: dict) -> None:
         raise NotImplementedError
 
     def describe(self) -> str:
@@ -63,45 +59,23 @@ class _Hook:
 class CommandHook(_Hook):
     def __init__(self, command: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         super().__init__(timeout_s)
-        try:
-            self.argv = shlex.split(command)
-        except ValueError as exc:
-            raise InvalidOptionError(f"--on-event {command!r}: {exc}") from None
-        if not self.argv:
-            raise InvalidOptionError("--on-event needs a command")
+        self.sender = CommandSender(command, timeout_s, option="--on-event")
+        self.argv = self.sender.argv
 
     def describe(self) -> str:
         return f"event command {self.argv[0]!r}"
 
-    def _send(self, payload: str) -> None:
-        env = {**os.environ, "MOVENET_EVENT": payload}
-        try:
-            done = subprocess.run(self.argv, check=False, input=payload, text=True, env=env, timeout=self.timeout_s,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        except FileNotFoundError:
-            raise RuntimeError(f"no such command: {self.argv[0]}") from None
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"still running after {self.timeout_s:g} s, stopped") from None
-        if done.returncode != 0:
-            raise RuntimeError(f"exit code {done.returncode}: {done.stderr.strip()[:200]}")
+    def _send(self, event: dict) -> None:
+        self.sender(event)
 
 
 class HttpHook(_Hook):
     def __init__(self, url: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         super().__init__(timeout_s)
-        parsed = urllib.parse.urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise InvalidOptionError(f"--post needs an http:// or https:// URL, got {url!r}")
-        self.url = url
+        self.sender = PostSender(url, timeout_s, option="--post")
 
     def describe(self) -> str:
-        return f"POST to {self.url}"
+        return f"POST to {self.sender.safe_url}"
 
-    def _send(self, payload: str) -> None:
-        request = urllib.request.Request(self.url, data=payload.encode(), method="POST",
-                                         headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                response.read()
-        except urllib.error.URLError as exc:
-            raise RuntimeError(str(getattr(exc, "reason", exc))) from None
+    def _send(self, event: dict) -> None:
+        self.sender(event)
