@@ -102,6 +102,10 @@ def test_blocks_that_are_not_run_say_why(path):
             assert block.kind, f"{block.where}: `not tested` on a {block.language or 'plain'} block, which is never run anyway"
         if block.is_output:
             assert block.language in ("text", ""), f"{block.where}: an output block is ```text"
+        if block.kind and block.skip_reason is None:  # run by the tests: must not change their environment
+            assert "pip install" not in block.code and "pip uninstall" not in block.code, (
+                f"{block.where}: a block that installs packages would change the tests' environment; mark it "
+                "`<!-- not tested: installs packages -->`")
     outputs_expected(blocks(path))  # raises on an output block with nothing before it
 
 

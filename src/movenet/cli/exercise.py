@@ -174,7 +174,7 @@ def print_report(report, source: str, out=None) -> None:
         print(f"note: {report.note}", file=out)
     if p is None:
         return
-    rows = [("rep", "start_s", "end_s", "duration_s", "range_deg", "peak_deg", "shallow / why not counted")]
+    rows = [("rep", "start_s", "end_s", "duration_s", "range", "deepest", "shallow / why not counted")]
     for i, r in enumerate(p.repetitions, 1):
         rows.append((str(i), *_times(r), "shallow" if r.shallow else ""))
     for r in p.partial_repetitions:
@@ -182,7 +182,9 @@ def print_report(report, source: str, out=None) -> None:
     if len(rows) > 1:
         widths = [max(len(row[i]) for row in rows) for i in range(6)]
         for row in rows:
-            print("  " + "  ".join(c.rjust(w) for c, w in zip(row[:6], widths)) + "  " + row[6], file=out)
+            print(("  " + "  ".join(c.rjust(w) for c, w in zip(row[:6], widths)) + "  " + row[6]).rstrip(), file=out)
+        units = sorted({_unit(r.signal) for r in [*p.repetitions, *p.partial_repetitions]})
+        print(f"(range and deepest: in the unit of the signal each repetition was followed on: {', '.join(units)})", file=out)
     joint = _main_joints(report)
     ranges = [f"{n} {v.min_deg:.0f}-{v.max_deg:.0f}" for n, v in p.range_of_motion.items() if n in joint]
     if ranges:
@@ -191,8 +193,22 @@ def print_report(report, source: str, out=None) -> None:
         print("people: " + ", ".join(f"#{q.id}: {q.reps} rep(s) in {q.frames_seen} frames" for q in report.people), file=out)
 
 
+def _unit(signal: str) -> str:
+    """The unit of a signal, from its label: degrees for angles and inclinations, else its own
+    (a share of the person's rest value, torso lengths, pixels)."""
+    if "share of rest" in signal:
+        return "shares of rest"
+    if "torso lengths" in signal:
+        return "torso lengths"
+    if "above" in signal:
+        return "pixels"
+    return "degrees"
+
+
 def _times(r) -> tuple[str, ...]:
-    return (f"{r.start_ms / 1000:.2f}", f"{r.end_ms / 1000:.2f}", f"{r.duration_ms / 1000:.2f}", f"{r.range_deg:.1f}", f"{r.peak_deg:.1f}")
+    digits = 1 if _unit(r.signal) in ("degrees", "pixels") else 2
+    return (f"{r.start_ms / 1000:.2f}", f"{r.end_ms / 1000:.2f}", f"{r.duration_ms / 1000:.2f}",
+            f"{r.range_deg:.{digits}f}", f"{r.peak_deg:.{digits}f}")
 
 
 def _main_joints(report) -> set[str]:

@@ -12,7 +12,7 @@ from movenet.cli.video import add_tracking_options
 
 EPILOG = """\
 examples:
-  movenet exercise eval ../shared/data/exercise/workouttracker --model thunder --cache ~/poses
+  movenet exercise eval "$MOVENET_SHARED/data/exercise/workouttracker" --model thunder --cache ~/poses
   movenet exercise eval DIR --labels DIR/index.csv --split docs/exercise/workouttracker_split.csv --json report.json
   movenet exercise eval tests/fixtures/exercise/eval_mini --exercise-file examples/exercises/wall_push_up.toml
 
