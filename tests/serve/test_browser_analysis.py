@@ -78,7 +78,8 @@ def test_fall_alarm_visible_and_audible_then_cleared_and_the_count(page):
     page.find_element("id", "start").click()
 
     wait(page, "return document.querySelector('#reps-people .count')?.textContent === '2'")  # two squats
-    assert "counted when back past 145 deg" in text(page, "#reps-rule")
+    assert "back past 145 deg (standing) after reaching 120 deg (bottom)" in text(page, "#reps-rule")
+    assert "hips above the ankles (share of rest) back past 0.85 of rest" in text(page, "#reps-rule")
     assert text(page, "#reps-message").startswith("rep 2:")
 
     wait(page, "return document.getElementById('alert-box').classList.contains('alarm') && !document.getElementById('alert-box').hidden")
@@ -102,12 +103,13 @@ def test_the_page_showed_what_the_libraries_compute_on_the_frames_it_sent(page):
     events, counts, compared = [], [], 0
     for record in records:
         t = record["timestamp"]
-        poses = detector.estimate_poses(decode(record), t)
+        image = decode(record)
+        poses = detector.estimate_poses(image, t)
         got = record["result"]["poses"]
         assert len(got) == len(poses) and all(
             abs(k["x"] - e.x) < 0.006 and abs(k["y"] - e.y) < 0.006 for p, q in zip(got, poses) for k, e in zip(p["keypoints"], q.keypoints))
         state = reps.update(poses, t)[0]
-        found = [e.to_dict() for e in falls.update(poses, t)]
+        found = [e.to_dict() for e in falls.update(poses, t, frame_size=(image.shape[1], image.shape[0]))]
         analysis = record["analysis"]
         if analysis is None:  # the last frame's may not have arrived when recording stopped
             continue
