@@ -15,15 +15,15 @@ from movenet.runtime import (
 
 
 def test_the_default_is_the_first_installed_of_the_preference_table():
-    """fp32: OpenVINO where the openvino extra is installed (faster here, docs/results/speed.md),
-    onnxruntime on the light install; bf16 / fp16 only with OpenVINO; unknown precisions refused."""
+    """fp32: onnxruntime for Lightning and Thunder, OpenVINO for MultiPose where the openvino extra is
+    installed (faster there, docs/results/speed.md); bf16 / fp16 only with OpenVINO; unknown
+    precisions refused."""
     assert "onnxruntime" in available_runtimes()
-    expected = "openvino" if "openvino" in available_runtimes() else "onnxruntime"
-    assert default_runtime() == expected
-    assert create_runtime("thunder").name == expected
-    assert create_runtime("thunder", "onnxruntime").name == "onnxruntime"
+    assert default_runtime() == default_runtime("fp32", "thunder") == "onnxruntime"
+    assert create_runtime("thunder").name == "onnxruntime"
+    assert default_runtime("fp32", "multipose") == ("openvino" if "openvino" in available_runtimes() else "onnxruntime")
     if "openvino" not in available_runtimes():
-        with pytest.raises(InvalidOptionError, match=r"precision 'bf16' needs the openvino runtime: pip install 'movenet\[openvino\]'"):
+        with pytest.raises(InvalidOptionError, match=r"precision 'bf16' needs the openvino runtime: pip install -e '\.\[openvino\]'"):
             default_runtime("bf16", "lightning")
     with pytest.raises(InvalidOptionError, match="precision must be one of"):
         default_runtime("int4", "lightning")

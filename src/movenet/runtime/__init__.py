@@ -26,13 +26,25 @@ RUNTIMES = {
 # float compute, where the CPU has it: chosen by the user, never by an engine), int8 (quantised).
 PRECISIONS = ("fp32", "bf16", "fp16", "int8")
 # precision -> runtimes that have it, in order of preference (the first installed one is the default);
-# int8: our .tflite files in LiteRT are faster than onnxruntime's int8 (README, Precision)
+# int8: our .tflite files in LiteRT are faster than onnxruntime's int8 (docs/results/speed.md).
 PREFERRED = {
-    "fp32": ("openvino", "onnxruntime", "torch"),
+    "fp32": ("onnxruntime", "openvino", "torch"),
     "bf16": ("openvino",),
     "fp16": ("openvino",),
     "int8": ("xnnpack", "onnxruntime", "openvino"),
 }
+# (precision, model) -> the order where one model differs (docs/results/speed.md, `movenet bench`):
+# OpenVINO's f32 beats onnxruntime on MultiPose at 1 and 2 threads (0.80-0.86 of LiteRT fp16 against
+# 0.89-0.96); on Lightning and Thunder it is level at 1 thread and slower at 2 (Thunder 1.08-1.09
+# against 0.86-0.89), so they keep onnxruntime.
+PREFERRED_FOR_MODEL = {
+    ("fp32", "multipose"): ("openvino", "onnxruntime", "torch"),
+}
+
+
+def preference(precision: str, model: str | None = None) -> tuple[str, ...]:
+    """The runtimes for `precision` (and `model`), the preferred first."""
+    return PREFERRED_FOR_MODEL.get((precision, model), PREFERRED[precision])
 
 
 def available_runtimes() -> list[str]:
@@ -40,16 +52,16 @@ def available_runtimes() -> list[str]:
 
 
 def default_runtime(precision: str = "fp32", model: str | None = None) -> str:
-    """The first installed runtime of PREFERRED[precision] whose files for `model` exist."""
+    """The first installed runtime of `preference(precision, model)` whose files for `model` exist."""
     if precision not in PREFERRED:
         raise InvalidOptionError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     available = available_runtimes()
     if not available:
         raise InvalidOptionError(f"no runtime installed: pip install onnxruntime (or {install_hint('torch')})")
-    preferred = [name for name in PREFERRED[precision] if name in available and has_files(name, model)]
+    order = preference(precision, model)
+    preferred = [name for name in order if name in available and has_files(name, model)]
     if not preferred:
-        names = " or ".join(PREFERRED[precision])
-        raise InvalidOptionError(f"precision {precision!r} needs the {names} runtime: {install_hint(PREFERRED[precision][0])}")
+        raise InvalidOptionError(f"precision {precision!r} needs the {' or '.join(order)} runtime: {install_hint(order[0])}")
     return preferred[0]
 
 
@@ -77,4 +89,4 @@ def create_runtime(model: str = "lightning", runtime: str | None = None, **optio
     return runtime_class(runtime or default_runtime(options.get("precision", "fp32"), model))(model, **options)
 
 
-__all__ = ["PREFERRED", "PRECISIONS", "RUNTIMES", "available_runtimes", "create_runtime", "default_runtime", "has_files", "runtime_class"]
+__all__ = ["PREFERRED", "PREFERRED_FOR_MODEL", "PRECISIONS", "RUNTIMES", "available_runtimes", "create_runtime", "default_runtime", "has_files", "preference", "runtime_class"]
