@@ -30,6 +30,7 @@ from pathlib import Path
 from movenet.errors import InvalidInputError, MovenetError
 from movenet.exercise.session import analyse_exercise
 from movenet.exercise.specs import ExerciseSpec, get_exercise
+from movenet.io.labels_csv import checked_reader
 from movenet.types import Pose
 
 REQUIRED_COLUMNS = ("file", "exercise", "reps")
@@ -69,13 +70,7 @@ def read_labels(labels: str | Path, clips_dir: str | Path, exercise: str | None 
     index, clips_dir = _index_path(labels), Path(clips_dir)
     split_of = _read_splits(splits) if splits is not None else {}
     with open(index, newline="") as stream:
-        reader = csv.DictReader(stream)
-        columns = reader.fieldnames or []
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-        if missing or unknown:
-            what = f"missing column {missing[0]!r}" if missing else f"unknown column {unknown[0]!r}"
-            raise InvalidInputError(f"{index}, row 1: {what}; columns: {', '.join(REQUIRED_COLUMNS)} and optionally {', '.join(OPTIONAL_COLUMNS)}")
+        reader = checked_reader(stream, index, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
         clips, seen = [], set()
         for row, record in enumerate(reader, start=2):
             clips.append(_clip(index, row, record, clips_dir, seen, exercise, split_of))

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from movenet.errors import InvalidInputError
 from movenet.falls.detector import FallDetector
+from movenet.io.labels_csv import checked_reader
 from movenet.types import Pose
 
 LABELS = ("fall", "no_fall")
@@ -54,16 +55,7 @@ def read_labels(path: str | Path, clips_dir: str | Path) -> list[LabelledClip]:
     if not path.is_file():
         raise InvalidInputError(f"{path}: no such labels file")
     with open(path, newline="") as stream:
-        reader = csv.DictReader(stream)
-        columns = reader.fieldnames or []
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-        if missing or unknown:
-            what = f"missing column {missing[0]!r}" if missing else f"unknown column {unknown[0]!r}"
-            raise InvalidInputError(
-                f"{path}, row 1: {what}; columns: {', '.join(REQUIRED_COLUMNS)} and optionally "
-                f"{', '.join(OPTIONAL_COLUMNS)}"
-            )
+        reader = checked_reader(stream, path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
         clips, seen = [], set()
         for row, record in enumerate(reader, start=2):
             clips.append(_clip(path, row, record, clips_dir, seen))
