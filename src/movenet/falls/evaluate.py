@@ -19,7 +19,6 @@ not counted as video).
 
 from __future__ import annotations
 
-import csv
 import math
 import statistics
 from collections.abc import Sequence
