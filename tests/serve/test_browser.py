@@ -143,8 +143,23 @@ def test_analysis_panel_shows_joint_angles(page):
     array = np.array([(k["x"], k["y"], k["score"]) for k in keypoints])
     angles = analysis["results"]["angles"]["people"][0]["angles"]
     for joint, side in (("knee", "left"), ("elbow", "right"), ("hip", "left")):
-        assert angles[f"{side}_{joint}"] == pytest.approx(joint_angle(array, joint, side).value, abs=0.06)
+        value = joint_angle(array, joint, side).value
+        assert angles[f"{side}_{joint}"] == pytest.approx(value, abs=0.05 + rounding_spread(array, joint, side))
     page.find_element("id", "angles-on").click()
+
+
+def rounding_spread(array, joint, side, trials=200):
+    """How far the angle moves when the keypoints move within the wire's rounding (0.005 px): the
+    page sees rounded keypoints, the server computed on exact ones. Near 180 degrees the angle is
+    ill-conditioned (a straight limb), so the bound grows there instead of a fixed tolerance."""
+    rng = np.random.default_rng(0)
+    base = joint_angle(array, joint, side).value
+    moved = array.copy()
+    spread = 0.0
+    for _ in range(trials):
+        moved[:, :2] = array[:, :2] + rng.uniform(-0.005, 0.005, size=array[:, :2].shape)
+        spread = max(spread, abs(joint_angle(moved, joint, side).value - base))
+    return spread
 
 
 def test_image_upload_gives_estimate_poses(page):
