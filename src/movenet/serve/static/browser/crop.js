@@ -114,20 +114,22 @@ export function cropAndResize(rgba, width, height, region, size) {
     const bottomRow = bottom * width * 4;
     for (let j = 0; j < size; j += 1) {
       if (!validX[j]) continue;
-      const l = left[j] * 4;
-      const r = right[j] * 4;
-      const xl = xLerp[j];
-      const o = (i * size + j) * 3;
-      for (let c = 0; c < 3; c += 1) {
-        const tl = rgba[topRow + l + c];
-        const bl = rgba[bottomRow + l + c];
-        const t = f(f(f(rgba[topRow + r + c] - tl) * xl) + tl);
-        const b = f(f(f(rgba[bottomRow + r + c] - bl) * xl) + bl);
-        out[o + c] = Math.trunc(f(f(f(b - t) * yLerp) + t));
-      }
+      blendPixel(rgba, topRow, bottomRow, left[j] * 4, right[j] * 4, xLerp[j], yLerp, out, (i * size + j) * 3);
     }
   }
   return out;
+}
+
+// One output pixel (3 channels at out[o]) from the four RGBA neighbours at columns l, r of two rows,
+// in float32 steps as TensorFlow's resize computes them, truncated to int32.
+function blendPixel(rgba, topRow, bottomRow, l, r, xl, yLerp, out, o) {
+  for (let c = 0; c < 3; c += 1) {
+    const tl = rgba[topRow + l + c];
+    const bl = rgba[bottomRow + l + c];
+    const t = f(f(f(rgba[topRow + r + c] - tl) * xl) + tl);
+    const b = f(f(f(rgba[bottomRow + r + c] - bl) * xl) + bl);
+    out[o + c] = Math.trunc(f(f(f(b - t) * yLerp) + t));
+  }
 }
 
 function jsRound(value) { return Math.floor(value + 0.5); }
@@ -168,17 +170,7 @@ export function resizeAndPad(rgba, width, height, maxDimension) {
     const topRow = top * width * 4;
     const bottomRow = bottom * width * 4;
     for (let j = 0; j < outW; j += 1) {
-      const l = left[j] * 4;
-      const r = right[j] * 4;
-      const xl = xLerp[j];
-      const o = (i * padW + j) * 3;
-      for (let c = 0; c < 3; c += 1) {
-        const tl = rgba[topRow + l + c];
-        const bl = rgba[bottomRow + l + c];
-        const t = f(f(f(rgba[topRow + r + c] - tl) * xl) + tl);
-        const b = f(f(f(rgba[bottomRow + r + c] - bl) * xl) + bl);
-        out[o + c] = Math.trunc(f(f(f(b - t) * yLerp) + t));
-      }
+      blendPixel(rgba, topRow, bottomRow, left[j] * 4, right[j] * 4, xLerp[j], yLerp, out, (i * padW + j) * 3);
     }
   }
   return { input: out, geometry };
