@@ -27,7 +27,9 @@ from movenet.types import Pose
 
 
 class Analyser(Protocol):
-    def update(self, poses: list[Pose], timestamp_ms: float) -> dict | None: ...
+    def update(self, poses: list[Pose], timestamp_ms: float, frame_size: tuple[float, float] | None = None) -> dict | None:
+        """One frame's poses at its capture time; `frame_size`: (width, height) of the frame they are
+        in, when known (the fall detector's rule for a person lost at the frame's edge uses it)."""
 
     def reset(self) -> None: ...
 
@@ -48,7 +50,7 @@ class JointAngles:
     def __init__(self, min_score: float = DEFAULT_MIN_SCORE) -> None:
         self.min_score = min_score
 
-    def update(self, poses: list[Pose], timestamp_ms: float) -> dict | None:
+    def update(self, poses: list[Pose], timestamp_ms: float, frame_size: tuple[float, float] | None = None) -> dict | None:
         people = []
         for pose in poses:
             angles = {
@@ -151,15 +153,10 @@ def make_analysers(requested: dict, current: dict[str, Analyser] | None = None, 
 
 def run_analysers(analysers: dict[str, Analyser], poses: list[Pose], timestamp_ms: float,
                   frame_size: tuple[float, float] | None = None) -> dict:
-    """{name: result} of the analysers that returned something, JSON-safe (NaN -> null).
-    `frame_size` (width, height of the frame the poses are in) goes to the analysers that use it
-    (`uses_frame_size`: the fall detector's rule for a person lost at the frame's edge)."""
+    """{name: result} of the analysers that returned something, JSON-safe (NaN -> null)."""
     results = {}
     for name, analyser in analysers.items():
-        if frame_size is not None and getattr(analyser, "uses_frame_size", False):
-            result = analyser.update(poses, timestamp_ms, frame_size=frame_size)
-        else:
-            result = analyser.update(poses, timestamp_ms)
+        result = analyser.update(poses, timestamp_ms, frame_size)
         if result is not None:
             results[name] = json_safe(result)
     return results

@@ -28,8 +28,6 @@ class LiveFalls:
     forgets everyone. `frame_size` (width, height), when the page sends it, lets a person lost at
     the frame's edge during a fall count as down, as in `movenet falls`."""
 
-    uses_frame_size = True
-
     def __init__(self, method: str = "default", **settings) -> None:
         self.detector = FallDetector(method, **settings)
         self.method = self.detector.method.name

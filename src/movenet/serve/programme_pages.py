@@ -243,7 +243,7 @@ class LiveProgramme:
         self.runner = runner
         self.on_done = on_done
 
-    def update(self, poses, timestamp_ms: float) -> dict:
+    def update(self, poses, timestamp_ms: float, frame_size: tuple[float, float] | None = None) -> dict:
         state = self.runner.update(poses, timestamp_ms)
         return self.result(state)
 

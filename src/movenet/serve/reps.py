@@ -36,7 +36,7 @@ class LiveReps:
                       "depth": round(spec.depth_fraction(spec.depth_deg), 3)},
         }
 
-    def update(self, poses: Sequence[Pose], timestamp_ms: float) -> dict:
+    def update(self, poses: Sequence[Pose], timestamp_ms: float, frame_size: tuple[float, float] | None = None) -> dict:
         states = self.session.update(poses, timestamp_ms)
         counters = self.session.counters()
         people = [self._person(key, state, counters[key]) for key, state in states.items()]

@@ -299,6 +299,7 @@ def parse_config(text: str, source: str = "<config>") -> WatchConfig:
             fail(f"two cameras are named {name!r}", "cameras", i, "name")
         names.add(name)
         url = string(values, "url", "cameras", i)
+        profile = string(values, "falls_profile", "cameras", i)
         if url is None:
             fail(f"camera {name!r} needs url = \"rtsp://...\" (or http(s)://, a webcam index, a file)", "cameras", i)
         cameras.append(CameraConfig(
@@ -308,9 +309,8 @@ def parse_config(text: str, source: str = "<config>") -> WatchConfig:
             transport=string(values, "transport", "cameras", i, default="tcp", choices=("tcp", "udp")),
             connect_timeout_s=number(values, "connect_timeout_s", "cameras", i, low=0.1, high=600, default=10.0),
             read_timeout_s=number(values, "read_timeout_s", "cameras", i, low=0.1, high=600, default=5.0),
-            falls=_falls(values.get("falls", {}), i, fail,
-                         profile=_profile_settings(string(values, "falls_profile", "cameras", i), i, fail, source)),
-            falls_profile=string(values, "falls_profile", "cameras", i),
+            falls=_falls(values.get("falls", {}), i, fail, profile=_profile_settings(profile, i, fail, source)),
+            falls_profile=profile,
             zones=_zones(values.get("zones", []), i, fail, name),
         ))
     return WatchConfig(tuple(cameras), mqtt=mqtt, notify=notify, source=source, **options)
