@@ -8,15 +8,18 @@ view (judged by eye), as Markdown.
 The poses are those of `movenet exercise eval --cache DIR` (default video settings of each model:
 `DIR/<model>/<clip>.jsonl`); the first run computes them (~8400 frames per model).
 `--clips`: also every clip whose count differs from its label, with the signal, view and reasons.
+A second table scores the same counts with the repetition a clip cuts off after the far end of
+the movement (`movenet exercise eval --count-cut-off`).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 import movenet
-from movenet.exercise.evaluate import evaluate_clips, read_labels
+from movenet.exercise.evaluate import evaluate_clips, read_labels, summarise
 from movenet.pipelines.clip_poses import clip_poses
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +60,15 @@ def main() -> None:
             totals = report.by_split.get(part, {})
             row = [cell(totals[e]) if e in totals else "-" for e in exercises]
             print(f"| {NAMES.get(model, model)} | {part} | {totals['all'].clips} | " + " | ".join(row) + f" | {cell(totals['all'])} |")
+    print("\nScored with the repetition a clip cuts off past its far end (`--count-cut-off`); cut off / clips:\n")
+    print("| model | part | " + " | ".join(exercises) + " | all |")
+    print("|---|---|" + "---|" * (len(exercises) + 1))
+    for model, report in reports.items():
+        begun = summarise([dataclasses.replace(c, count_cut_off=True) for c in report.per_clip])
+        for part in ("tune", "heldout"):
+            totals = begun.by_split.get(part, {})
+            row = [f"{cell(totals[e])} ({totals[e].cut_off} cut off)" if e in totals else "-" for e in exercises]
+            print(f"| {NAMES.get(model, model)} | {part} | " + " | ".join(row) + f" | {cell(totals['all'])} ({totals['all'].cut_off} cut off) |")
     print("\nPer camera view (by eye; both parts), off-by-one accuracy / mean relative error / exact:\n")
     views = sorted({c.view for c in clips if c.view})
     print("| model | " + " | ".join(f"{v} ({sum(c.view == v for c in clips)} clips)" for v in views) + " |")
@@ -77,7 +89,8 @@ def main() -> None:
             for c in report.per_clip:
                 if c.error:
                     why = "; ".join(dict.fromkeys(c.reasons))
-                    print(f"- {NAMES.get(model, model)} {c.file} ({c.split}, {c.view_label}): labelled {c.labelled}, counted {c.counted}, "
+                    print(f"- {NAMES.get(model, model)} {c.file} ({c.split}, {c.view_label}): labelled {c.labelled}, counted {c.counted}"
+                          + (f" + {c.cut_off} cut off, " if c.cut_off else ", ") +
                           f"on {c.signal or '-'}, view {c.view or '-'}" + (f"; partial: {why}" if why else ""))
 
 

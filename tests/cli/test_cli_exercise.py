@@ -100,6 +100,9 @@ def test_exercise_on_the_squat_clip_with_a_plot(tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="the plots extra (matplotlib) is not installed")
     js, png = tmp_path / "r.json", tmp_path / "r.png"
     assert main(["exercise", str(SQUATS), "--exercise", "squat", "--json", str(js), "--plot", str(png), "--threads", "1"]) == 0
-    assert "squat: 2 repetition(s), 1 partial" in capsys.readouterr().out
-    assert json.loads(js.read_text())["reps"] == 2
+    out = capsys.readouterr().out
+    assert "squat: 2 repetition(s), 1 partial (1 cut off by the end, past the bottom)" in out
+    assert "  cut off  " in out and "the stream ended in the 'bottom' phase" in out  # the row of the third squat
+    report = json.loads(js.read_text())
+    assert report["reps"] == 2 and report["cut_off_reps"] == 1 and report["partial_repetitions"][0]["cut_off"] is True
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

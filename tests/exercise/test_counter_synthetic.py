@@ -124,11 +124,24 @@ def test_ending_at_the_bottom_is_partial_and_starting_there_waits(name):
     c = run(RepCounter(name), frames[: len(frames) - 60])
     assert c.count == 1 and len(c.partial_repetitions) == 1
     assert "stream ended" in c.partial_repetitions[0].reason
+    # it had reached the bottom with a full range: begun, cut off by the end (what labels of starts count)
+    assert c.partial_repetitions[0].cut_off and c.cut_off == 1
     # a stream that begins at the bottom (set-up, tying shoes) waits for the start position first;
     # only the chair-stand counter may begin seated (the tests start seated)
     c = run(RepCounter(name), frames[60:])  # begins at the first dip's bottom (t = 2 s)
     expected = 2 if get_exercise(name).start_active else 1
     assert c.count == expected
+
+
+def test_a_stream_ending_short_of_the_far_end_is_not_cut_off():
+    """A second squat stopped by the end between `exit` and `enter` (on the way down, not yet at the
+    bottom) is partial but not cut off: it never had a counted one's range."""
+    rest, _, _, partial = levels("squat")
+    samples, _ = trajectory(rest, [rest - 90, partial], reps=2, period_ms=2000)
+    bottom = min(range(len(samples)), key=lambda i: samples[i][1] if samples[i][0] > 3000 else 1e9)
+    c = run(RepCounter("squat"), poses_for("squat", samples[: bottom + 1]))
+    assert c.count == 1 and len(c.partial_repetitions) == 1
+    assert "stream ended" in c.partial_repetitions[0].reason and not c.partial_repetitions[0].cut_off and c.cut_off == 0
 
 
 def test_hysteresis_noise_around_a_level_counts_once():

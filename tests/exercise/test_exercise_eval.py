@@ -40,13 +40,29 @@ def test_scores_by_hand():
     json.dumps(report.to_dict())
 
 
+def test_a_repetition_cut_off_by_the_end_is_scored_only_when_asked():
+    kept = ClipCount("c.mp4", "squat", 2, 1, 1, None, None, "", "", None, [], [], [], 1.0, cut_off=1)
+    begun = ClipCount("c.mp4", "squat", 2, 1, 1, None, None, "", "", None, [], [], [], 1.0, cut_off=1, count_cut_off=True)
+    assert (kept.scored, kept.error, begun.scored, begun.error) == (1, -1, 2, 0)
+    t = totals([kept, begun])
+    assert (t.counted, t.cut_off, t.exact) == (2, 2, 1)
+    assert t.mean_relative_error == pytest.approx((0.5 + 0.0) / 2)
+    assert begun.to_dict()["scored"] == 2
+
+
 def test_counts_on_synthetic_poses():
     samples, _ = trajectory(170, 80, reps=4, period_ms=2000)
     frames = [(t, [p]) for t, p in poses_for("squat", samples, jitter_px=1.0)]
     clip = LabelledClip("s.mp4", "squat", 5, (0, 30, 90, 150, 210), "tune", "p1", "side", 2)
     c = count_clip(frames, clip)
-    assert (c.labelled, c.counted, c.error) == (5, 4, -1)
+    assert (c.labelled, c.counted, c.error, c.cut_off) == (5, 4, -1, 0)
     assert c.relative_error == pytest.approx(0.2)
+    # ends at the bottom of a fifth squat: cut off past the far end, scored as begun when asked
+    cut = frames[: len(frames) - 60]
+    ended = count_clip(cut, LabelledClip("s.mp4", "squat", 5, None, None, None, None, 2))
+    assert (ended.counted, ended.cut_off, ended.error) == (3, 1, -2)
+    ended = count_clip(cut, LabelledClip("s.mp4", "squat", 4, None, None, None, None, 2), count_cut_off=True)
+    assert (ended.counted, ended.cut_off, ended.scored, ended.error) == (3, 1, 4, 0)
     assert c.signal == "knee angle (mean of both sides)" and c.view == "side" and c.view_label == "side"
     assert c.label_starts_ms[1] == pytest.approx(frames[30][0])  # the frame's time in the clip, not the file's 30 fps column
     report = evaluate_clips([clip, LabelledClip("bad.mp4", "squat", 1, None, None, None, None, 3)],

@@ -56,6 +56,8 @@ def test_squats_two_complete_and_one_stopped_on_the_way_up():
     assert 400 <= first.start_ms <= 1400 and 2400 <= first.end_ms <= 3600
     assert 5200 <= second.start_ms <= 6200 and 7400 <= second.end_ms <= 8600
     assert "stream ended" in report.primary.partial_repetitions[0].reason
+    # the third reached the bottom before the clip ended: begun, cut off (not counted)
+    assert report.primary.partial_repetitions[0].cut_off and report.cut_off == 1 and report.to_dict()["cut_off_reps"] == 1
     knee = report.primary.range_of_motion["left_knee"]
     assert knee.max_deg > 170 and knee.min_deg < 110
 

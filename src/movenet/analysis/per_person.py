@@ -2,11 +2,13 @@
 
 MultiPose video gives each person a track id (`Pose.id`); SinglePose gives one pose without an id.
 `PerPerson` keeps one stateful analyser (anything with `update(...)` and `reset()`) per id, made on
-first sight by a factory, and forgets people not seen for `max_age_ms`.
+first sight by a factory, and forgets people not seen for `max_age_ms`. `TrackJoin` gives a
+person the tracker lost for a moment and found again under a new id their first id back.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
@@ -64,3 +66,88 @@ class PerPerson(Generic[T]):
     def reset(self) -> None:
         self._items.clear()
         self._last_seen_ms.clear()
+
+
+# A person lost by the tracker for a moment (a close-up whose box jumps, a few frames without a
+# detection: the tracker forgets a track after temporal.tracker.MAX_AGE_MS = 1 s) comes back under
+# a new id. A new id seen within REJOIN_MS of a known person's last sighting, with its centre
+# within REJOIN_SHIFT of that person's size (the square root of their last box's area) of where
+# they were and its size within REJOIN_SIZE of theirs, while that person is not seen, is taken for
+# them: one person, one count. 3 s: longer than the tracker's 1 s, shorter than someone else
+# walking into the same spot after the first has left. Half a body size: with a whole one, a dip
+# was counted on the walkers of opencv_vtest.avi (tools/exercise_walking.py: ids of two walkers
+# joined); with half, nothing is counted there.
+REJOIN_MS = 3000.0
+REJOIN_SHIFT = 0.5
+REJOIN_SIZE = 1.5
+
+
+def _centre_and_size(pose: Pose) -> tuple[float, float, float] | None:
+    """(x, y, size) of a pose: its box (MultiPose) or the extent of keypoints scoring >= 0.2."""
+    if pose.box is not None:
+        b = pose.box
+        x0, y0, x1, y1 = b.x_min, b.y_min, b.x_max, b.y_max
+    else:
+        pts = [(k.x, k.y) for k in pose.keypoints if k.score >= 0.2]
+        if len(pts) < 2:
+            return None
+        xs, ys = zip(*pts)
+        x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+    size = max(x1 - x0, 0.0) * max(y1 - y0, 0.0)
+    return ((x0 + x1) / 2.0, (y0 + y1) / 2.0, size ** 0.5) if size > 0 else None
+
+
+class TrackJoin:
+    """Gives a person who comes back under a new track id their old key: `update({id: pose}, t)`
+    -> {key: pose}, where key is the id the person was first seen under (`REJOIN_MS`,
+    `REJOIN_SHIFT`). Poses without a track id (SINGLE) pass through."""
+
+    def __init__(self, max_gap_ms: float = REJOIN_MS, max_shift: float = REJOIN_SHIFT, max_size_ratio: float = REJOIN_SIZE) -> None:
+        self.max_gap_ms, self.max_shift, self.max_size_ratio = float(max_gap_ms), float(max_shift), float(max_size_ratio)
+        self.reset()
+
+    def reset(self) -> None:
+        self._alias: dict[int, int] = {}  # track id -> the key of the person it is
+        self._track_ms: dict[int, float] = {}  # track id -> last seen
+        self._last: dict[int, tuple[float, tuple[float, float, float]]] = {}  # key -> (t, where) last seen
+
+    def update(self, poses: dict[int, Pose], timestamp_ms: float) -> dict[int, Pose]:
+        t = float(timestamp_ms)
+        out: dict[int, Pose] = {}
+        new = []
+        for track, pose in poses.items():
+            if track == SINGLE or track in self._alias:
+                out[self._alias.get(track, track)] = pose
+            else:
+                new.append((track, pose))
+        for track, pose in new:
+            where = _centre_and_size(pose)
+            key = self._match(where, t, taken=out.keys()) if where is not None else None
+            self._alias[track] = track if key is None else key
+            out[self._alias[track]] = pose
+        for key, pose in out.items():
+            where = _centre_and_size(pose)
+            if where is not None:
+                self._last[key] = (t, where)
+        for track in poses:
+            self._track_ms[track] = t
+        # bounded memory on endless streams: the tracker never brings back an id it has dropped
+        for track in [k for k, seen in self._track_ms.items() if t - seen > self.max_gap_ms]:
+            del self._track_ms[track]
+            self._alias.pop(track, None)
+        for key in [k for k, (seen, _) in self._last.items() if t - seen > self.max_gap_ms]:
+            del self._last[key]
+        return out
+
+    def _match(self, where: tuple[float, float, float], t: float, taken) -> int | None:
+        """The known person, not seen in this frame, last seen recently and near `where`."""
+        best, best_shift = None, math.inf
+        for key, (seen_ms, (x, y, size)) in self._last.items():
+            if key in taken or t - seen_ms > self.max_gap_ms or t <= seen_ms:
+                continue
+            if max(size, where[2]) > self.max_size_ratio * min(size, where[2]):
+                continue
+            shift = math.hypot(where[0] - x, where[1] - y) / max(size, where[2])
+            if shift <= self.max_shift and shift < best_shift:
+                best, best_shift = key, shift
+        return best

@@ -33,9 +33,11 @@ A repetition is counted when it is completed: back past the spec's `exit` level 
 its `enter` level (squat: rising back through 145 deg at the knee after reaching 120), on any of
 the exercise's signals (squat: also the hips' height above the ankles, which a squat filmed from
 the front shows where the knee angle hardly changes); each repetition names its signal. Partial
-repetitions are listed with the reason and not counted. JSON: {"exercise", "reps",
-"partial_reps", "repetitions": [{"start_ms", "end_ms", "duration_ms", "range_deg", "peak_deg",
-"hold_ms", "shallow"}], "partial_repetitions": [... "reason"], "range_of_motion": {joint: {"min_deg",
+repetitions are listed with the reason and not counted; one the recording cut off after the far
+end of the movement is marked "cut off" (begun, not completed: `reps + cut_off_reps` repetitions
+were begun, what labels of repetition starts count). JSON: {"exercise", "reps",
+"partial_reps", "cut_off_reps", "repetitions": [{"start_ms", "end_ms", "duration_ms", "range_deg", "peak_deg",
+"hold_ms", "shallow"}], "partial_repetitions": [... "reason", "cut_off"], "range_of_motion": {joint: {"min_deg",
 "max_deg", "range_deg", "min_ms", "max_ms", "frames"}}, "person", "note", "people": [...]
 (MultiPose: per track id)}.
 """
@@ -76,7 +78,8 @@ def add_parser(sub) -> None:
     p.add_argument("--json", metavar="FILE", help="write the report as JSON (- for standard output)")
     p.add_argument("--csv", metavar="FILE", help="write one row per repetition (counted and partial)")
     p.add_argument("--plot", metavar="PNG", help="write the angle over time with the repetitions marked (matplotlib)")
-    p.add_argument("--person", type=_person, default="all", help="multipose: 'all' (default: one count per track id), 'largest', or a track id")
+    p.add_argument("--person", type=_person, default="all", help="multipose: 'all' (default: one count per person, by track id; a person the tracker lost for up to 3 s and "
+                   "found again near where they were keeps their first id and count), 'largest', or a track id")
     add_model_options(p)
     add_tracking_options(p)
     p.set_defaults(func=run_exercise)
@@ -167,7 +170,8 @@ def print_report(report, source: str, out=None) -> None:
     who = f" (person {p.id})" if p is not None and p.id is not None else ""
     when = f"; counted when {report.spec.counted_when}" if report.spec else ""
     found = f" (found automatically; counts: {', '.join(f'{k} {v}' for k, v in p.counts.items() if v) or 'none'})" if p is not None and p.counts is not None else ""
-    print(f"{source}: {report.exercise}{who}: {report.reps} repetition(s), {partial} partial{when}{found}", file=out)
+    cut = f" ({report.cut_off} cut off by the end, past the {report.spec.active_name})" if report.cut_off and report.spec else ""
+    print(f"{source}: {report.exercise}{who}: {report.reps} repetition(s), {partial} partial{cut}{when}{found}", file=out)
     if p is not None and report.spec is not None and len(report.spec.tracks) > 1:
         print(f"counted on: {p.signal}; camera view: {p.view or 'not seen'}", file=out)
     if report.note:
@@ -178,7 +182,7 @@ def print_report(report, source: str, out=None) -> None:
     for i, r in enumerate(p.repetitions, 1):
         rows.append((str(i), *_times(r), "shallow" if r.shallow else ""))
     for r in p.partial_repetitions:
-        rows.append(("partial", *_times(r), r.reason))
+        rows.append(("cut off" if r.cut_off else "partial", *_times(r), r.reason))
     if len(rows) > 1:
         widths = [max(len(row[i]) for row in rows) for i in range(6)]
         for row in rows:

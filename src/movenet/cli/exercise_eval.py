@@ -21,8 +21,11 @@ person, view), and labels/<clip>.csv beside it with frame, time, label (1 on the
 repetition starts; its count must equal reps; the time column is not used: each video's own frame
 rate is). --split: a CSV with file, split (optionally person, view) for clips of an index without
 them. Each clip's poses are computed once per model (--cache DIR keeps them as JSON lines).
-Scores per exercise: exact counts, off-by-one accuracy (within one repetition of the label), the
-mean relative error |counted - labelled| / labelled, and clips with >= 2 labelled repetitions counted 0.
+A clip's score is its completed repetitions; the "cut off" column is a repetition the clip ends
+inside after the far end of the movement (the bottom of a squat reached, the return not seen),
+which --count-cut-off scores too (labels that mark every repetition begun). Scores per exercise:
+exact counts, off-by-one accuracy (within one repetition of the label), the mean relative error
+|scored - labelled| / labelled, and clips with >= 2 labelled repetitions and none completed (counted 0).
 """
 
 
@@ -46,6 +49,9 @@ def add_parser(sub) -> None:
     e.add_argument("--fps", type=float, help="frames per second of clips that are folders of frames (default 30)")
     e.add_argument("--cache", metavar="DIR", help="keep each clip's poses in DIR (JSON lines) and reuse them")
     e.add_argument("--json", metavar="FILE", help="write the report as JSON (- for standard output)")
+    e.add_argument("--count-cut-off", action="store_true",
+                   help="score a repetition a clip cuts off after the far end of the movement as well (for labels that "
+                   "mark every repetition begun; default: the completed repetitions, what movenet exercise counts)")
     e.add_argument("--quiet", action="store_true", help="totals only, no line per clip")
     e.set_defaults(func=run)
 
@@ -87,19 +93,20 @@ def run(args: argparse.Namespace) -> int:
         bar.update(1)
 
     try:
-        report = evaluate_clips(clips, poses_of, progress=progress)
+        report = evaluate_clips(clips, poses_of, progress=progress, count_cut_off=args.count_cut_off)
     finally:
         bar.close()
     for failure in report.failed:
         print(f"error: {failure['file']}: {failure['error']}", file=sys.stderr)
-    print_report(report, f"poses: {args.model}" + ("" if cache_tag(args) == args.model else f" ({cache_tag(args)})"), quiet=args.quiet)
+    scored = "completed + cut off by the clip's end (begun)" if args.count_cut_off else "completed repetitions"
+    print_report(report, f"poses: {args.model}" + ("" if cache_tag(args) == args.model else f" ({cache_tag(args)})") + f"; scored: {scored}", quiet=args.quiet)
     if args.json:
         write_json(args.json, {**report.to_dict(), "model": args.model, "settings": cache_tag(args)})
     return 1 if report.failed else 0
 
 
 def _totals_line(name: str, t) -> str:
-    return (f"  {name:<10} {t.clips:>5} {t.labelled:>9} {t.counted:>8} {f'{t.exact}/{t.clips}':>8} "
+    return (f"  {name:<10} {t.clips:>5} {t.labelled:>9} {t.counted:>8} {t.cut_off:>7} {f'{t.exact}/{t.clips}':>8} "
             f"{t.off_by_one_accuracy:>11.2f} {t.mean_relative_error:>8.2f} {t.zero_counted:>9}")
 
 
@@ -107,15 +114,14 @@ def print_report(report, header: str, quiet: bool = False, out=None) -> None:
     out = out or sys.stdout
     if not quiet and report.per_clip:
         width = max(len(c.file) for c in report.per_clip)
-        print(f"{'clip':<{width}}  {'exercise':<9} {'split':<8} {'view':<7} {'labelled':>8} {'counted':>7} {'partial':>7}  signal", file=out)
+        seen_of = {c.file: (c.view or "-") + (f" ({c.view_label})" if c.view_label and c.view and c.view_label != c.view else "") for c in report.per_clip}
+        vw = max(7, *(len(v) for v in seen_of.values()))  # seen vs judged by eye
+        print(f"{'clip':<{width}}  {'exercise':<9} {'split':<8} {'view':<{vw}} {'labelled':>8} {'counted':>7} {'cut off':>7} {'partial':>7}  signal", file=out)
         for c in report.per_clip:
-            seen = c.view or "-"
-            if c.view_label and c.view and c.view_label != c.view:
-                seen += f" ({c.view_label})"  # seen vs judged by eye
-            print(f"{c.file:<{width}}  {c.exercise:<9} {c.split or '-':<8} {seen:<7} {c.labelled:>8} {c.counted:>7} {c.partial:>7}  {c.signal}", file=out)
+            print(f"{c.file:<{width}}  {c.exercise:<9} {c.split or '-':<8} {seen_of[c.file]:<{vw}} {c.labelled:>8} {c.counted:>7} {c.cut_off:>7} {c.partial:>7}  {c.signal}", file=out)
         print(file=out)
     print(header, file=out)
-    head = f"  {'':<10} {'clips':>5} {'labelled':>9} {'counted':>8} {'exact':>8} {'off-by-one':>11} {'mean rel':>8} {'counted 0':>9}"
+    head = f"  {'':<10} {'clips':>5} {'labelled':>9} {'counted':>8} {'cut off':>7} {'exact':>8} {'off-by-one':>11} {'mean rel':>8} {'counted 0':>9}"
     groups = [("every clip", {"all": report.all, **report.by_exercise})]
     groups += [(f"split {name}", totals) for name, totals in report.by_split.items()]
     groups += [(f"view {name} (by eye)", totals) for name, totals in report.by_view.items()]

@@ -85,6 +85,7 @@ CALIBRATED_ENTER = 0.6
 # the angles' 20 degrees: a repetition's range is ~0.5-1 of the rest value where an angle's is
 # 60-120 degrees, and 0.15 is above the frame-to-frame change of a fast movement at 5 fps.
 RELATIVE_SPIKE = 0.15
+ENDED = "the stream ended"  # the reason of a repetition in progress at the end (`_Machine.finish`)
 
 
 class _Machine:
@@ -171,8 +172,19 @@ class _Machine:
     def finish(self) -> Repetition | None:
         if self.phase == ACTIVE or (self.phase == MOVING and self._peak >= self._exit):
             where = f"in the '{self.spec.active_name}' phase" if self.phase == ACTIVE else "on the way"
-            return self._partial(self._prev[0], f"the stream ended {where}, before the return")
+            cut_off = self._cut_off()
+            rep = self._partial(self._prev[0], f"{ENDED} {where}, before the return")
+            if cut_off:
+                rep = self.partials[-1] = dataclasses.replace(rep, cut_off=True)
+            return rep
         return None
+
+    def _cut_off(self) -> bool:
+        """The repetition in progress at the end reached the far end of the movement with the range a
+        counted one needs (from its top past `enter`, at least `enter - start`): only its return is
+        missing. Not one the stream began in (`start_active`)."""
+        top = self._rep_top if math.isfinite(self._rep_top) else self._start
+        return self.phase == ACTIVE and not self._began_active and self._peak - top >= self._enter - self._start
 
     # --- the state machine --------------------------------------------------------------------
     def _cross(self, level: float, t: float, p: float) -> float:
@@ -370,9 +382,20 @@ class RepCounter:
         out: list[Repetition] = []
         for m in self._machines:
             for rep in m.partials:
-                if not any(same_movement(rep, r) for r in self._reps) and not any(same_movement(rep, q) for q in out):
+                if any(same_movement(rep, r) for r in self._reps):
+                    continue
+                same = next((j for j, q in enumerate(out) if same_movement(rep, q)), None)
+                if same is None:
                     out.append(rep)
+                elif rep.cut_off and out[same].reason.startswith(ENDED) and not out[same].cut_off:
+                    out[same] = rep  # both ended by the stream: the signal that saw the far end reached
         return tuple(sorted(out, key=lambda r: r.end_ms))
+
+    @property
+    def cut_off(self) -> int:
+        """1 when the stream ended inside a repetition past its far end (`Repetition.cut_off`), else 0:
+        `count + cut_off` is the number of repetitions begun, what labels of repetition starts count."""
+        return int(any(r.cut_off for r in self.partial_repetitions))
 
     @property
     def phase(self) -> str:
@@ -453,11 +476,8 @@ class RepCounter:
     def finish(self) -> Repetition | None:
         """End of the stream: a repetition in progress becomes a partial one (returned, when no
         signal counted that movement)."""
-        ended = [m.finish() for m in self._machines]
-        for rep in ended:
-            if rep is not None and not any(same_movement(rep, r) for r in self._reps):
-                return rep
-        return None
+        ended = [rep for rep in (m.finish() for m in self._machines) if rep is not None and not any(same_movement(rep, r) for r in self._reps)]
+        return next((rep for rep in ended if rep.cut_off), ended[0] if ended else None)
 
     def _check_time(self, timestamp_ms: float) -> float:
         try:

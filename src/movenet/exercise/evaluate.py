@@ -10,6 +10,12 @@ too), `source`, `source_sha256`, `frames`, `fps` (accepted and ignored). Any oth
 unknown exercise, a duplicate, a missing clip or a label file that disagrees with `reps` is an
 error naming the file and row.
 
+**What is scored**: a clip's completed repetitions (what `movenet exercise` counts). A repetition
+the clip cuts off after the far end of the movement (the bottom of a squat reached, the return not
+seen: `Repetition.cut_off`) is kept per clip beside it; `count_cut_off=True` (`--count-cut-off`)
+scores it too, for labels that mark every repetition begun. The WorkoutTracker labels do so in
+some clips and not in others (docs/results/exercise.md), so it is not the default.
+
 Scores, per exercise (and per split, and per camera view where the clips' views are given):
 exact counts, **off-by-one accuracy** (the share of clips counted within one repetition of the
 label: a clip may begin mid-repetition or end on a marker of a repetition it cuts off), the **mean
@@ -143,7 +149,7 @@ class ClipCount:
     file: str
     exercise: str
     labelled: int
-    counted: int
+    counted: int  # completed repetitions
     partial: int
     split: str | None
     person: str | None
@@ -154,21 +160,29 @@ class ClipCount:
     repetitions: list[dict]  # counted: start_ms, end_ms
     reasons: list[str]  # why each partial repetition was not counted
     duration_s: float
+    cut_off: int = 0  # 1: the clip ended inside a repetition past its far end (`Repetition.cut_off`)
+    count_cut_off: bool = False  # it is scored: the labels count repetitions begun
+
+    @property
+    def scored(self) -> int:
+        """The count set against the label: completed repetitions (+ the one cut off, `count_cut_off`)."""
+        return self.counted + (self.cut_off if self.count_cut_off else 0)
 
     @property
     def error(self) -> int:
-        return self.counted - self.labelled
+        return self.scored - self.labelled
 
     @property
     def relative_error(self) -> float:
         return abs(self.error) / self.labelled if self.labelled else float(abs(self.error))
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "error": self.error, "relative_error": round(self.relative_error, 4)}
+        return {**asdict(self), "scored": self.scored, "error": self.error, "relative_error": round(self.relative_error, 4)}
 
 
-def count_clip(frames: Frames, clip: LabelledClip, spec: ExerciseSpec | None = None, **options) -> ClipCount:
-    """Count one clip's poses with its exercise (or `spec`) and set the result beside its label."""
+def count_clip(frames: Frames, clip: LabelledClip, spec: ExerciseSpec | None = None, count_cut_off: bool = False, **options) -> ClipCount:
+    """Count one clip's poses with its exercise (or `spec`) and set the result beside its label
+    (`count_cut_off`: score a repetition the clip cuts off past its far end, as begun)."""
     report = analyse_exercise(frames, spec or clip.exercise, **options)
     p = report.primary
     reps = list(p.repetitions) if p else []
@@ -180,6 +194,7 @@ def count_clip(frames: Frames, clip: LabelledClip, spec: ExerciseSpec | None = N
         report.signal_used, report.view, clip.view, [round(s, 1) for s in starts_ms],
         [{"start_ms": round(r.start_ms, 1), "end_ms": round(r.end_ms, 1)} for r in reps],
         [r.reason for r in p.partial_repetitions] if p else [], (times[-1] - times[0] + step) / 1000.0 if times else 0.0,
+        report.cut_off, count_cut_off,
     )
 
 
@@ -187,18 +202,19 @@ def count_clip(frames: Frames, clip: LabelledClip, spec: ExerciseSpec | None = N
 class Totals:
     clips: int
     labelled: int
-    counted: int
+    counted: int  # completed repetitions
+    cut_off: int  # repetitions cut off past their far end (scored when `ClipCount.count_cut_off`)
     exact: int
     within_one: int
     off_by_one_accuracy: float
     mean_relative_error: float
-    zero_counted: int  # clips with >= 2 labelled repetitions counted 0
+    zero_counted: int  # clips with >= 2 labelled repetitions and no completed one
 
 
 def totals(counts: Sequence[ClipCount]) -> Totals:
     n = len(counts)
     return Totals(
-        n, sum(c.labelled for c in counts), sum(c.counted for c in counts),
+        n, sum(c.labelled for c in counts), sum(c.counted for c in counts), sum(c.cut_off for c in counts),
         sum(c.error == 0 for c in counts), sum(abs(c.error) <= 1 for c in counts),
         sum(abs(c.error) <= 1 for c in counts) / n if n else float("nan"),
         statistics.fmean(c.relative_error for c in counts) if n else float("nan"),
@@ -242,7 +258,7 @@ def summarise(counts: Sequence[ClipCount], failed: list[dict] | None = None) -> 
 
 def evaluate_clips(clips: Sequence[LabelledClip], poses_of: Callable[[LabelledClip], Frames],
                    spec_of: Callable[[str], ExerciseSpec] = get_exercise, progress: Callable | None = None,
-                   **options) -> EvalReport:
+                   count_cut_off: bool = False, **options) -> EvalReport:
     """Count every clip (`poses_of(clip)` gives its frames); a clip whose poses fail is listed in
     `failed` and the rest are scored."""
     counts, failed = [], []
@@ -251,7 +267,7 @@ def evaluate_clips(clips: Sequence[LabelledClip], poses_of: Callable[[LabelledCl
             frames = poses_of(clip)
             if not frames:
                 raise InvalidInputError("no frames")
-            counts.append(count_clip(frames, clip, spec_of(clip.exercise), **options))
+            counts.append(count_clip(frames, clip, spec_of(clip.exercise), count_cut_off, **options))
         except (MovenetError, OSError) as exc:
             failed.append({"file": clip.file, "error": str(exc)})
         if progress is not None:

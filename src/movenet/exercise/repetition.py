@@ -24,6 +24,9 @@ class Repetition:
     partial: bool = False  # not counted; `reason` says why
     reason: str = ""
     signal: str = ""  # the signal it was counted on (or given up on); range and peak are in its unit
+    # partial only because the recording ended after it had passed `enter` with a full range (the
+    # far end reached, the return not seen): labels that mark where each repetition starts count it
+    cut_off: bool = False
 
     @property
     def duration_ms(self) -> float:
@@ -43,6 +46,8 @@ class Repetition:
             out["signal"] = self.signal
         if self.partial:
             out["reason"] = self.reason
+        if self.cut_off:
+            out["cut_off"] = True
         return out
 
 

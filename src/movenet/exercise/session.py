@@ -23,7 +23,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from movenet.analysis.per_person import SINGLE, PerPerson, person_key
+from movenet.analysis.per_person import SINGLE, PerPerson, TrackJoin, person_key
 from movenet.errors import InvalidOptionError
 from movenet.exercise.auto import AUTO, AutoCounter
 from movenet.exercise.counter import RepCounter
@@ -65,6 +65,11 @@ class PersonReport:
     view: str = ""  # the camera view seen in most frames (front, side, angled; "" never seen)
     traces: dict[str, tuple] = field(default_factory=dict, repr=False)  # every signal's (t, raw, smoothed), by label
 
+    @property
+    def cut_off(self) -> int:
+        """1 when the stream ended inside a repetition past its far end (`Repetition.cut_off`)."""
+        return int(any(r.cut_off for r in self.partial_repetitions))
+
     def to_dict(self) -> dict:
         auto = {} if self.counts is None else {"exercise": self.exercise, "counts": self.counts}
         return {
@@ -74,6 +79,7 @@ class PersonReport:
             "signal": self.signal,
             "view": self.view,
             "partial_reps": len(self.partial_repetitions),
+            "cut_off_reps": self.cut_off,
             "repetitions": [r.to_dict() for r in self.repetitions],
             "partial_repetitions": [r.to_dict() for r in self.partial_repetitions],
             "range_of_motion": {k: v.to_dict() for k, v in self.range_of_motion.items()},
@@ -96,6 +102,12 @@ class ExerciseReport:
         return self.primary.reps if self.primary else 0
 
     @property
+    def cut_off(self) -> int:
+        """1 when the recording ended inside a repetition of the primary person past its far end:
+        `reps + cut_off` repetitions were begun (`Repetition.cut_off`)."""
+        return self.primary.cut_off if self.primary else 0
+
+    @property
     def signal_used(self) -> str:
         """The primary person's counting signal: the one that counted the most repetitions."""
         return self.primary.signal if self.primary else ""
@@ -115,6 +127,7 @@ class ExerciseReport:
             "counted_when": self.spec.counted_when if self.spec else None,
             "reps": p.reps if p else 0,
             "partial_reps": len(p.partial_repetitions) if p else 0,
+            "cut_off_reps": self.cut_off,
             "repetitions": [r.to_dict() for r in p.repetitions] if p else [],
             "partial_repetitions": [r.to_dict() for r in p.partial_repetitions] if p else [],
             "range_of_motion": {k: v.to_dict() for k, v in p.range_of_motion.items()} if p else {},
@@ -182,16 +195,17 @@ class ExerciseSession:
 
     def reset(self) -> None:
         self._people: PerPerson[_Person] = PerPerson(lambda: _Person(self.spec, self._options, self.keep_trace))
+        self._join = TrackJoin()  # a person the tracker lost for a moment keeps their count
         self._frames = 0
         self._ignored: set[int] = set()
         self._first_ms = self._last_ms = math.nan
 
-    def _select(self, poses: Sequence[Pose]) -> dict[int | None, Pose]:
+    def _select(self, poses: Sequence[Pose], t: float) -> dict[int | None, Pose]:
         if not poses:
             return {}
         if self.person == "largest" or all(p.id is None for p in poses):
             return {SINGLE: max(poses, key=pose_area)}
-        chosen = {person_key(p): p for p in poses}
+        chosen = self._join.update({person_key(p): p for p in poses}, t)
         if self.person != "all":
             return {k: p for k, p in chosen.items() if k == self.person}
         return chosen
@@ -203,7 +217,7 @@ class ExerciseSession:
         if math.isnan(self._first_ms):
             self._first_ms = t
         self._last_ms = t
-        seen = self._select(list(poses))
+        seen = self._select(list(poses), t)
         for key in [k for k in seen if k not in self._people and len(self._people) >= MAX_PEOPLE]:
             self._ignored.add(key)
             del seen[key]
