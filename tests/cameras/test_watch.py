@@ -64,12 +64,15 @@ def test_fall_to_store_mqtt_and_home_assistant(tmp_path):
     # Stream time of the confirmation as in the file (4.60 s with confirm_s 2), within two frames.
     assert message["stream_ms"] == pytest.approx(4600, abs=200)
     kinds = {e["kind"]: e for e in stored(watcher, kind="fall")[0]["evidence"]}
-    assert set(kinds) == {"snapshot", "clip", "keypoints"} and kinds["clip"]["media_type"] == "video/webm"
+    assert set(kinds) == {"snapshot", "clip", "keypoints"} and kinds["clip"]["media_type"] == "video/mp4"
     clip = watcher.store.evidence(kinds["clip"]["id"])[0]
     import cv2
 
+    from movenet.watch.evidence import video_codec
+
     capture = cv2.VideoCapture(str(clip))
-    assert capture.read()[0] and capture.get(cv2.CAP_PROP_FRAME_WIDTH) == 320  # the browser's WebM decodes
+    assert capture.read()[0] and capture.get(cv2.CAP_PROP_FRAME_WIDTH) == 320
+    assert video_codec(clip) == "h264"  # what browsers play: kept as recorded, not re-encoded
     # Home Assistant discovery: a safety binary sensor and an event entity, retained.
     sensor = json.loads(subscriber.on("homeassistant/binary_sensor/movenet_living/person_down/config")[0])
     entity = json.loads(subscriber.on("homeassistant/event/movenet_living/fall/config")[0])

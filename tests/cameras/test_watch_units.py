@@ -131,3 +131,28 @@ def test_a_cameras_fall_profile_gives_its_fitted_settings(tmp_path, monkeypatch)
     with pytest.raises(ConfigError) as info:
         parse_config(text, str(tmp_path / "elsewhere" / "home.toml"))
     assert "home.toml:16: " in str(info.value) and "no such fall profile" in str(info.value)
+
+
+def test_evidence_clips_are_kept_when_browsers_play_them_and_re_encoded_when_not(tmp_path):
+    """H.264 (what the fall recorder writes through PyAV) stays as recorded; OpenCV's MPEG-4 Part 2
+    (`mp4v`, which browsers do not decode) becomes VP9 in WebM with the same frames."""
+    import numpy as np
+
+    from movenet.io.video import VideoWriter
+    from movenet.watch.evidence import browser_clip, video_codec
+
+    frames = [np.full((48, 64, 3), 40 * i, dtype=np.uint8) for i in range(6)]
+    for name, encoder in (("h264.mp4", None), ("mpeg4.mp4", "opencv")):
+        with VideoWriter(tmp_path / name, 12.0, encoder=encoder) as writer:
+            for frame in frames:
+                writer.write(frame)
+    kept = browser_clip(tmp_path / "h264.mp4")
+    assert kept == tmp_path / "h264.mp4" and video_codec(kept) == "h264"
+    assert video_codec(tmp_path / "mpeg4.mp4") == "mpeg4"
+    made = browser_clip(tmp_path / "mpeg4.mp4")
+    assert made == tmp_path / "mpeg4.webm" and video_codec(made) == "vp9" and not (tmp_path / "mpeg4.mp4").exists()
+    import av
+
+    with av.open(str(made)) as container:
+        assert sum(1 for _ in container.decode(video=0)) == len(frames)
+    assert video_codec(tmp_path / "missing.mp4") is None

@@ -1,38 +1,46 @@
-"""Evidence clips the browser can play: the fall recorder writes MPEG-4 Part 2 (`mp4v`, what
-OpenCV's wheels encode to .mp4), which browsers do not decode; the clip is re-encoded to WebM (VP8,
-also in OpenCV's wheels) for the events page, and the .mp4 removed."""
+"""Evidence clips the browser can play. The fall recorder (`falls.evidence`) writes its clips with
+`movenet.io.video.VideoWriter`: H.264 in MP4 through PyAV (a core dependency), which browsers play
+as it is. Only a clip in another codec (OpenCV's MPEG-4 Part 2 `mp4v`, where PyAV's encoder is
+missing) is re-encoded, to WebM (VP9 through PyAV, else OpenCV's VP8), for the events page."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+BROWSER_CODECS = frozenset({"h264", "vp8", "vp9", "av1"})  # what Chromium and Firefox decode
+
+
+def video_codec(path: Path) -> str | None:
+    """The codec of the first video stream of `path` (FFmpeg's name, e.g. "h264"), None if unreadable."""
+    try:
+        import av
+
+        with av.open(str(path)) as container:
+            return container.streams.video[0].codec_context.name
+    except Exception:  # noqa: BLE001 - PyAV missing, or no readable video stream: not known
+        return None
+
 
 def browser_clip(mp4: Path) -> Path:
-    """`mp4` re-encoded to .webm beside it (the .mp4 deleted); the .mp4 itself if that fails."""
-    import cv2
+    """`mp4` itself when browsers play its codec; else re-encoded to .webm beside it (the .mp4
+    deleted), or the .mp4 if that fails."""
+    if video_codec(mp4) in BROWSER_CODECS:
+        return mp4
+    import warnings
 
-    from movenet.io.video import _cv2
+    from movenet.io.video import VideoSource, VideoWriter
 
-    _cv2()
-    source = cv2.VideoCapture(str(mp4))
-    fps = source.get(cv2.CAP_PROP_FPS) or 15.0
     target = mp4.with_suffix(".webm")
-    writer = None
     try:
-        while True:
-            ok, bgr = source.read()
-            if not ok:
-                break
-            if writer is None:
-                writer = cv2.VideoWriter(str(target), cv2.VideoWriter_fourcc(*"VP80"), fps, (bgr.shape[1], bgr.shape[0]))
-                if not writer.isOpened():
-                    return mp4
-            writer.write(bgr)
-    finally:
-        source.release()
-        if writer is not None:
-            writer.release()
-    if writer is None or not target.exists() or target.stat().st_size == 0:
+        with VideoSource(str(mp4)) as source, warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # PyAV's VP9 missing: OpenCV's VP8, said below
+            with VideoWriter(target, source.fps or 15.0) as writer:
+                for frame in source:
+                    writer.write(frame.image)
+    except Exception:  # noqa: BLE001 - the .mp4 stays the evidence
+        target.unlink(missing_ok=True)
+        return mp4
+    if not target.exists() or target.stat().st_size == 0:
         return mp4
     mp4.unlink(missing_ok=True)
     return target
