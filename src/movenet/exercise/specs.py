@@ -263,10 +263,19 @@ _HIP_ASYMMETRY = Asymmetry("hip")
 # arm raise keep the elbows straight (~170): 150 between them.
 LUNGE_HIP_ASYMMETRY = 45.0
 # The trunk's tilt from upright in the image (`posture`: not the lean estimated from its
-# foreshortening): a body hanging from a bar or held on dip bars stays within 45 deg of upright in
-# the image, head up, in any view; a body lying on the floor, or head down, does not (round 3,
+# foreshortening): a body hanging from a bar or held on dip bars stays within 40 deg of upright in
+# the image, head up, in any view (with the camera's roll: 55, below); a body lying on the floor, or head down, does not (round 3,
 # WorkoutTracker tuning clips and URFD: people getting down onto the floor, head first).
-UPRIGHT_TILT_DEG = 45.0
+# Checks of the trunk's angle must hold with the camera rolled by 10 degrees (a phone propped at a
+# slant). With the old limits (hanging trunk tilt <= 45, plank lean >= 50, standing lean <= 45 when
+# back) a 10-degree roll of the WorkoutTracker poses rejected real repetitions of 3 clips (tilt 47 in
+# pull-up_9, lean 42-43 in push-up_25 and push-up_41) and a 20-degree roll of 6 (`python
+# tools/exercise_robustness.py`, Thunder). With 55 / 40 / 55: none at 10 degrees, 3 at 20, and no
+# new false count on URFD or the walkers of opencv_vtest.avi (tools/exercise_heldout.py,
+# exercise_counts.py, exercise_walking.py); people lying down or bent over are at 70-90.
+UPRIGHT_TILT_DEG = 55.0
+PLANK_LEAN_DEG = 40.0
+STANDING_LEAN_DEG = 55.0
 # A plank's hip angle is ~170-180 deg side-on; seen at an angle the image folds it (140 at the bottom
 # of push-up_41, Thunder, round 3), head-on it means nothing (not judged); a bend, a crawl or a
 # kneeling person is at 60-110 (URFD). It must be seen from the front or at an angle (someone
@@ -298,7 +307,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
                 Check(HIP_HEIGHT, high=0.9, why="the hips did not go down: not a squat"),
                 Check(_HIP_ASYMMETRY, high=LUNGE_HIP_ASYMMETRY, why="one hip bent, the other straight: a lunge or a step, not a squat"),
                 *_in_place("squat"),
-                _lean(45, "not upright when back: lying down is not standing up", "rest"),
+                _lean(STANDING_LEAN_DEG, "not upright when back: lying down is not standing up", "rest"),
             ),
             rest_name="standing", active_name="bottom", view="side or front",
             source="depth 90: thighs parallel to the floor (knee flexion ~90 deg, side view); enter 120 "
@@ -327,10 +336,10 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             alternatives=(Track(_SHOULDERS_ABOVE_WRISTS, 1.0, 0.9, 0.8, 0.65, 0.5, relative=True),),
             min_rep_ms=400, max_active_ms=5000,
             checks=(
-                _lean(180, "the body is not horizontal", low=50),
+                _lean(180, "the body is not horizontal", low=PLANK_LEAN_DEG),
                 Check(JointAngle("hip", "mean"), low=PLANK_HIP_DEG, why="the hips are bent: not a plank", views=("side",)),
                 Check(JointAngle("hip", "mean"), low=PLANK_HIP_DEG, why="the hips are bent: not a plank", views=("front", "angled"), required=True),
-                _lean(180, "the body is not horizontal when back: not a plank", "rest", low=50),
+                _lean(180, "the body is not horizontal when back: not a plank", "rest", low=PLANK_LEAN_DEG),
                 Check(HAND_TRAVEL, high=IN_PLACE_TORSO, why="the hands moved: crawling or walking, not a push-up"),
             ),
             rest_name="arms straight", active_name="chest down", view="any",
@@ -358,7 +367,7 @@ _REGISTRY: dict[str, ExerciseSpec] = {
             "The wrists' height above the shoulders, as a share of the person's hanging value (~0.8-0.95 "
             "torso lengths on the WorkoutTracker tuning clips), falls to ~0-0.1 at the top in any view: "
             "enter 0.45 is past half the way, depth 0.25 the shoulders a quarter of the hang below the "
-            "hands (chin at the bar). Checks chosen on those clips (round 3): the trunk within 45 deg of "
+            "hands (chin at the bar). Checks chosen on those clips (round 3): the trunk within 55 deg of "
             "vertical *in the image* (the old estimate from the torso's foreshortening read knees tucked "
             "in front of the body as 40-45 deg of lean and rejected strict pull-ups filmed from the front); "
             "the hands above the shoulders when back (the old shoulder-angle test failed side views, "
