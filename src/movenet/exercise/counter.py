@@ -4,6 +4,7 @@
     for pose, t in stream:              # a Pose, or None when nobody is seen
         counter.update(pose, t)         # t: milliseconds, increasing
     counter.finish()                    # a repetition still in progress becomes a partial one
+                                        # (`cut_off` when it had reached the far end with a full range)
     counter.count, counter.repetitions, counter.partial_repetitions
 
 A state machine with hysteresis on the smoothed signal of the exercise's spec (`specs`), with the
