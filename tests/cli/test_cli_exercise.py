@@ -98,11 +98,12 @@ def test_classify_train_and_predict(tmp_path, capsys):
 @pytest.mark.skipif(not SQUATS.is_file(), reason=f"needs {SQUATS} (shared/ is absent on this machine)")
 def test_exercise_on_the_squat_clip_with_a_plot(tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="the plots extra (matplotlib) is not installed")
-    js, png = tmp_path / "r.json", tmp_path / "r.png"
-    assert main(["exercise", str(SQUATS), "--exercise", "squat", "--json", str(js), "--plot", str(png), "--threads", "1"]) == 0
+    js, png, table = tmp_path / "r.json", tmp_path / "r.png", tmp_path / "r.csv"
+    assert main(["exercise", str(SQUATS), "--exercise", "squat", "--json", str(js), "--plot", str(png), "--csv", str(table), "--threads", "1"]) == 0
     out = capsys.readouterr().out
     assert "squat: 2 repetition(s), 1 partial (1 cut off by the end, past the bottom)" in out
     assert "  cut off  " in out and "the stream ended in the 'bottom' phase" in out  # the row of the third squat
     report = json.loads(js.read_text())
     assert report["reps"] == 2 and report["cut_off_reps"] == 1 and report["partial_repetitions"][0]["cut_off"] is True
+    assert [row[1] for row in csv.reader(table.open())][1:] == ["rep", "rep", "cut_off"]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

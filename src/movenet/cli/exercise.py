@@ -76,7 +76,7 @@ def add_parser(sub) -> None:
     p.add_argument("--exercise", "-e", required=True, metavar="NAME", help="one of: " + ", ".join(list_exercises()) + "; or auto (the exercise whose repetitions count); or one of --exercise-file")
     add_exercise_file_option(p)
     p.add_argument("--json", metavar="FILE", help="write the report as JSON (- for standard output)")
-    p.add_argument("--csv", metavar="FILE", help="write one row per repetition (counted and partial)")
+    p.add_argument("--csv", metavar="FILE", help="write one row per repetition (kind: rep, partial, or cut_off for one the stream ended inside)")
     p.add_argument("--plot", metavar="PNG", help="write the angle over time with the repetitions marked (matplotlib)")
     p.add_argument("--person", type=_person, default="all", help="multipose: 'all' (default: one count per person, by track id; a person the tracker lost for up to 3 s and "
                    "found again near where they were keeps their first id and count), 'largest', or a track id")
@@ -232,7 +232,7 @@ def write_repetitions_csv(report, path: str) -> None:
             for kind, reps in (("rep", person.repetitions), ("partial", person.partial_repetitions)):
                 for i, r in enumerate(reps, 1):
                     d = r.to_dict()
-                    w.writerow([person.id if person.id is not None else "", kind, i, d["start_ms"], d["end_ms"], d["duration_ms"], d["range_deg"], d["peak_deg"], d["hold_ms"], int(r.shallow), r.reason])
+                    w.writerow([person.id if person.id is not None else "", "cut_off" if r.cut_off else kind, i, d["start_ms"], d["end_ms"], d["duration_ms"], d["range_deg"], d["peak_deg"], d["hold_ms"], int(r.shallow), r.reason])
 
 
 def _num(x: float, digits: int = 2):
