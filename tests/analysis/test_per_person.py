@@ -83,3 +83,15 @@ def test_a_count_survives_a_new_track_id():
     frames += [(t, [Pose(p.keypoints, p.score, None, 2)]) for t, p in poses_for("squat", third)]
     report = analyse_exercise(frames, "squat")
     assert [(p.id, p.reps) for p in report.people] == [(1, 3)]
+
+
+def test_track_join_forgets_old_ids():
+    """An endless stream of short-lived tracks (a busy street) keeps the join's memory bounded:
+    ids and people not seen for REJOIN_MS are dropped."""
+    from movenet.analysis.per_person import REJOIN_MS, TrackJoin
+
+    join = TrackJoin()
+    for i in range(2000):  # a new person every 100 ms, far from the last one
+        join.update({i + 1: _at(100 + 300 * (i % 5), 100, 40, i + 1)}, i * 100.0)
+    live = int(REJOIN_MS / 100.0) + 1
+    assert len(join._alias) <= live and len(join._last) <= live and len(join._track_ms) <= live
