@@ -91,7 +91,7 @@ def test_track_join_forgets_old_ids():
     from movenet.analysis.per_person import REJOIN_MS, TrackJoin
 
     join = TrackJoin()
-    for i in range(2000):  # a new person every 100 ms, far from the last one
+    for i in range(2000):  # a new track id every 100 ms, at one of five places
         join.update({i + 1: _at(100 + 300 * (i % 5), 100, 40, i + 1)}, i * 100.0)
     live = int(REJOIN_MS / 100.0) + 1
     assert len(join._alias) <= live and len(join._last) <= live and len(join._track_ms) <= live
