@@ -10,7 +10,8 @@
 The default method keeps one state machine per track id (`Pose.id`; SinglePose poses, without an
 id, are one person); a person not seen in a frame has their timers run on (a person lying on the
 floor is often lost by the model), and is forgotten after `forget_s` without a pose unless they
-are down. The `ambianic` method looks at the first pose only, as theirs does.
+are down. A person the tracker lost while down and found again under a new id, lying where they
+went down, keeps their state (`PersonFallState.found_again`), so their getting up is seen. The `ambianic` method looks at the first pose only, as theirs does.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class FallDetector:
         self.forget_ms = float(forget_s) * 1000.0
         self._heuristic = None if self.method.per_person else AmbianicHeuristic(self.settings)
         self._people: PerPerson[PersonFallState] = PerPerson(lambda: make(self.settings, **extra), self.forget_ms)
+        self._alias: dict[int, int] = {}  # track id -> the person found again under it (`found_again`)
         self._last_ms: float | None = None
         self._last_poses: list[Pose] = []
         self._step_ms: float | None = None  # the last interval between frames (held frames' step)
@@ -69,20 +71,30 @@ class FallDetector:
         if self._heuristic is not None:
             return self._update_ambianic(poses, t)
         events: list[FallEvent] = []
-        seen = set()
+        seen: dict[int, tuple[Pose, object]] = {}
         for pose in poses:
-            key = person_key(pose)
-            if key in seen:
-                continue  # two poses with one id: the first (best) one
-            seen.add(key)
-            state = self._people.get(key, t)
-            signals = frame_signals(pose, self.settings.min_score)
-            events += [dataclasses.replace(e, track_id=pose.id) for e in state.update(signals, t, self._frame_size)]
+            key = self._alias.get(person_key(pose), person_key(pose))
+            if key not in seen:  # two poses with one id: the first (best) one
+                seen[key] = (pose, frame_signals(pose, self.settings.min_score))
+        for key in [k for k in seen if k not in self._people and k != SINGLE]:
+            pose, signals = seen[key]
+            if signals is None:
+                continue
+            # a person the tracker lost while down, found again lying where they went down: theirs
+            found = next((k for k, state in self._people.items() if k not in seen and state.found_again(signals)), None)
+            if found is not None:
+                self._alias[key] = found
+                seen[found] = seen.pop(key)
+        for key, (pose, signals) in seen.items():
+            track_id = None if key == SINGLE else key
+            events += [dataclasses.replace(e, track_id=track_id) for e in self._people.get(key, t).update(signals, t, self._frame_size)]
         for key, state in self._people.items():
             if key not in seen:
                 track_id = None if key == SINGLE else key
                 events += [dataclasses.replace(e, track_id=track_id) for e in state.update(None, t)]
-        self._people.drop_stale(t, keep=lambda state: state.state in (State.DOWN, State.FALLEN) and not state.long_lie_sent)
+        stale = self._people.drop_stale(t, keep=lambda state: state.state in (State.DOWN, State.FALLEN) and not state.long_lie_sent)
+        if stale:
+            self._alias = {k: v for k, v in self._alias.items() if v not in stale}
         return events
 
     def _update_ambianic(self, poses: Sequence[Pose], t: float) -> list[FallEvent]:
@@ -133,6 +145,7 @@ class FallDetector:
 
     def reset(self) -> None:
         self._people.reset()
+        self._alias = {}
         self._last_ms = None
         self._last_poses, self._step_ms, self._frame_size = [], None, None
         if self._heuristic is not None:

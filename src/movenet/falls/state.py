@@ -152,6 +152,17 @@ class PersonFallState:
     def long_lie_sent(self) -> bool:
         return self._long_lie_sent
 
+    def found_again(self, signals: FrameSignals) -> bool:
+        """Whether a pose first seen under a new track id is this person, found again where they
+        went down: they are down and not being seen, and the pose lies (trunk at least
+        `down_inclination_deg` from upright, or a box `lying_aspect` times wider than high) with
+        its hips within `down_radius` torso lengths of where they went down. Someone arriving to
+        help walks in upright and is not taken for them."""
+        cfg = self.settings
+        lying = signals.inclination_deg >= cfg.down_inclination_deg or signals.aspect >= cfg.lying_aspect
+        near = math.hypot(signals.hip_x - self._down_xy[0], signals.hip_y - self._down_xy[1]) <= cfg.down_radius * self._unit
+        return self.state in (State.DOWN, State.FALLEN) and self.posture is None and self._unit > 0 and lying and near
+
     def reset(self) -> None:
         self.state = State.UPRIGHT
         self.posture: Posture | None = None
