@@ -82,19 +82,30 @@ REJOIN_SHIFT = 0.5
 REJOIN_SIZE = 1.5
 
 
-def _centre_and_size(pose: Pose) -> tuple[float, float, float] | None:
-    """(x, y, size) of a pose: its box (MultiPose) or the extent of keypoints scoring >= 0.2."""
+EXTENT_MIN_SCORE = 0.2  # keypoints that outline a pose without a box (faint ones stray far)
+
+
+def pose_extent(pose: Pose) -> tuple[float, float, float, float] | None:
+    """(x_min, y_min, x_max, y_max) of a pose: its box (MultiPose), else the extent of its keypoints
+    scoring at least EXTENT_MIN_SCORE; None with fewer than two of those."""
     if pose.box is not None:
         b = pose.box
-        x0, y0, x1, y1 = b.x_min, b.y_min, b.x_max, b.y_max
-    else:
-        pts = [(k.x, k.y) for k in pose.keypoints if k.score >= 0.2]
-        if len(pts) < 2:
-            return None
-        xs, ys = zip(*pts)
-        x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-    size = max(x1 - x0, 0.0) * max(y1 - y0, 0.0)
-    return ((x0 + x1) / 2.0, (y0 + y1) / 2.0, size ** 0.5) if size > 0 else None
+        return b.x_min, b.y_min, b.x_max, b.y_max
+    pts = [(k.x, k.y) for k in pose.keypoints if k.score >= EXTENT_MIN_SCORE]
+    if len(pts) < 2:
+        return None
+    xs, ys = zip(*pts)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _centre_and_size(pose: Pose) -> tuple[float, float, float] | None:
+    """(x, y, size) of a pose: the centre of its extent and the square root of its area."""
+    extent = pose_extent(pose)
+    if extent is None:
+        return None
+    x0, y0, x1, y1 = extent
+    area = max(x1 - x0, 0.0) * max(y1 - y0, 0.0)
+    return ((x0 + x1) / 2.0, (y0 + y1) / 2.0, math.sqrt(area)) if area > 0 else None
 
 
 class TrackJoin:
@@ -113,22 +124,19 @@ class TrackJoin:
 
     def update(self, poses: dict[int, Pose], timestamp_ms: float) -> dict[int, Pose]:
         t = float(timestamp_ms)
+        where = {track: _centre_and_size(pose) for track, pose in poses.items()}  # once a pose
         out: dict[int, Pose] = {}
-        new = []
-        for track, pose in poses.items():
+        keys: dict[int, int] = {}
+        for track in poses:
             if track == SINGLE or track in self._alias:
-                out[self._alias.get(track, track)] = pose
-            else:
-                new.append((track, pose))
-        for track, pose in new:
-            where = _centre_and_size(pose)
-            key = self._match(where, t, taken=out.keys()) if where is not None else None
-            self._alias[track] = track if key is None else key
-            out[self._alias[track]] = pose
-        for key, pose in out.items():
-            where = _centre_and_size(pose)
-            if where is not None:
-                self._last[key] = (t, where)
+                keys[track] = self._alias.get(track, track)
+        for track in [k for k in poses if k not in keys]:
+            key = self._match(where[track], t, taken=keys.values()) if where[track] is not None else None
+            keys[track] = self._alias[track] = track if key is None else key
+        for track, key in keys.items():
+            out[key] = poses[track]
+            if where[track] is not None:
+                self._last[key] = (t, where[track])
         for track in poses:
             self._track_ms[track] = t
         # bounded memory on endless streams: the tracker never brings back an id it has dropped

@@ -59,7 +59,7 @@ from movenet.analysis import geometry
 from movenet.errors import InvalidInputError
 from movenet.exercise.checks import CheckMeasures, CheckTracker
 from movenet.exercise.posture import Posture, RecentMax
-from movenet.exercise.repetition import CounterState, Repetition
+from movenet.exercise.repetition import CounterState, Repetition, cut_off_count
 from movenet.exercise.signals import SignalCache, pose_rows
 from movenet.exercise.smoothing import (
     DEFAULT_MAX_GAP_MS,
@@ -396,7 +396,7 @@ class RepCounter:
     def cut_off(self) -> int:
         """1 when the stream ended inside a repetition past its far end (`Repetition.cut_off`), else 0:
         `count + cut_off` is the number of repetitions begun, what labels of repetition starts count."""
-        return int(any(r.cut_off for r in self.partial_repetitions))
+        return cut_off_count(self.partial_repetitions)
 
     @property
     def phase(self) -> str:

@@ -51,6 +51,12 @@ class Repetition:
         return out
 
 
+def cut_off_count(partials) -> int:
+    """1 when one of `partials` is a repetition the stream ended inside past its far end
+    (`Repetition.cut_off`: at most one a stream), else 0."""
+    return int(any(r.cut_off for r in partials))
+
+
 @dataclass(frozen=True)
 class CounterState:
     """What `RepCounter.update` returns: enough to draw the live overlay."""

@@ -23,11 +23,11 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from movenet.analysis.per_person import SINGLE, PerPerson, TrackJoin, person_key
+from movenet.analysis.per_person import SINGLE, PerPerson, TrackJoin, person_key, pose_extent
 from movenet.errors import InvalidOptionError
 from movenet.exercise.auto import AUTO, AutoCounter
 from movenet.exercise.counter import RepCounter
-from movenet.exercise.repetition import CounterState, Repetition
+from movenet.exercise.repetition import CounterState, Repetition, cut_off_count
 from movenet.exercise.rom import JointRange, RangeOfMotion
 from movenet.exercise.signals import pose_rows
 from movenet.exercise.specs import ExerciseSpec, get_exercise
@@ -38,15 +38,13 @@ _COUNTER_OPTIONS = ("min_score", "tau_ms", "max_gap_ms")  # the rest are spec ov
 
 
 def pose_area(pose: Pose) -> float:
-    """Box area in pixels (MultiPose box, else the extent of keypoints scoring >= 0.2)."""
-    if pose.box is not None:
-        b = pose.box
-        return max(b.x_max - b.x_min, 0.0) * max(b.y_max - b.y_min, 0.0)
-    pts = [(k.x, k.y) for k in pose.keypoints if k.score >= 0.2]
-    if len(pts) < 2:
+    """Area in pixels of the pose's extent (`per_person.pose_extent`: MultiPose box, else its
+    keypoints scoring >= 0.2); 0 when it has none."""
+    extent = pose_extent(pose)
+    if extent is None:
         return 0.0
-    xs, ys = zip(*pts)
-    return (max(xs) - min(xs)) * (max(ys) - min(ys))
+    x0, y0, x1, y1 = extent
+    return max(x1 - x0, 0.0) * max(y1 - y0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ class PersonReport:
     @property
     def cut_off(self) -> int:
         """1 when the stream ended inside a repetition past its far end (`Repetition.cut_off`)."""
-        return int(any(r.cut_off for r in self.partial_repetitions))
+        return cut_off_count(self.partial_repetitions)
 
     def to_dict(self) -> dict:
         auto = {} if self.counts is None else {"exercise": self.exercise, "counts": self.counts}

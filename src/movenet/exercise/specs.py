@@ -264,8 +264,9 @@ _HIP_ASYMMETRY = Asymmetry("hip")
 LUNGE_HIP_ASYMMETRY = 45.0
 # The trunk's tilt from upright in the image (`posture`: not the lean estimated from its
 # foreshortening): a body hanging from a bar or held on dip bars stays within 40 deg of upright in
-# the image, head up, in any view (with the camera's roll: 55, below); a body lying on the floor, or head down, does not (round 3,
-# WorkoutTracker tuning clips and URFD: people getting down onto the floor, head first).
+# the image, head up, in any view (with the camera's roll: 55, below); a body lying on the floor,
+# or head down, does not (round 3, WorkoutTracker tuning clips and URFD: people getting down onto
+# the floor, head first).
 # Checks of the trunk's angle must hold with the camera rolled by 10 degrees (a phone propped at a
 # slant). With the old limits (hanging trunk tilt <= 45, plank lean >= 50, standing lean <= 45 when
 # back) a 10-degree roll of the WorkoutTracker poses rejected real repetitions of 3 clips (tilt 47 in

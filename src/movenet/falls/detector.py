@@ -11,7 +11,8 @@ The default method keeps one state machine per track id (`Pose.id`; SinglePose p
 id, are one person); a person not seen in a frame has their timers run on (a person lying on the
 floor is often lost by the model), and is forgotten after `forget_s` without a pose unless they
 are down. A person the tracker lost while down and found again under a new id, lying where they
-went down, keeps their state (`PersonFallState.found_again`), so their getting up is seen. The `ambianic` method looks at the first pose only, as theirs does.
+went down, keeps their state (`PersonFallState.found_again`), so their getting up is seen. The
+`ambianic` method looks at the first pose only, as theirs does.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from movenet.errors import InvalidInputError
 from movenet.falls.ambianic import AmbianicHeuristic
 from movenet.falls.events import FallEvent
 from movenet.falls.methods import get_method
-from movenet.falls.signals import frame_signals
+from movenet.falls.signals import FrameSignals, frame_signals
 from movenet.falls.state import PersonFallState, State
 from movenet.types import Pose
 
@@ -71,21 +72,18 @@ class FallDetector:
         if self._heuristic is not None:
             return self._update_ambianic(poses, t)
         events: list[FallEvent] = []
-        seen: dict[int, tuple[Pose, object]] = {}
+        seen: dict[int, FrameSignals | None] = {}  # person key -> this frame's signals
         for pose in poses:
             key = self._alias.get(person_key(pose), person_key(pose))
             if key not in seen:  # two poses with one id: the first (best) one
-                seen[key] = (pose, frame_signals(pose, self.settings.min_score))
-        for key in [k for k in seen if k not in self._people and k != SINGLE]:
-            pose, signals = seen[key]
-            if signals is None:
-                continue
+                seen[key] = frame_signals(pose, self.settings.min_score)
+        for key in [k for k in seen if k not in self._people and k != SINGLE and seen[k] is not None]:
             # a person the tracker lost while down, found again lying where they went down: theirs
-            found = next((k for k, state in self._people.items() if k not in seen and state.found_again(signals)), None)
+            found = next((k for k, state in self._people.items() if k not in seen and state.found_again(seen[key])), None)
             if found is not None:
                 self._alias[key] = found
                 seen[found] = seen.pop(key)
-        for key, (pose, signals) in seen.items():
+        for key, signals in seen.items():
             track_id = None if key == SINGLE else key
             events += [dataclasses.replace(e, track_id=track_id) for e in self._people.get(key, t).update(signals, t, self._frame_size)]
         for key, state in self._people.items():
