@@ -1,4 +1,5 @@
-"""Drawing the live exercise state on a video frame: the count, the angle and a depth bar.
+"""Drawing the live exercise state on a video frame: the count, the live value of the signal that
+leads (an angle in degrees, or a share of the person's rest value) and a depth bar.
 
 Only the panel's own pixels are touched (a darkened box at the top left, drawn with Pillow), so
 the cost does not grow with the frame size.
@@ -13,7 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from movenet.exercise.repetition import CounterState
-from movenet.exercise.specs import ExerciseSpec, get_exercise
+from movenet.exercise.specs import ExerciseSpec, Track, get_exercise
 
 BAR_COLOR = (60, 180, 75)  # green: the spec's depth reached
 SHALLOW_COLOR = (245, 130, 48)  # orange: short of it
@@ -68,12 +69,37 @@ def _box(out: np.ndarray, x: int, y: int, w: int, h: int, paint) -> None:
     out[y : y + h, x : x + w] = np.asarray(region)
 
 
+def _track(spec: ExerciseSpec, state: CounterState) -> Track:
+    """The track the state's value and depth are of (`CounterState.signal`: the leading one)."""
+    return next((t for t in spec.tracks if t.label == state.signal), spec.tracks[0])
+
+
+def panel_text(spec: ExerciseSpec | None, key, state: CounterState, label_person: bool = False) -> tuple[str, str]:
+    """The panel's two lines: "squat: 3" and the live value in its signal's unit with the phase
+    ("0.73 of rest  active" for a share of the standing hip height, "118 deg  active" for the knee)."""
+    name = spec.name.replace("_", " ") if spec is not None else "exercise?"
+    title = f"{f'#{key} ' if label_person and key else ''}{name}: {state.count}"
+    if math.isnan(state.value) or spec is None:
+        value = "--"
+    else:
+        track = _track(spec, state)
+        value = track.level_text(round(state.value, 2) if track.relative else round(state.value))
+    return title, f"{value}  {state.phase}"
+
+
+def depth_marks(spec: ExerciseSpec | None, state: CounterState) -> list[tuple[float, tuple[int, int, int]]]:
+    """(fraction of the bar, colour) of the level a repetition must reach (white) and the full depth
+    (green), on the same track as the bar's fill."""
+    if spec is None:
+        return []
+    track = _track(spec, state)
+    return [(track.depth_fraction(track.enter), (255, 255, 255)), (track.depth_fraction(track.depth), BAR_COLOR)]
+
+
 def _panel(out: np.ndarray, spec: ExerciseSpec | None, key, state: CounterState, x: int, pad: int, font, small, label_person: bool) -> int:
     if spec is None and state.exercise:
         spec = get_exercise(state.exercise)
-    name = spec.name.replace("_", " ") if spec is not None else "exercise?"
-    title = f"{f'#{key} ' if label_person and key else ''}{name}: {state.count}"
-    sub = f"{'--' if math.isnan(state.value) else f'{state.value:.0f} deg'}  {state.phase}"
+    title, sub = panel_text(spec, key, state, label_person)
     text_w = round(max(_MEASURE.textlength(title, font=font), _MEASURE.textlength(sub, font=small)))
     bar_w, bar_h = max(8, round(font.size * 0.7)), max(20, round(out.shape[0] * 0.25))
     bar_y = 2 * pad + font.size + round(small.size * 1.4)
@@ -88,8 +114,8 @@ def _panel(out: np.ndarray, spec: ExerciseSpec | None, key, state: CounterState,
             fill = round(min(state.depth, 1.0) * bar_h)
             if fill > 1:
                 draw.rectangle([x0 + 1, y1 - fill, x1 - 1, y1 - 1], fill=BAR_COLOR if state.depth >= 1.0 else SHALLOW_COLOR)
-        for level, color in ((spec.enter_deg, (255, 255, 255)), (spec.depth_deg, BAR_COLOR)) if spec is not None else ():
-            y = y1 - round(spec.depth_fraction(level) * bar_h)
+        for fraction, color in depth_marks(spec, state):
+            y = y1 - round(fraction * bar_h)
             draw.line([x0 - 3, y, x1 + 3, y], fill=color, width=2)
         draw.text((x1 + pad, bar_y), "depth", fill=(220, 220, 220), font=small)
 

@@ -55,7 +55,7 @@ def plot_report(report: ExerciseReport, path: str | Path, person: PersonReport |
             for rep in person.partial_repetitions:
                 ax.axvspan(rep.start_ms / 1000, rep.end_ms / 1000, color="tab:orange", alpha=0.18, lw=0, hatch="//")
                 if rep.signal in ("", track.label) and not math.isnan(rep.peak_deg):
-                    ax.annotate("partial", (rep.peak_ms / 1000, rep.peak_deg), textcoords="offset points",
+                    ax.annotate("cut off" if rep.cut_off else "partial", (rep.peak_ms / 1000, rep.peak_deg), textcoords="offset points",
                                 xytext=(0, offset), ha="center", color="tab:orange", fontsize=9)
         for level, name, style in ((track.enter, "enter", "--"), (track.exit, "exit (count)", ":"), (track.depth, "depth", "-.")):
             ax.axhline(level, color="0.35", linestyle=style, linewidth=0.9)
@@ -67,7 +67,8 @@ def plot_report(report: ExerciseReport, path: str | Path, person: PersonReport |
     reps = person.reps if person else 0
     partial = len(person.partial_repetitions) if person else 0
     view = f", {person.view} view" if person is not None and person.view else ""
-    fig.suptitle(title or f"{spec.name}: {reps} repetitions, {partial} partial{view}", fontsize=11)
+    cut = f" ({person.cut_off} cut off by the end)" if person is not None and person.cut_off else ""
+    fig.suptitle(title or f"{spec.name}: {reps} repetitions, {partial} partial{cut}{view}", fontsize=11)
     axes[-1, 0].set_xlabel("time (s)")
     axes[0, 0].legend(loc="lower left", fontsize=8, framealpha=0.8)
     fig.tight_layout()
