@@ -96,8 +96,13 @@ def test_classify_train_and_predict(tmp_path, capsys):
 
 
 @pytest.mark.skipif(not SQUATS.is_file(), reason=f"needs {SQUATS} (shared/ is absent on this machine)")
-def test_exercise_on_the_squat_clip_with_a_plot(tmp_path, capsys):
+def test_exercise_on_the_squat_clip_with_a_plot(tmp_path, capsys, monkeypatch):
     pytest.importorskip("matplotlib", reason="the plots extra (matplotlib) is not installed")
+    from matplotlib.figure import Figure
+
+    texts = []  # the plot's title and labels, read as it is saved
+    save = Figure.savefig
+    monkeypatch.setattr(Figure, "savefig", lambda fig, *a, **k: (texts.extend([fig._suptitle.get_text()] + [t.get_text() for ax in fig.axes for t in ax.texts]), save(fig, *a, **k))[1])
     js, png, table = tmp_path / "r.json", tmp_path / "r.png", tmp_path / "r.csv"
     assert main(["exercise", str(SQUATS), "--exercise", "squat", "--json", str(js), "--plot", str(png), "--csv", str(table), "--threads", "1"]) == 0
     out = capsys.readouterr().out
@@ -107,3 +112,22 @@ def test_exercise_on_the_squat_clip_with_a_plot(tmp_path, capsys):
     assert report["reps"] == 2 and report["cut_off_reps"] == 1 and report["partial_repetitions"][0]["cut_off"] is True
     assert [row[1] for row in csv.reader(table.open())][1:] == ["rep", "rep", "cut_off"]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert texts[0].startswith("squat: 2 repetitions, 1 partial (1 cut off by the end)") and "cut off" in texts[1:]
+
+
+def test_a_reader_leaving_early_loses_no_output_file(tmp_path):
+    """`movenet exercise CLIP --json r.json --csv r.csv | head -1`: the reader closes the pipe after
+    the first line; the command still writes its files and exits 0 (it used to stop at the next
+    print, writing nothing, with 0)."""
+    import subprocess
+    import sys
+
+    clip = make_video(tmp_path / "clip.mp4", n=4, size=(320, 240), fps=10.0)
+    js, table = tmp_path / "r.json", tmp_path / "r.csv"
+    child = subprocess.Popen([sys.executable, "-m", "movenet", "exercise", str(clip), "--exercise", "squat", "--json", str(js),
+                              "--csv", str(table)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdout.close()  # the reader is gone before the first line
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 0, err
+    assert "BrokenPipe" not in err and "Traceback" not in err
+    assert json.loads(js.read_text())["exercise"] == "squat" and table.read_text().startswith("person,kind")

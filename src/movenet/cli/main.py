@@ -159,10 +159,49 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class ReaderGoneStdout:
+    """Standard output that survives its reader leaving (`movenet exercise ... --json r.json | head`):
+    what is printed after that is dropped, and the command goes on to write its files and return
+    its own exit status (a broken pipe used to end it at the first print after, silently, with 0)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._gone()
+
+    def _gone(self) -> None:
+        # the Python documentation's recipe: standard output's descriptor onto /dev/null, so that
+        # nothing (the interpreter's flush at exit included) writes to the closed pipe again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self._stream.fileno())
+        except (OSError, ValueError):
+            pass  # not a real descriptor (a test's capture): dropping is enough
+        finally:
+            os.close(devnull)
+        self._stream = open(os.devnull, "w")
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = route(sys.argv[1:] if argv is None else list(argv))
     command = argv[0] if argv and not argv[0].startswith("-") else None
     args = build_parser(command).parse_args(argv)
+    if not isinstance(sys.stdout, ReaderGoneStdout):
+        sys.stdout = ReaderGoneStdout(sys.stdout)
     try:
         return args.func(args)
     except BrokenPipeError:  # e.g. `movenet predict ... | head`: the reader left, not an error
